@@ -1,0 +1,47 @@
+import { Database as BunDatabase } from "bun:sqlite";
+import { Kysely } from "kysely";
+import { Migrator } from "kysely/migration";
+import { bunSqliteDialect } from "./bun-sqlite-dialect";
+import { staticMigrationProvider } from "./migrations";
+import type { Database } from "./schema";
+
+export type Db = Kysely<Database>;
+
+export interface OpenDatabase {
+  db: Db;
+  /** the raw handle, for PRAGMAs and WAL checkpoints only; every query goes through Kysely */
+  sqlite: BunDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) the SQLite database: WAL journal, synchronous=FULL
+ * so that every acknowledged commit survives a kill or power loss, foreign keys on.
+ */
+export function openDatabase(path: string): OpenDatabase {
+  const sqlite = new BunDatabase(path, { create: true, strict: false });
+  sqlite.exec("PRAGMA journal_mode = WAL");
+  sqlite.exec("PRAGMA synchronous = FULL");
+  sqlite.exec("PRAGMA foreign_keys = ON");
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: bunSqliteDialect(sqlite) });
+  let closed = false;
+  return {
+    db,
+    sqlite,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // destroy() closes the bun:sqlite handle, which checkpoints and removes the -wal file
+      await db.destroy();
+    },
+  };
+}
+
+/** Runs every migration not yet applied; safe to call on every start. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: staticMigrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,95 @@
+import { swagger } from "@elysiajs/swagger";
+import { Elysia } from "elysia";
+import type { Db } from "../db/connection";
+import { Clock } from "./clock";
+import type { AppContext } from "./context";
+import { ApiError } from "./errors";
+import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
+import { newId } from "./lib/ids";
+import { adminRoutes } from "./modules/admin/routes";
+import { LastUsedRecorder } from "./modules/auth/tokens";
+
+export interface AppDeps {
+  db: Db;
+  clock?: Clock;
+  /** the live throttle; on unless switched off (RATE_LIMIT=off) */
+  rateLimit?: boolean | FixedWindowRateLimiter;
+  /** where the one-JSON-line-per-request log goes; none when omitted */
+  log?: (line: string) => void;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** Builds the whole service; the server and the tests both use it. */
+export function createApp(deps: AppDeps) {
+  const ctx: AppContext = {
+    db: deps.db,
+    clock: deps.clock ?? new Clock(),
+    lastUsed: new LastUsedRecorder(),
+    requestInfo: new WeakMap(),
+  };
+  const limiter =
+    deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
+  const started = new WeakMap<Request, { at: number; id: string }>();
+
+  const app = new Elysia()
+    .decorate("ctx", ctx)
+    .onRequest(({ request }) => {
+      const id = request.headers.get("x-request-id") ?? newId();
+      started.set(request, { at: performance.now(), id });
+      ctx.requestInfo.set(request, {});
+      if (limiter) {
+        const authorization = request.headers.get("authorization");
+        if (authorization !== null && new URL(request.url).pathname.startsWith("/api/")) {
+          if (!limiter.allow(authorization)) return tooManyRequests();
+        }
+      }
+    })
+    .onError(({ error, code, request }) => {
+      if (error instanceof ApiError) return error.toResponse();
+      if (code === "NOT_FOUND") return ApiError.notFound().toResponse();
+      if (code === "PARSE") return ApiError.badRequest("The request body could not be parsed").toResponse();
+      if (code === "VALIDATION") return ApiError.badRequest("The request is not valid").toResponse();
+      // Never a stack trace to the client; the log keeps it.
+      console.error(JSON.stringify({ level: "error", path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) }));
+      return new ApiError(500, { error: "Internal server error" }).toResponse();
+    })
+    .onAfterResponse(({ request, set, responseValue }) => {
+      if (!deps.log) return;
+      const start = started.get(request);
+      const url = new URL(request.url);
+      deps.log(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          request_id: start?.id,
+          method: request.method,
+          path: url.pathname,
+          status: responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200,
+          duration_ms: start ? Math.round((performance.now() - start.at) * 100) / 100 : undefined,
+          lead_provider_id: ctx.requestInfo.get(request)?.providerId ?? null,
+        }),
+      );
+    })
+    .use(
+      swagger({
+        path: "/api-docs",
+        specPath: "/api-docs/json",
+        documentation: {
+          info: {
+            title: "Lead provider API - 2.0.0",
+            version: "2.0.0",
+            description:
+              "A local, resettable replica of the DfE Lead Provider API v2.0.0 for integration testing, with the sandbox's admin API.",
+          },
+          components: {
+            securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+          },
+          security: [{ bearerAuth: [] }],
+        },
+      }),
+    )
+    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
+    .use(adminRoutes(ctx));
+
+  return app;
+}

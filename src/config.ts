@@ -1,0 +1,78 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+export interface Config {
+  port: number;
+  host: string;
+  /** a file path, or `:memory:` */
+  databasePath: string;
+  /** null = generate one on first start */
+  adminToken: string | null;
+  seed: "demo" | "none";
+  rateLimit: boolean;
+  /** one JSON line per request on stdout */
+  logRequests: boolean;
+}
+
+/** A bad setting: start-up stops with this one line and exit code 2. */
+export class ConfigError extends Error {}
+
+export const DEFAULT_DATABASE_PATH = "data/sandbox.sqlite";
+
+type Env = Record<string, string | undefined>;
+
+function readPort(env: Env): number {
+  const raw = env.PORT;
+  if (raw === undefined || raw === "") return 3000;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function readDatabasePath(env: Env): string {
+  const raw = env.DATABASE_PATH;
+  if (raw === ":memory:") return raw;
+  if (raw === undefined || raw === "") {
+    // the default lives under the working directory (the repo, for `make run`); create its folder
+    mkdirSync(dirname(resolve(DEFAULT_DATABASE_PATH)), { recursive: true });
+    return DEFAULT_DATABASE_PATH;
+  }
+  const folder = dirname(resolve(raw));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new ConfigError(`DATABASE_PATH: the folder ${folder} does not exist`);
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+    if (existsSync(raw)) accessSync(raw, constants.R_OK | constants.W_OK);
+  } catch {
+    throw new ConfigError(`DATABASE_PATH: ${existsSync(raw) ? resolve(raw) : folder} is not writable`);
+  }
+  return raw;
+}
+
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = raw.toLowerCase() as T;
+  if (!choices.includes(value)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(", ")}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const adminToken = env.ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken !== "" && !/^[\x21-\x7e]{8,}$/.test(adminToken)) {
+    throw new ConfigError("ADMIN_TOKEN must be at least 8 printable characters without spaces");
+  }
+  return {
+    port: readPort(env),
+    host: env.HOST && env.HOST !== "" ? env.HOST : "0.0.0.0",
+    databasePath: readDatabasePath(env),
+    adminToken: adminToken ? adminToken : null,
+    seed: readChoice(env, "SEED", ["demo", "none"] as const, "demo"),
+    rateLimit: readChoice(env, "RATE_LIMIT", ["on", "off"] as const, "on") === "on",
+    logRequests: readChoice(env, "LOG_REQUESTS", ["on", "off"] as const, "on") === "on",
+  };
+}

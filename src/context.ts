@@ -1,0 +1,12 @@
+import type { Db } from "../db/connection";
+import type { Clock } from "./clock";
+import type { LastUsedRecorder } from "./modules/auth/tokens";
+
+/** What every feature module needs; built once by `createApp`. */
+export interface AppContext {
+  db: Db;
+  clock: Clock;
+  lastUsed: LastUsedRecorder;
+  /** per-request facts the logger reads (provider id), keyed by the Request */
+  requestInfo: WeakMap<Request, { providerId?: string }>;
+}

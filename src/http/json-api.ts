@@ -1,0 +1,76 @@
+import { ApiError, JSONAPI, MISSING_DATA_ERROR } from "../errors";
+
+/** A 200 JSON:API document with the live content type (no charset). */
+export function jsonApi(body: unknown, status = 200): Response {
+  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+    status,
+    headers: { "content-type": JSONAPI },
+  });
+}
+
+/** Plain JSON for the admin API. */
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const JSON_CONTENT_TYPES = ["application/json", "application/vnd.api+json", "text/x-json"];
+
+/** Reads at most MAX_BODY_BYTES of the body as text; a larger one is a 413. */
+export async function readBodyText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw payloadTooLarge();
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES && Buffer.byteLength(text) > MAX_BODY_BYTES) throw payloadTooLarge();
+  return text;
+}
+
+function payloadTooLarge(): ApiError {
+  return ApiError.errors(413, [
+    { title: "Payload too large", detail: `The request body must be at most ${MAX_BODY_BYTES} bytes` },
+  ]);
+}
+
+/**
+ * The `data.attributes` of a JSON:API request body, as the live controllers
+ * read it (business-rules §3.1, §3.3): a body of another content type is left
+ * unparsed, so it has no `data`; `data` missing, null, `{}` or `[]` is the
+ * live 400. Where the live service answers an accident (an empty 400 for
+ * malformed JSON, a 500 for a string `data`) we answer a 400 in the errors
+ * shape (README, "Differences from the live service").
+ */
+export async function readDataAttributes(request: Request): Promise<Record<string, unknown>> {
+  const text = await readBodyText(request);
+  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!JSON_CONTENT_TYPES.includes(contentType)) throw MISSING_DATA_ERROR;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ApiError.badRequest("The request body is not valid JSON");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw MISSING_DATA_ERROR;
+  const data = (parsed as Record<string, unknown>).data;
+  if (data === null || data === undefined || typeof data !== "object") throw MISSING_DATA_ERROR;
+  if (Array.isArray(data) || Object.keys(data).length === 0) throw MISSING_DATA_ERROR;
+  const attributes = (data as Record<string, unknown>).attributes;
+  if (attributes === null || typeof attributes !== "object" || Array.isArray(attributes)) return {};
+  return attributes as Record<string, unknown>;
+}
+
+/** Reads a plain JSON object body (admin API); an empty body is `{}`. */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  const text = await readBodyText(request);
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ApiError.errors(422, [{ title: "body", detail: "must be valid JSON" }]);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw ApiError.errors(422, [{ title: "body", detail: "must be a JSON object" }]);
+  }
+  return parsed as Record<string, unknown>;
+}

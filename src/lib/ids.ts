@@ -1,0 +1,14 @@
+import { createHash, randomUUID } from "node:crypto";
+
+export const newId = (): string => randomUUID();
+
+/** A UUID (version 5 layout) derived from the parts, so seeded and reference rows get the same ids every time. */
+export function stableUuid(...parts: Array<string | number>): string {
+  const bytes = createHash("sha1").update(parts.join("\u0000")).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

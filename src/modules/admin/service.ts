@@ -1,0 +1,247 @@
+import type { Transaction } from "kysely";
+import type { Db } from "../../../db/connection";
+import { ensureProviderStatements, findSchedule } from "../../../db/reference-data";
+import type { Database, TrainingRecord } from "../../../db/schema";
+import { ApiError } from "../../errors";
+import { newId, stableUuid } from "../../lib/ids";
+import { toTimestamp } from "../../lib/time";
+import { demoToken, generateToken, storeToken } from "../auth/tokens";
+import type { Static } from "@sinclair/typebox";
+import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
+
+type Trx = Transaction<Database>;
+
+export const COURSE_PARTICIPANT_TYPE = { "ecf-induction": "ect", "ecf-mentor": "mentor" } as const;
+
+export async function createLeadProvider(db: Db, name: string, now: Date) {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("lead_providers").select("id").where("name", "=", name).executeTakeFirst();
+    if (existing) throw ApiError.unprocessable("name", "a lead provider with this name already exists");
+    const id = newId();
+    await trx.insertInto("lead_providers").values({ id, name, is_demo: 0, created_at: toTimestamp(now) }).execute();
+    await ensureProviderStatements(trx, id);
+    const apiToken = generateToken();
+    await storeToken(trx, apiToken, "lead_provider", id, now);
+    return { id, name, api_token: apiToken };
+  });
+}
+
+async function requireLeadProvider(db: Db | Trx, id: string, field: string) {
+  const provider = await db.selectFrom("lead_providers").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!provider) throw ApiError.unprocessable(field, "no lead provider has this id");
+  return provider;
+}
+
+export async function mintToken(db: Db, leadProviderId: string, now: Date) {
+  const provider = await db.selectFrom("lead_providers").select("id").where("id", "=", leadProviderId).executeTakeFirst();
+  if (!provider) throw ApiError.notFound();
+  const apiToken = generateToken();
+  const id = await storeToken(db, apiToken, "lead_provider", leadProviderId, now);
+  return { id, api_token: apiToken };
+}
+
+export async function listLeadProviders(db: Db) {
+  const providers = await db.selectFrom("lead_providers").selectAll().orderBy("created_at").orderBy("name").execute();
+  const tokens = await db
+    .selectFrom("api_tokens")
+    .select(["id", "lead_provider_id", "token_hash", "created_at", "last_used_at"])
+    .where("kind", "=", "lead_provider")
+    .orderBy("created_at")
+    .execute();
+  return providers.map((p) => ({
+    id: p.id,
+    name: p.name,
+    // Only the demo providers' tokens can be shown again: they are derived from the name.
+    api_tokens: p.is_demo ? [demoToken(p.name)] : [],
+    tokens: tokens
+      .filter((t) => t.lead_provider_id === p.id)
+      .map((t) => ({ id: t.id, hash_prefix: t.token_hash.slice(0, 12), created_at: t.created_at, last_used_at: t.last_used_at })),
+  }));
+}
+
+/** Revokes a lead provider token by its id or by a prefix (at least 8 hex digits) of its SHA-256 hash. */
+export async function revokeToken(db: Db, idOrHashPrefix: string) {
+  const key = idOrHashPrefix.toLowerCase();
+  let query = db.selectFrom("api_tokens").select(["id"]).where("kind", "=", "lead_provider");
+  if (/^[0-9a-f]{8,64}$/.test(key)) query = query.where("token_hash", "like", `${key}%`);
+  else query = query.where("id", "=", idOrHashPrefix);
+  const matches = await query.limit(2).execute();
+  if (matches.length === 0) throw ApiError.notFound();
+  if (matches.length > 1) throw ApiError.unprocessable("id", "this hash prefix matches more than one token; give more digits");
+  await db.deleteFrom("api_tokens").where("id", "=", matches[0]!.id).execute();
+  return { id: matches[0]!.id, revoked: true };
+}
+
+/** Creates the school when the URN is new, and the provider × school × cohort partnership when missing. */
+export async function ensureSchoolPartnership(db: Db | Trx, leadProviderId: string, urn: string, cohort: number, now: Date) {
+  await db.insertInto("schools").values({ urn, name: `School ${urn}` }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("partnerships")
+    .values({ id: stableUuid("partnership", leadProviderId, urn, cohort), lead_provider_id: leadProviderId, school_urn: urn, cohort, created_at: toTimestamp(now) })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+const FIRST_NAMES = ["Alex", "Sam", "Priya", "Tom", "Aisha", "Chloe", "Daniel", "Fatima", "George", "Hannah", "Imran", "Jade"];
+const LAST_NAMES = ["Smith", "Jones", "Patel", "Khan", "Taylor", "Brown", "Williams", "Evans", "Wilson", "Ahmed", "Clarke", "Hughes"];
+
+function pick<T>(list: T[]): T {
+  return list[Math.floor(Math.random() * list.length)]!;
+}
+
+export async function createParticipant(db: Db, input: Static<typeof CreateParticipantBody>, now: Date) {
+  return db.transaction().execute(async (trx) => {
+    await requireLeadProvider(trx, input.lead_provider_id, "lead_provider_id");
+    const scheduleIdentifier = input.schedule_identifier ?? "ecf-standard-september";
+    const schedule = findSchedule(scheduleIdentifier, input.cohort);
+    if (!schedule) throw ApiError.unprocessable("schedule_identifier", `no schedule ${scheduleIdentifier} in cohort ${input.cohort}`);
+    if (scheduleIdentifier.startsWith("ecf-replacement-") && input.participant_type !== "mentor") {
+      throw ApiError.unprocessable("schedule_identifier", "ecf-replacement schedules are for mentors only");
+    }
+    if (input.mentor_id) {
+      if (input.participant_type !== "ect") throw ApiError.unprocessable("mentor_id", "only an ECT has a mentor");
+      const mentor = await trx.selectFrom("participants").select("id").where("id", "=", input.mentor_id).executeTakeFirst();
+      if (!mentor) throw ApiError.unprocessable("mentor_id", "no participant has this id");
+    }
+    const stamp = toTimestamp(now);
+    let participantId = input.participant_id;
+    if (participantId) {
+      const existing = await trx.selectFrom("participants").select("id").where("id", "=", participantId).executeTakeFirst();
+      if (!existing) throw ApiError.unprocessable("participant_id", "no participant has this id");
+      await trx.updateTable("participants").set({ updated_at: stamp }).where("id", "=", participantId).execute();
+    } else {
+      participantId = newId();
+      const first = pick(FIRST_NAMES);
+      const last = pick(LAST_NAMES);
+      const trn = input.teacher_reference_number === undefined ? String(1000000 + Math.floor(Math.random() * 8999999)) : input.teacher_reference_number;
+      await trx
+        .insertInto("participants")
+        .values({
+          id: participantId,
+          full_name: input.full_name ?? `${first} ${last}`,
+          email: input.email ?? `${first}.${last}.${participantId.slice(0, 8)}@example.com`.toLowerCase(),
+          teacher_reference_number: trn,
+          teacher_reference_number_validated: input.teacher_reference_number_validated === false ? 0 : 1,
+          created_at: stamp,
+          updated_at: stamp,
+        })
+        .execute();
+    }
+    let schoolUrn = input.school_urn;
+    if (!schoolUrn) {
+      const partnership = await trx
+        .selectFrom("partnerships")
+        .select("school_urn")
+        .where("lead_provider_id", "=", input.lead_provider_id)
+        .where("cohort", "=", input.cohort)
+        .orderBy("created_at")
+        .executeTakeFirst();
+      schoolUrn = partnership?.school_urn ?? String(100000 + (parseInt(stableUuid("urn", input.lead_provider_id).slice(0, 8), 16) % 900000));
+    }
+    await ensureSchoolPartnership(trx, input.lead_provider_id, schoolUrn, input.cohort, now);
+    const trainingRecordId = newId();
+    const funding = input.eligible_for_funding === undefined ? true : input.eligible_for_funding;
+    await trx
+      .insertInto("training_records")
+      .values({
+        id: trainingRecordId,
+        participant_id: participantId,
+        participant_type: input.participant_type,
+        lead_provider_id: input.lead_provider_id,
+        school_urn: schoolUrn,
+        cohort: input.cohort,
+        schedule_id: schedule.id,
+        induction_status: "active",
+        training_status: "active",
+        eligible_for_funding: funding === null ? null : funding ? 1 : 0,
+        pupil_premium_uplift: input.pupil_premium_uplift ? 1 : 0,
+        sparsity_uplift: input.sparsity_uplift ? 1 : 0,
+        mentor_id: input.mentor_id ?? null,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+      .execute();
+    return { participant_id: participantId, training_record_id: trainingRecordId };
+  });
+}
+
+async function findRecordForCourse(db: Db | Trx, participantId: string, course: keyof typeof COURSE_PARTICIPANT_TYPE): Promise<TrainingRecord> {
+  const record = await db
+    .selectFrom("training_records")
+    .selectAll()
+    .where("participant_id", "=", participantId)
+    .where("participant_type", "=", COURSE_PARTICIPANT_TYPE[course])
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  if (!record) throw ApiError.notFound();
+  return record;
+}
+
+/** Touches the record and its person, as the live service's chain of touches does. */
+export async function touchTrainingRecord(db: Db | Trx, record: { id: string; participant_id: string }, stamp: string) {
+  await db.updateTable("training_records").set({ updated_at: stamp }).where("id", "=", record.id).execute();
+  await db.updateTable("participants").set({ updated_at: stamp }).where("id", "=", record.participant_id).execute();
+}
+
+export async function transferParticipant(db: Db, participantId: string, input: Static<typeof TransferBody>, now: Date) {
+  return db.transaction().execute(async (trx) => {
+    const record = await findRecordForCourse(trx, participantId, input.course_identifier);
+    await requireLeadProvider(trx, input.to_lead_provider_id, "to_lead_provider_id");
+    if (record.lead_provider_id === input.to_lead_provider_id) {
+      throw ApiError.unprocessable("to_lead_provider_id", "the participant already trains with this lead provider");
+    }
+    const stamp = toTimestamp(now);
+    // The old provider keeps seeing the record as its last induction record left it (business-rules §2.1).
+    await trx
+      .insertInto("former_provider_views")
+      .values({
+        id: newId(),
+        training_record_id: record.id,
+        lead_provider_id: record.lead_provider_id,
+        school_urn: record.school_urn,
+        cohort: record.cohort,
+        schedule_id: record.schedule_id,
+        induction_status: record.induction_status,
+        training_status: record.training_status,
+        mentor_id: record.mentor_id,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+      .onConflict((oc) =>
+        oc.columns(["training_record_id", "lead_provider_id"]).doUpdateSet({
+          school_urn: record.school_urn,
+          schedule_id: record.schedule_id,
+          cohort: record.cohort,
+          induction_status: record.induction_status,
+          training_status: record.training_status,
+          mentor_id: record.mentor_id,
+          updated_at: stamp,
+        }),
+      )
+      .execute();
+    await trx
+      .deleteFrom("former_provider_views")
+      .where("training_record_id", "=", record.id)
+      .where("lead_provider_id", "=", input.to_lead_provider_id)
+      .execute();
+    const schoolUrn = input.school_urn ?? record.school_urn;
+    await ensureSchoolPartnership(trx, input.to_lead_provider_id, schoolUrn, record.cohort, now);
+    await trx
+      .updateTable("training_records")
+      .set({ lead_provider_id: input.to_lead_provider_id, school_urn: schoolUrn, training_status: "active", induction_status: "active", updated_at: stamp })
+      .where("id", "=", record.id)
+      .execute();
+    await touchTrainingRecord(trx, record, stamp);
+    return { participant_id: participantId, training_record_id: record.id };
+  });
+}
+
+export async function setInductionStatus(db: Db, participantId: string, input: Static<typeof InductionStatusBody>, now: Date) {
+  return db.transaction().execute(async (trx) => {
+    const record = await findRecordForCourse(trx, participantId, input.course_identifier);
+    const stamp = toTimestamp(now);
+    await trx.updateTable("training_records").set({ induction_status: input.status }).where("id", "=", record.id).execute();
+    await touchTrainingRecord(trx, record, stamp);
+    return { participant_id: participantId, training_record_id: record.id, status: input.status };
+  });
+}

@@ -1,0 +1,54 @@
+import { Elysia } from "elysia";
+import { requestNow } from "../../clock";
+import type { AppContext } from "../../context";
+import { ApiError } from "../../errors";
+import { findTokenOwner, tokenFromAuthorization } from "./tokens";
+
+export interface AuthenticatedProvider {
+  id: string;
+}
+
+/**
+ * The lead provider behind a request's token (business-rules §1.1): missing,
+ * malformed or unknown → 401; a known token of another kind (the admin
+ * token) → 403 with an empty body.
+ */
+export async function authenticateLeadProvider(ctx: AppContext, request: Request): Promise<AuthenticatedProvider> {
+  const token = tokenFromAuthorization(request.headers.get("authorization"));
+  if (!token) throw ApiError.unauthorized();
+  const owner = await findTokenOwner(ctx.db, token);
+  if (!owner) throw ApiError.unauthorized();
+  if (owner.kind !== "lead_provider" || !owner.leadProviderId) throw ApiError.forbidden();
+  await ctx.lastUsed.touch(ctx.db, owner.tokenId, ctx.clock.now());
+  const info = ctx.requestInfo.get(request);
+  if (info) info.providerId = owner.leadProviderId;
+  return { id: owner.leadProviderId };
+}
+
+/** The admin token only; a lead provider's token is refused with 401. */
+export async function authenticateAdmin(ctx: AppContext, request: Request): Promise<void> {
+  const token = tokenFromAuthorization(request.headers.get("authorization"));
+  if (!token) throw ApiError.unauthorized();
+  const owner = await findTokenOwner(ctx.db, token);
+  if (!owner || owner.kind !== "admin") throw ApiError.unauthorized();
+}
+
+/**
+ * Resolves `provider` and `now` for every route of a v2 feature module.
+ * Authentication runs before anything else the route does (bodies are read
+ * by the handlers themselves, after this), as live.
+ */
+export function leadProviderApi(ctx: AppContext) {
+  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+    const provider = await authenticateLeadProvider(ctx, request);
+    const now = requestNow(ctx.clock, request);
+    return { provider, now };
+  });
+}
+
+export function adminApi(ctx: AppContext) {
+  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+    await authenticateAdmin(ctx, request);
+    return { now: requestNow(ctx.clock, request) };
+  });
+}

@@ -1,0 +1,54 @@
+import { openDatabase } from "../db/connection";
+import { createApp } from "./app";
+import { prepareDatabase } from "./bootstrap";
+import type { Config } from "./config";
+import { MAX_BODY_BYTES } from "./http/json-api";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** stops accepting, lets in-flight requests finish, closes the database */
+  stop(): Promise<void>;
+}
+
+/** Opens the database, prepares it, and serves; prints the start-up banner. */
+export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
+  const database = openDatabase(config.databasePath);
+  const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken });
+  const app = createApp({
+    db: database.db,
+    rateLimit: config.rateLimit,
+    log: config.logRequests ? (line) => console.log(line) : undefined,
+  });
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES + 64 * 1024 });
+  const server = app.server!;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const url = `http://${shownHost}:${server.port}`;
+
+  print(`Lead provider sandbox (DfE Lead Provider API v2.0.0 replica)`);
+  print(`  API:       ${url}/api/v2`);
+  print(`  Docs:      ${url}/api-docs`);
+  print(`  Health:    ${url}/healthz`);
+  print(`  Database:  ${config.databasePath}${prepared.seededNow ? " (seeded with demo data)" : ""}`);
+  if (prepared.generatedAdminToken) print(`  Admin token (shown once, stored hashed): ${prepared.generatedAdminToken}`);
+  else if (config.adminToken) print(`  Admin token: the value of ADMIN_TOKEN`);
+  else print(`  Admin token: printed when it was generated; set ADMIN_TOKEN, or run 'token create --admin' for a new one`);
+  if (prepared.demoProviders.length) {
+    print(`  Demo lead providers (Authorization: Bearer <token>):`);
+    for (const p of prepared.demoProviders) print(`    ${p.name.padEnd(30)} ${p.token}`);
+  }
+  if (!config.rateLimit) print(`  Rate limit: off (RATE_LIMIT=off)`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port: server.port!,
+    stop() {
+      stopping ??= (async () => {
+        await server.stop(false);
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
