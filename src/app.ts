@@ -7,6 +7,7 @@ import { ApiError } from "./errors";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { newId } from "./lib/ids";
 import { adminRoutes } from "./modules/admin/routes";
+import { participantsRoutes } from "./modules/participants/routes";
 import { LastUsedRecorder } from "./modules/auth/tokens";
 
 export interface AppDeps {
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
+    .use(participantsRoutes(ctx))
     .use(adminRoutes(ctx));
 
   return app;
