@@ -2,7 +2,9 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { csvResponse } from "../../http/csv";
-import { jsonApi } from "../../http/json-api";
+import { jsonApi, readDataAttributes } from "../../http/json-api";
+import { performParticipantAction } from "./actions";
+import type { ParticipantAction } from "./rules";
 import { parseListParams, type ListParams } from "../../http/list-params";
 import { toTimestamp } from "../../lib/time";
 import { leadProviderApi } from "../auth/plugin";
@@ -51,7 +53,20 @@ export function participantsRoutes(ctx: AppContext) {
     return jsonApi({ data: participantResource(row) });
   };
 
-  return new Elysia({ prefix: "/api/v2" })
+  const act =
+    (action: ParticipantAction) =>
+    async ({ request, provider, params, now }: { request: Request; provider: { id: string }; params: { id: string }; now: Date }) => {
+      const attributes = await readDataAttributes(request);
+      return jsonApi(await performParticipantAction(ctx.db, provider.id, params.id, action, attributes, now));
+    };
+  const actions: Array<[ParticipantAction, string]> = [
+    ["defer", "Notify that an ECF participant is taking a break from their course"],
+    ["resume", "Notify that an ECF participant is resuming their course"],
+    ["withdraw", "Notify that an ECF participant has withdrawn from their course"],
+    ["change-schedule", "Notify that an ECF participant is changing training schedule"],
+  ];
+
+  let routes = new Elysia({ prefix: "/api/v2" })
     .use(leadProviderApi(ctx))
     .get("/participants/ecf", list, { detail: { ...tags, summary: "Retrieve multiple participants" } })
     .get("/participants/ecf.csv", csv, { detail: { ...tags, summary: "Retrieve all participants in CSV format" } })
@@ -59,4 +74,10 @@ export function participantsRoutes(ctx: AppContext) {
     .get("/participants", list, { detail: { ...tags, summary: "Alias of /participants/ecf (live, undocumented)" } })
     .get("/participants.csv", csv, { detail: { ...tags, summary: "Alias of /participants/ecf.csv (live, undocumented)" } })
     .get("/participants/:id", single, { detail: { ...tags, summary: "Alias of /participants/ecf/{id} (live, undocumented)" } });
+  for (const [action, summary] of actions) {
+    routes = routes
+      .put(`/participants/ecf/:id/${action}`, act(action), { parse: "none", detail: { ...tags, summary } })
+      .put(`/participants/:id/${action}`, act(action), { parse: "none", detail: { ...tags, summary: `Alias of /participants/ecf/{id}/${action} (live, undocumented)` } }) as any;
+  }
+  return routes;
 }
