@@ -1,4 +1,3 @@
-import { swagger } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
 import type { Db } from "../db/connection";
 import { Clock } from "./clock";
@@ -7,6 +6,9 @@ import { ApiError } from "./errors";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { newId } from "./lib/ids";
 import { adminRoutes } from "./modules/admin/routes";
+import { declarationsRoutes } from "./modules/declarations/routes";
+import { moveDeclarationState } from "./modules/declarations/service";
+import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { LastUsedRecorder } from "./modules/auth/tokens";
 
@@ -72,9 +74,7 @@ export function createApp(deps: AppDeps) {
       );
     })
     .use(
-      swagger({
-        path: "/api-docs",
-        specPath: "/api-docs/json",
+      apiDocs({
         documentation: {
           info: {
             title: "Lead provider API - 2.0.0",
@@ -91,7 +91,8 @@ export function createApp(deps: AppDeps) {
     )
     .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
     .use(participantsRoutes(ctx))
-    .use(adminRoutes(ctx));
+    .use(declarationsRoutes(ctx))
+    .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }));
 
   return app;
 }

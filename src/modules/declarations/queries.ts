@@ -1,0 +1,338 @@
+/**
+ * Data access for the declarations feature (Kysely only). Every function takes
+ * `db` — a `Kysely<Database>` or, inside a transaction, the `Transaction` —
+ * as its first argument.
+ */
+import { type Kysely, type Transaction, sql } from "kysely";
+import type { Database, Declaration, DeclarationState, NewDeclaration } from "../../../db/schema";
+import type { Milestone, ParticipantType } from "./rules";
+
+export type DbOrTrx = Kysely<Database> | Transaction<Database>;
+
+// ---------------------------------------------------------------------------
+// Resolving the participant (business-rules §5.1, "Resolving the participant")
+// ---------------------------------------------------------------------------
+
+/** A person's training record with its schedule and cohort facts folded in. */
+export interface TrainingRecordFacts {
+  id: string;
+  participantId: string;
+  participantType: ParticipantType;
+  leadProviderId: string;
+  scheduleId: string;
+  scheduleIdentifier: string;
+  /** start year of the schedule's cohort */
+  cohort: number;
+  eligibleForFunding: boolean | null;
+  mentorFundingCohort: boolean;
+}
+
+/** The participant types of all of a person's training records (empty when the id matches nobody). */
+export async function participantTypesOf(db: DbOrTrx, participantId: string): Promise<ParticipantType[]> {
+  const rows = await db
+    .selectFrom("training_records")
+    .select("participant_type")
+    .distinct()
+    .where("participant_id", "=", participantId)
+    .execute();
+  return rows.map((r) => r.participant_type);
+}
+
+/**
+ * The person's training record of the given type (the latest created when
+ * there are several), whatever its current provider.
+ */
+export async function findTrainingRecord(
+  db: DbOrTrx,
+  participantId: string,
+  participantType: ParticipantType,
+): Promise<TrainingRecordFacts | null> {
+  const row = await db
+    .selectFrom("training_records as tr")
+    .innerJoin("schedules as s", "s.id", "tr.schedule_id")
+    .innerJoin("cohorts as c", "c.start_year", "s.cohort")
+    .select([
+      "tr.id",
+      "tr.participant_id",
+      "tr.participant_type",
+      "tr.lead_provider_id",
+      "tr.schedule_id",
+      "tr.eligible_for_funding",
+      "s.identifier as schedule_identifier",
+      "s.cohort as cohort",
+      "c.mentor_funding",
+    ])
+    .where("tr.participant_id", "=", participantId)
+    .where("tr.participant_type", "=", participantType)
+    .orderBy("tr.created_at", "desc")
+    .orderBy(sql`tr.rowid`, "desc")
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    participantId: row.participant_id,
+    participantType: row.participant_type,
+    leadProviderId: row.lead_provider_id,
+    scheduleId: row.schedule_id,
+    scheduleIdentifier: row.schedule_identifier,
+    cohort: row.cohort,
+    eligibleForFunding: row.eligible_for_funding === null ? null : row.eligible_for_funding === 1,
+    mentorFundingCohort: row.mentor_funding === 1,
+  };
+}
+
+export async function scheduleMilestones(db: DbOrTrx, scheduleId: string): Promise<Milestone[]> {
+  const rows = await db
+    .selectFrom("milestones")
+    .select(["declaration_type", "start_date", "milestone_date"])
+    .where("schedule_id", "=", scheduleId)
+    .execute();
+  return rows.map((r) => ({ declarationType: r.declaration_type, startDate: r.start_date, milestoneDate: r.milestone_date }));
+}
+
+/**
+ * The caller trains the record now, or trained it before a transfer on the
+ * record's current schedule (its former view keeps that schedule) (§5.1 check 13).
+ */
+export async function callerHasInductionRecord(
+  db: DbOrTrx,
+  record: { id: string; leadProviderId: string; scheduleId: string },
+  callerId: string,
+): Promise<boolean> {
+  if (record.leadProviderId === callerId) return true;
+  const view = await db
+    .selectFrom("former_provider_views")
+    .select("id")
+    .where("training_record_id", "=", record.id)
+    .where("lead_provider_id", "=", callerId)
+    .where("schedule_id", "=", record.scheduleId)
+    .executeTakeFirst();
+  return view !== undefined;
+}
+
+/** The latest training status the caller recorded for the record (§5.1 check 2), or null. */
+export async function latestCallerTrainingState(
+  db: DbOrTrx,
+  trainingRecordId: string,
+  callerId: string,
+): Promise<{ state: "active" | "deferred" | "withdrawn"; at: Date } | null> {
+  const row = await db
+    .selectFrom("training_status_history")
+    .select(["state", "created_at"])
+    .where("training_record_id", "=", trainingRecordId)
+    .where("lead_provider_id", "=", callerId)
+    .orderBy("created_at", "desc")
+    .orderBy(sql`rowid`, "desc")
+    .executeTakeFirst();
+  return row ? { state: row.state, at: new Date(row.created_at) } : null;
+}
+
+/** The provider has an output-fee statement for the cohort with a deadline of `today` (YYYY-MM-DD) or later. */
+export async function hasOpenOutputFeeStatement(
+  db: DbOrTrx,
+  leadProviderId: string,
+  cohort: number,
+  today: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("statements")
+    .select("id")
+    .where("lead_provider_id", "=", leadProviderId)
+    .where("cohort", "=", cohort)
+    .where("output_fee", "=", 1)
+    .where("deadline_date", ">=", today)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Slots and duplicates (§5.1 checks 8 and 10, §5.3)
+// ---------------------------------------------------------------------------
+
+/** A billable (submitted/eligible/payable/paid) declaration holds the person/course/type slot, by any provider. */
+export async function billableSlotTaken(
+  db: DbOrTrx,
+  slot: { participantId: string; courseIdentifier: string; declarationType: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("declarations")
+    .select("id")
+    .where("participant_id", "=", slot.participantId)
+    .where("course_identifier", "=", slot.courseIdentifier)
+    .where("declaration_type", "=", slot.declarationType)
+    .where("billable", "=", 1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * The state of a billable declaration identical to the request (same training
+ * record, person, provider, course, type, date and evidence), as the live
+ * `existing_declaration` finds it; null when none.
+ */
+export async function identicalBillableState(
+  db: DbOrTrx,
+  identical: {
+    trainingRecordId: string;
+    participantId: string;
+    leadProviderId: string;
+    courseIdentifier: string;
+    declarationType: string;
+    declarationDate: string;
+    evidenceHeld: string | null;
+  },
+): Promise<DeclarationState | null> {
+  let query = db
+    .selectFrom("declarations")
+    .select("state")
+    .where("training_record_id", "=", identical.trainingRecordId)
+    .where("participant_id", "=", identical.participantId)
+    .where("lead_provider_id", "=", identical.leadProviderId)
+    .where("course_identifier", "=", identical.courseIdentifier)
+    .where("declaration_type", "=", identical.declarationType)
+    .where("declaration_date", "=", identical.declarationDate)
+    .where("billable", "=", 1);
+  query =
+    identical.evidenceHeld === null
+      ? query.where("evidence_held", "is", null)
+      : query.where("evidence_held", "=", identical.evidenceHeld);
+  const row = await query.executeTakeFirst();
+  return row?.state ?? null;
+}
+
+/**
+ * Another person (different id) with the same non-null TRN holds a billable
+ * declaration of the same type and course (§5.3 step 2).
+ */
+export async function trnDuplicateHoldsSlot(
+  db: DbOrTrx,
+  slot: { participantId: string; courseIdentifier: string; declarationType: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("declarations as d")
+    .innerJoin("participants as other", "other.id", "d.participant_id")
+    .innerJoin("participants as me", "me.teacher_reference_number", "other.teacher_reference_number")
+    .select("d.id")
+    .where("me.id", "=", slot.participantId)
+    .where("me.teacher_reference_number", "is not", null)
+    .where("other.id", "!=", slot.participantId)
+    .where("d.course_identifier", "=", slot.courseIdentifier)
+    .where("d.declaration_type", "=", slot.declarationType)
+    .where("d.billable", "=", 1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+// ---------------------------------------------------------------------------
+
+export async function insertDeclaration(db: DbOrTrx, row: NewDeclaration): Promise<void> {
+  await db.insertInto("declarations").values(row).execute();
+}
+
+export async function insertStateHistory(
+  db: DbOrTrx,
+  row: { id: string; declaration_id: string; state: DeclarationState; created_at: string },
+): Promise<void> {
+  await db.insertInto("declaration_state_history").values(row).execute();
+}
+
+export async function updateDeclarationState(
+  db: DbOrTrx,
+  id: string,
+  change: { state: DeclarationState; billable: 0 | 1; updated_at: string },
+): Promise<void> {
+  await db.updateTable("declarations").set(change).where("id", "=", id).execute();
+}
+
+export async function findDeclaration(db: DbOrTrx, id: string): Promise<Declaration | null> {
+  return (await db.selectFrom("declarations").selectAll().where("id", "=", id).executeTakeFirst()) ?? null;
+}
+
+// ---------------------------------------------------------------------------
+// What a provider sees (§2.2)
+// ---------------------------------------------------------------------------
+
+/**
+ * Declarations visible to the caller: its own in every state, plus other
+ * providers' billable ones on training records the caller trains now with an
+ * induction status of active or completed.
+ */
+export function visibleDeclarations(db: DbOrTrx, callerId: string) {
+  return db.selectFrom("declarations").where((eb) =>
+    eb.or([
+      eb("declarations.lead_provider_id", "=", callerId),
+      eb.and([
+        eb("declarations.billable", "=", 1),
+        eb(
+          "declarations.training_record_id",
+          "in",
+          eb
+            .selectFrom("training_records")
+            .select("training_records.id")
+            .where("training_records.lead_provider_id", "=", callerId)
+            .where("training_records.induction_status", "in", ["active", "completed"]),
+        ),
+      ]),
+    ]),
+  );
+}
+
+export async function findVisibleDeclaration(db: DbOrTrx, callerId: string, id: string): Promise<Declaration | null> {
+  return (await visibleDeclarations(db, callerId).selectAll().where("declarations.id", "=", id).executeTakeFirst()) ?? null;
+}
+
+export interface DeclarationListFilter {
+  participantId: string | null;
+  /** strictly later than this instant (whole seconds; stored times are whole seconds) */
+  updatedAfter: string | null;
+}
+
+function filtered(db: DbOrTrx, callerId: string, filter: DeclarationListFilter) {
+  let query = visibleDeclarations(db, callerId);
+  if (filter.participantId !== null) query = query.where("declarations.participant_id", "=", filter.participantId);
+  if (filter.updatedAfter !== null) query = query.where("declarations.updated_at", ">", filter.updatedAfter);
+  return query;
+}
+
+/** One page, ordered by creation time then insertion order. */
+export async function listDeclarationsPage(
+  db: DbOrTrx,
+  callerId: string,
+  filter: DeclarationListFilter,
+  page: { limit: number; offset: number },
+): Promise<Declaration[]> {
+  return filtered(db, callerId, filter)
+    .selectAll()
+    .orderBy("declarations.created_at")
+    .orderBy(sql`declarations.rowid`)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export interface DeclarationCursor {
+  createdAt: string;
+  rowid: number;
+}
+
+/** The next batch after `after` (keyset on created_at, rowid), for streaming the CSV. */
+export async function listDeclarationsBatch(
+  db: DbOrTrx,
+  callerId: string,
+  filter: DeclarationListFilter,
+  after: DeclarationCursor | null,
+  limit: number,
+): Promise<Array<Declaration & { rowid: number }>> {
+  let query = filtered(db, callerId, filter).selectAll().select(sql<number>`declarations.rowid`.as("rowid"));
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("declarations.created_at", ">", after.createdAt),
+        eb.and([eb("declarations.created_at", "=", after.createdAt), eb(sql`declarations.rowid`, ">", after.rowid)]),
+      ]),
+    );
+  }
+  return query.orderBy("declarations.created_at").orderBy(sql`declarations.rowid`).limit(limit).execute();
+}

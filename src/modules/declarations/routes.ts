@@ -1,0 +1,65 @@
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import { ApiError } from "../../errors";
+import { jsonApi, readDataAttributes } from "../../http/json-api";
+import { parseListParams } from "../../http/list-params";
+import { leadProviderApi } from "../auth/plugin";
+import {
+  declarationsCsvStream,
+  listDeclarations,
+  recordDeclaration,
+  showDeclaration,
+  voidProviderDeclaration,
+} from "./service";
+
+const detail = (summary: string) => ({ detail: { tags: ["Participant declarations"], summary } });
+
+function listParams(request: Request, paginate: boolean) {
+  const result = parseListParams([...new URL(request.url).searchParams], {
+    allowCohortFilter: false,
+    allowParticipantIdFilter: true,
+    paginate,
+  });
+  if (!result.ok) throw ApiError.errors(result.status, result.errors);
+  return result.value;
+}
+
+/** The v2 declarations endpoints (business-rules §5). Authentication runs first (leadProviderApi). */
+export function declarationsRoutes(ctx: AppContext) {
+  return new Elysia({ prefix: "/api/v2" })
+    .use(leadProviderApi(ctx))
+    .post(
+      "/participant-declarations",
+      async ({ request, provider, now }) => {
+        const attributes = await readDataAttributes(request);
+        return jsonApi(await recordDeclaration(ctx.db, provider.id, attributes, now));
+      },
+      { parse: "none", ...detail("Declare a participant has reached a milestone") },
+    )
+    .get(
+      "/participant-declarations",
+      async ({ request, provider }) => jsonApi(await listDeclarations(ctx.db, provider.id, listParams(request, true))),
+      detail("List participant declarations"),
+    )
+    .get(
+      "/participant-declarations.csv",
+      ({ request, provider }) => {
+        const params = listParams(request, false);
+        return new Response(declarationsCsvStream(ctx.db, provider.id, params), {
+          status: 200,
+          headers: { "content-type": "text/csv" },
+        });
+      },
+      detail("List all participant declarations as CSV"),
+    )
+    .get(
+      "/participant-declarations/:id",
+      async ({ params, provider }) => jsonApi(await showDeclaration(ctx.db, provider.id, params.id)),
+      detail("Get a single participant declaration"),
+    )
+    .put(
+      "/participant-declarations/:id/void",
+      async ({ params, provider, now }) => jsonApi(await voidProviderDeclaration(ctx.db, provider.id, params.id, now)),
+      { parse: "none", ...detail("Void a participant declaration") },
+    );
+}

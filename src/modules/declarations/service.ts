@@ -1,0 +1,295 @@
+/**
+ * The declarations feature's use cases: gather the facts with queries, run
+ * the rules (rules.ts), write in one transaction. Every function takes `db`
+ * first; inside a transaction only `trx` is used (SQLite has one connection,
+ * so touching `db` there would wait for ever).
+ */
+import type { Db } from "../../../db/connection";
+import type { Declaration, DeclarationState } from "../../../db/schema";
+import { ApiError } from "../../errors";
+import type { ListParams } from "../../http/list-params";
+import { newId } from "../../lib/ids";
+import { toDateOnly, toTimestamp } from "../../lib/time";
+import { castDeclarationDate, formatTimestamp, isBlank } from "./declaration-date";
+import {
+  type DeclarationFacts,
+  type DeclarationInput,
+  MESSAGES,
+  adminStateMove,
+  checkDeclaration,
+  courseParticipantType,
+  initialDeclarationState,
+  isBillableState,
+  participantTypeCourse,
+  readDeclarationAttributes,
+  voidDeclaration,
+} from "./rules";
+import {
+  type DbOrTrx,
+  type DeclarationCursor,
+  type DeclarationListFilter,
+  billableSlotTaken,
+  callerHasInductionRecord,
+  findDeclaration,
+  findTrainingRecord,
+  findVisibleDeclaration,
+  hasOpenOutputFeeStatement,
+  identicalBillableState,
+  insertDeclaration,
+  insertStateHistory,
+  latestCallerTrainingState,
+  listDeclarationsBatch,
+  listDeclarationsPage,
+  participantTypesOf,
+  scheduleMilestones,
+  trnDuplicateHoldsSlot,
+  updateDeclarationState,
+} from "./queries";
+import { CSV_HEADER, csvDeclarationLine, csvLine, v1Declaration, v2Declaration } from "./serialize";
+
+// ---------------------------------------------------------------------------
+// POST (§5.1–§5.4)
+// ---------------------------------------------------------------------------
+
+/** Everything checkDeclaration needs, read from the database (§5.1, "Resolving the participant"). */
+export async function gatherDeclarationFacts(
+  db: DbOrTrx,
+  callerId: string,
+  input: DeclarationInput,
+  now: Date,
+): Promise<DeclarationFacts> {
+  const participantId = input.participant_id;
+  const course = input.course_identifier;
+  const type = input.declaration_type;
+  const facts: DeclarationFacts = {
+    input,
+    identityResolved: false,
+    trainingRecord: null,
+    activeCourses: [],
+    billableDuplicateExists: false,
+    identicalExistingState: null,
+    callerHasOpenOutputFeeStatement: false,
+    now,
+  };
+  if (participantId === undefined || isBlank(participantId)) return facts;
+
+  // Identity: the person by id, through a record of the course's type or (fallback) any record.
+  const types = await participantTypesOf(db, participantId);
+  facts.identityResolved = types.length > 0;
+  facts.activeCourses = types.map(participantTypeCourse);
+
+  const wanted = courseParticipantType(course);
+  if (wanted === null || !types.includes(wanted)) return facts;
+  const record = await findTrainingRecord(db, participantId, wanted);
+  if (!record) return facts;
+
+  facts.trainingRecord = {
+    id: record.id,
+    participantType: record.participantType,
+    cohort: record.cohort,
+    scheduleIdentifier: record.scheduleIdentifier,
+    milestones: await scheduleMilestones(db, record.scheduleId),
+    eligibleForFunding: record.eligibleForFunding,
+    mentorFundingCohort: record.mentorFundingCohort,
+    latestCallerState: await latestCallerTrainingState(db, record.id, callerId),
+    callerHasInductionRecord: await callerHasInductionRecord(db, record, callerId),
+  };
+  facts.callerHasOpenOutputFeeStatement = await hasOpenOutputFeeStatement(db, callerId, record.cohort, toDateOnly(now));
+
+  if (course !== undefined && type !== undefined && !isBlank(type)) {
+    facts.billableDuplicateExists = await billableSlotTaken(db, {
+      participantId,
+      courseIdentifier: course,
+      declarationType: type,
+    });
+    const castDate = input.declaration_date === undefined ? null : castDeclarationDate(input.declaration_date);
+    if (castDate !== null) {
+      facts.identicalExistingState = await identicalBillableState(db, {
+        trainingRecordId: record.id,
+        participantId,
+        leadProviderId: callerId,
+        courseIdentifier: course,
+        declarationType: type,
+        declarationDate: formatTimestamp(castDate),
+        evidenceHeld: input.evidence_held ?? null,
+      });
+    }
+  }
+  return facts;
+}
+
+const billableFlag = (state: DeclarationState): 0 | 1 => (isBillableState(state) ? 1 : 0);
+
+/** The partial unique index `declarations_one_billable` refused the row: a racing duplicate. */
+function isBillableSlotConflict(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /UNIQUE constraint failed: declarations\.participant_id/.test(message);
+}
+
+/**
+ * Inserts a new declaration and its history (`submitted`, then the state it
+ * moves to at creation when that differs). A second billable row for the same
+ * slot, which the database refuses, is the live 422 `base` error.
+ */
+export async function insertNewDeclaration(
+  trx: DbOrTrx,
+  row: Omit<Declaration, "billable" | "updated_at">,
+): Promise<Declaration> {
+  const declaration: Declaration = { ...row, billable: billableFlag(row.state), updated_at: row.created_at };
+  try {
+    await insertDeclaration(trx, declaration);
+  } catch (error) {
+    if (isBillableSlotConflict(error)) throw ApiError.unprocessable("base", MESSAGES.alreadySubmitted);
+    throw error;
+  }
+  await insertStateHistory(trx, { id: newId(), declaration_id: row.id, state: "submitted", created_at: row.created_at });
+  if (row.state !== "submitted") {
+    await insertStateHistory(trx, { id: newId(), declaration_id: row.id, state: row.state, created_at: row.created_at });
+  }
+  return declaration;
+}
+
+/**
+ * `POST /api/v2/participant-declarations`: reads the attributes, runs the
+ * checks, records the declaration in its initial state and answers the v1
+ * shape (§5.4). The facts are read inside the write transaction, so two
+ * requests for the same slot are decided one after the other.
+ */
+export async function recordDeclaration(db: Db, callerId: string, attributes: unknown, now: Date) {
+  const read = readDeclarationAttributes(attributes);
+  if (!read.ok) throw ApiError.errors(read.status, read.errors);
+  const input = read.input;
+  const declaration = await db.transaction().execute(async (trx) => {
+    const facts = await gatherDeclarationFacts(trx, callerId, input, now);
+    const result = checkDeclaration(facts);
+    if (!result.ok) throw ApiError.errors(result.status, result.errors);
+    const record = facts.trainingRecord!;
+    const slot = {
+      participantId: input.participant_id!,
+      courseIdentifier: input.course_identifier!,
+      declarationType: input.declaration_type!,
+    };
+    const state = initialDeclarationState({
+      trnDuplicateHoldsSlot: await trnDuplicateHoldsSlot(trx, slot),
+      eligibleForFunding: record.eligibleForFunding,
+    });
+    const stamp = toTimestamp(now);
+    return insertNewDeclaration(trx, {
+      id: newId(),
+      participant_id: slot.participantId,
+      training_record_id: record.id,
+      lead_provider_id: callerId,
+      cohort: record.cohort,
+      declaration_type: slot.declarationType,
+      course_identifier: slot.courseIdentifier,
+      declaration_date: formatTimestamp(result.declarationDate),
+      evidence_held: input.evidence_held ?? null,
+      state,
+      created_at: stamp,
+    });
+  });
+  return { data: v1Declaration(declaration) };
+}
+
+// ---------------------------------------------------------------------------
+// State changes (void §5.6, admin moves §5.7)
+// ---------------------------------------------------------------------------
+
+/** Moves the state, keeps `billable` in step, bumps `updated_at`, writes history. */
+async function moveState(trx: DbOrTrx, declaration: Declaration, next: DeclarationState, now: Date): Promise<Declaration> {
+  const stamp = toTimestamp(now);
+  const change = { state: next, billable: billableFlag(next), updated_at: stamp };
+  await updateDeclarationState(trx, declaration.id, change);
+  await insertStateHistory(trx, { id: newId(), declaration_id: declaration.id, state: next, created_at: stamp });
+  return { ...declaration, ...change };
+}
+
+/** `PUT /participant-declarations/{id}/void`: the caller's own declarations only (else 404). */
+export async function voidProviderDeclaration(db: Db, callerId: string, id: string, now: Date) {
+  const declaration = await db.transaction().execute(async (trx) => {
+    const current = await findDeclaration(trx, id);
+    if (!current || current.lead_provider_id !== callerId) throw ApiError.notFound();
+    // Only the clawback of a paid declaration needs an open output-fee statement.
+    const open = current.state === "paid" ? await hasOpenOutputFeeStatement(trx, callerId, current.cohort, toDateOnly(now)) : true;
+    const result = voidDeclaration(current.state, { callerHasOpenOutputFeeStatement: open, cohort: current.cohort });
+    if (!result.ok) throw ApiError.errors(422, result.errors);
+    return moveState(trx, current, result.next, now);
+  });
+  return { data: v2Declaration(declaration) };
+}
+
+/**
+ * The admin API's `PUT /admin/participant-declarations/{id}/state` (what DfE
+ * does): submitted → eligible → payable → paid, awaiting_clawback →
+ * clawed_back. Unknown id → 404; any other move → 422.
+ */
+export async function moveDeclarationState(db: Db, id: string, state: string, now: Date) {
+  const declaration = await db.transaction().execute(async (trx) => {
+    const current = await findDeclaration(trx, id);
+    if (!current) throw ApiError.notFound();
+    const result = adminStateMove(current.state, state);
+    if (!result.ok) throw ApiError.errors(422, result.errors);
+    return moveState(trx, current, result.next, now);
+  });
+  return { data: v2Declaration(declaration) };
+}
+
+// ---------------------------------------------------------------------------
+// Reading (§2.2, §5.5)
+// ---------------------------------------------------------------------------
+
+function listFilter(params: Pick<ListParams, "participantId" | "updatedSince">): DeclarationListFilter {
+  return {
+    participantId: params.participantId,
+    updatedAfter: params.updatedSince === null ? null : toTimestamp(params.updatedSince),
+  };
+}
+
+export async function listDeclarations(db: Db, callerId: string, params: ListParams) {
+  const rows = await listDeclarationsPage(db, callerId, listFilter(params), {
+    limit: params.perPage,
+    offset: (params.page - 1) * params.perPage,
+  });
+  return { data: rows.map(v2Declaration) };
+}
+
+export async function showDeclaration(db: Db, callerId: string, id: string) {
+  const declaration = await findVisibleDeclaration(db, callerId, id);
+  if (!declaration) throw ApiError.notFound();
+  return { data: v2Declaration(declaration) };
+}
+
+export const CSV_BATCH_SIZE = 1000;
+
+/**
+ * The CSV body as a stream that reads `batchSize` rows per query when the
+ * client pulls. No rows at all → an empty body, without the header (§4.5).
+ */
+export function declarationsCsvStream(
+  db: Db,
+  callerId: string,
+  params: Pick<ListParams, "participantId" | "updatedSince">,
+  batchSize = CSV_BATCH_SIZE,
+): ReadableStream<Uint8Array> {
+  const filter = listFilter(params);
+  const encoder = new TextEncoder();
+  let cursor: DeclarationCursor | null = null;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (done) return;
+      const rows = await listDeclarationsBatch(db, callerId, filter, cursor, batchSize);
+      let text = cursor === null && rows.length > 0 ? csvLine(CSV_HEADER) : "";
+      for (const row of rows) text += csvDeclarationLine(row);
+      if (rows.length > 0) {
+        const last = rows[rows.length - 1]!;
+        cursor = { createdAt: last.created_at, rowid: last.rowid };
+        controller.enqueue(encoder.encode(text));
+      }
+      if (rows.length < batchSize) {
+        done = true;
+        controller.close();
+      }
+    },
+  });
+}
