@@ -20,7 +20,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
   });
-  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES + 64 * 1024 });
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES * 8 });
   const server = app.server!;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
@@ -46,6 +46,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     stop() {
       stopping ??= (async () => {
         await server.stop(false);
+        // after-response hooks (the request log) of the last responses run on the next ticks
+        await Bun.sleep(20);
         await database.close();
       })();
       return stopping;

@@ -542,8 +542,10 @@ export function checkChangeSchedule(
     if (!t.ok) bag.add(t.error.title, t.error.detail);
   }
 
-  // 3.
-  if (record && target) {
+  // 3. Checks 3, 4 and 7 judge the record itself, so they run only for the
+  // provider that trains it: another provider gets the participant_id error
+  // alone and learns nothing of the record (business-rules §2.3, T).
+  if (withCaller && target) {
     let invalidates = false;
     for (const declaration of facts.billableDeclarations) {
       const milestone = target.milestones.find((m) => m.declarationType === declaration.declarationType);
@@ -554,7 +556,7 @@ export function checkChangeSchedule(
   }
 
   // 4.
-  if (record && target) {
+  if (withCaller && record && target) {
     const recordSchedule = { identifier: record.scheduleIdentifier, cohort: record.cohort };
     const profileSchedule = record.profileSchedule ?? recordSchedule;
     const differsFromCallerRecord = record.callerHasInductionRecord && !sameSchedule(target, recordSchedule);
@@ -577,7 +579,7 @@ export function checkChangeSchedule(
   }
 
   // 7.
-  if (record && !facts.hasPartnershipInTargetCohort) bag.add('cohort', MESSAGES.noPartnership);
+  if (withCaller && !facts.hasPartnershipInTargetCohort) bag.add('cohort', MESSAGES.noPartnership);
 
   if (bag.any) return unprocessable(bag.toErrors());
   if (!target || !record) {
