@@ -30,6 +30,8 @@ export interface ParticipantRow {
   participant_created_at: string;
   participant_seq: number;
   record_seq: number;
+  /** rowid of the former provider's view; null on the current provider's rows */
+  view_seq: number | null;
 }
 
 export interface ParticipantFilter {
@@ -68,6 +70,7 @@ function currentRecords(db: Db, providerId: string, filter: ParticipantFilter) {
       "p.created_at as participant_created_at",
       sql<number>`p.rowid`.as("participant_seq"),
       sql<number>`tr.rowid`.as("record_seq"),
+      sql<number | null>`null`.as("view_seq"),
     ])
     .where("tr.lead_provider_id", "=", providerId);
   if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
@@ -105,6 +108,7 @@ function formerRecords(db: Db, providerId: string, filter: ParticipantFilter) {
       "p.created_at as participant_created_at",
       sql<number>`p.rowid`.as("participant_seq"),
       sql<number>`tr.rowid`.as("record_seq"),
+      sql<number | null>`fv.rowid`.as("view_seq"),
     ])
     .where("fv.lead_provider_id", "=", providerId);
   if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
@@ -127,11 +131,109 @@ export function visibleParticipantRows(db: Db, providerId: string, filter: Parti
   ).orderBy("record_seq");
 }
 
+// ---------------------------------------------------------------------------
+// Keys first, rows second
+// ---------------------------------------------------------------------------
+
+/**
+ * Where one visible row comes from: the training record itself (the caller
+ * is its current provider) or the caller's former view of it, by rowid.
+ */
+export interface ParticipantRowKey {
+  former: 0 | 1;
+  rowid: number;
+}
+
+/**
+ * The visible rows' keys only, in the live order. Sorting narrow keys is
+ * several times cheaper than sorting whole rows, and the page or CSV batch
+ * is then read by rowid; the CSV also gets one fixed order and row set for
+ * the whole export (no row repeated or skipped when rows change meanwhile).
+ */
+function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter) {
+  const cohortSchedules = (cohorts: number[]) =>
+    db.selectFrom("schedules").select("id").where("cohort", "in", cohorts.length ? cohorts : [-1]);
+  let current = db
+    .selectFrom("training_records as tr")
+    .innerJoin("participants as p", "p.id", "tr.participant_id")
+    .select([
+      sql<0 | 1>`0`.as("former"),
+      sql<number>`tr.rowid`.as("rowid"),
+      "p.created_at as created_at",
+      "p.updated_at as updated_at",
+      sql<number>`p.rowid`.as("participant_seq"),
+      sql<number>`tr.rowid`.as("record_seq"),
+    ])
+    .where("tr.lead_provider_id", "=", providerId);
+  let former = db
+    .selectFrom("former_provider_views as fv")
+    .innerJoin("training_records as tr", "tr.id", "fv.training_record_id")
+    .innerJoin("participants as p", "p.id", "tr.participant_id")
+    .select([
+      sql<0 | 1>`1`.as("former"),
+      sql<number>`fv.rowid`.as("rowid"),
+      "p.created_at as created_at",
+      "p.updated_at as updated_at",
+      sql<number>`p.rowid`.as("participant_seq"),
+      sql<number>`tr.rowid`.as("record_seq"),
+    ])
+    .where("fv.lead_provider_id", "=", providerId);
+  if (filter.participantId) {
+    current = current.where("p.id", "=", filter.participantId);
+    former = former.where("p.id", "=", filter.participantId);
+  }
+  if (filter.cohorts) {
+    current = current.where("tr.schedule_id", "in", cohortSchedules(filter.cohorts));
+    former = former.where("fv.schedule_id", "in", cohortSchedules(filter.cohorts));
+  }
+  if (filter.updatedSince) {
+    current = current.where("p.updated_at", ">=", filter.updatedSince);
+    former = former.where("p.updated_at", ">=", filter.updatedSince);
+  }
+  const q = db.selectFrom(current.unionAll(former).as("k")).select(["former", "rowid"]);
+  return (filter.updatedSince ? q.orderBy("updated_at") : q.orderBy("created_at"))
+    .orderBy("participant_seq")
+    .orderBy("record_seq")
+    .orderBy("former")
+    .orderBy("rowid");
+}
+
+/** Every visible row's key, in the live order (§4.4). */
+export async function visibleParticipantKeys(db: Db, providerId: string, filter: ParticipantFilter): Promise<ParticipantRowKey[]> {
+  return visibleKeysQuery(db, providerId, filter).execute();
+}
+
+/**
+ * The rows for `keys`, in the order of `keys`. A key whose row is no longer
+ * the caller's (moved away since the keys were read) is skipped.
+ */
+export async function participantRowsByKeys(db: Db, providerId: string, keys: readonly ParticipantRowKey[]): Promise<ParticipantRow[]> {
+  const all: ParticipantFilter = { cohorts: null, updatedSince: null };
+  const currentIds = keys.filter((k) => k.former === 0).map((k) => k.rowid);
+  const formerIds = keys.filter((k) => k.former === 1).map((k) => k.rowid);
+  const current = currentIds.length
+    ? await currentRecords(db, providerId, all).where(sql<number>`tr.rowid`, "in", currentIds).execute()
+    : [];
+  const former = formerIds.length
+    ? await formerRecords(db, providerId, all).where(sql<number>`fv.rowid`, "in", formerIds).execute()
+    : [];
+  const byCurrent = new Map(current.map((r) => [r.record_seq, r as ParticipantRow]));
+  const byFormer = new Map(former.map((r) => [r.view_seq!, r as ParticipantRow]));
+  const rows: ParticipantRow[] = [];
+  for (const key of keys) {
+    const row = key.former ? byFormer.get(key.rowid) : byCurrent.get(key.rowid);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** One page of the JSON list (§4.4): the page's keys, then their rows. */
 export async function listParticipantRows(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number) {
-  return visibleParticipantRows(db, providerId, filter)
+  const keys = await visibleKeysQuery(db, providerId, filter)
     .limit(perPage)
     .offset((page - 1) * perPage)
     .execute();
+  return participantRowsByKeys(db, providerId, keys);
 }
 
 /** The person's visible records; the caller picks the ECT one (business-rules §4.1). */

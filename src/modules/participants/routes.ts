@@ -1,20 +1,39 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { ApiError } from "../../errors";
+import { ApiError, MISSING_DATA_ERROR } from "../../errors";
 import { csvResponse } from "../../http/csv";
-import { jsonApi, readDataAttributes } from "../../http/json-api";
+import { jsonApi, readBodyText, readDataAttributes } from "../../http/json-api";
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
 import { parseListParams, type ListParams } from "../../http/list-params";
 import { toTimestamp } from "../../lib/time";
 import { leadProviderApi } from "../auth/plugin";
-import { listParticipantRows, participantRowsFor, visibleParticipantRows, type ParticipantFilter } from "./queries";
+import {
+  type ParticipantFilter,
+  type ParticipantRow,
+  type ParticipantRowKey,
+  listParticipantRows,
+  participantRowsByKeys,
+  participantRowsFor,
+  visibleParticipantKeys,
+} from "./queries";
 import { PARTICIPANT_CSV_HEADER, participantCsvValues, participantResource } from "./serialize";
 
 function readListParams(request: Request, paginate: boolean): ListParams {
   const result = parseListParams(new URL(request.url).searchParams, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
   if (!result.ok) throw ApiError.errors(result.status, result.errors);
   return result.value;
+}
+
+/**
+ * `data.attributes` of an action body. A zero-length body is never parsed
+ * live (Rails skips the JSON parser when there is no content), so it has no
+ * `data` and gets the missing-data 400, not the malformed-JSON one.
+ */
+async function readActionBody(request: Request): Promise<Record<string, unknown>> {
+  const text = await readBodyText(request);
+  if (text === "") throw MISSING_DATA_ERROR;
+  return readDataAttributes(new Request(request.url, { method: request.method, headers: request.headers, body: text }));
 }
 
 /** `updated_since` is inclusive against whole-second timestamps: round a fraction up. */
@@ -38,15 +57,36 @@ export function participantsRoutes(ctx: AppContext) {
   const csv = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, false);
     const filter = filterFrom(params);
+    // The row set and its order are fixed when the export starts; each batch then reads its rows by key.
+    // A batch is short only at the end, even when rows moved away meanwhile (their keys are skipped).
+    let keys: ParticipantRowKey[] | null = null;
+    let cursor = 0;
     return csvResponse(
       PARTICIPANT_CSV_HEADER,
-      (offset, limit) => visibleParticipantRows(ctx.db, provider.id, filter).limit(limit).offset(offset).execute(),
+      async (_offset, limit) => {
+        keys ??= await visibleParticipantKeys(ctx.db, provider.id, filter);
+        const batch: ParticipantRow[] = [];
+        while (batch.length < limit && cursor < keys.length) {
+          const slice = keys.slice(cursor, cursor + limit - batch.length);
+          cursor += slice.length;
+          batch.push(...(await participantRowsByKeys(ctx.db, provider.id, slice)));
+        }
+        return batch;
+      },
       participantCsvValues,
     );
   };
-  const single = async ({ request, provider, params }: { request: Request; provider: { id: string }; params: { id: string } }) => {
+  const single = async (context: { request: Request; provider: { id: string }; params: { id: string } }) => {
+    const { request, provider, params } = context;
+    // `/participants/ecf.json` is the list; any other format extension is 406 with an empty body (§3.3).
+    const format = /^ecf\.([^/]*)$/.exec(params.id);
+    if (format) {
+      if (format[1] === "json") return list(context);
+      throw new ApiError(406, null);
+    }
     const listParams = readListParams(request, false);
-    const rows = await participantRowsFor(ctx.db, provider.id, params.id, filterFrom(listParams));
+    // ids compare as UUIDs, whatever their case (as the actions resolve them)
+    const rows = await participantRowsFor(ctx.db, provider.id, params.id.toLowerCase(), filterFrom(listParams));
     if (rows.length === 0) throw ApiError.notFound();
     // A person with more than one visible record: the ECT one wins (§4.1).
     const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
@@ -56,7 +96,7 @@ export function participantsRoutes(ctx: AppContext) {
   const act =
     (action: ParticipantAction) =>
     async ({ request, provider, params, now }: { request: Request; provider: { id: string }; params: { id: string }; now: Date }) => {
-      const attributes = await readDataAttributes(request);
+      const attributes = await readActionBody(request);
       return jsonApi(await performParticipantAction(ctx.db, provider.id, params.id, action, attributes, now));
     };
   const actions: Array<[ParticipantAction, string]> = [
@@ -73,7 +113,8 @@ export function participantsRoutes(ctx: AppContext) {
     .get("/participants/ecf/:id", single, { detail: { ...tags, summary: "Get a single participant" } })
     .get("/participants", list, { detail: { ...tags, summary: "Alias of /participants/ecf (live, undocumented)" } })
     .get("/participants.csv", csv, { detail: { ...tags, summary: "Alias of /participants/ecf.csv (live, undocumented)" } })
-    .get("/participants/:id", single, { detail: { ...tags, summary: "Alias of /participants/ecf/{id} (live, undocumented)" } });
+    .get("/participants/:id", single, { detail: { ...tags, summary: "Alias of /participants/ecf/{id} (live, undocumented)" } })
+    .get("/participants.json", list, { detail: { hide: true } });
   for (const [action, summary] of actions) {
     routes = routes
       .put(`/participants/ecf/:id/${action}`, act(action), { parse: "none", detail: { ...tags, summary } })
