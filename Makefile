@@ -23,5 +23,20 @@ run: $(STAMP) ## serve the sandbox (PORT, HOST, DATABASE_PATH, ADMIN_TOKEN, SEED
 test: $(STAMP) ## run every test suite; ends with "N passed, M failed"
 	@$(BUN) test/run.ts
 
+build: $(STAMP) ## compile the single binary dist/lead-provider-sandbox (carries migrations, reference data, docs)
+	@# plain --minify is known to break Elysia; these two are safe
+	$(BUN) build --compile --minify-whitespace --minify-syntax src/cli.ts --outfile dist/lead-provider-sandbox
+	@ls -l dist/lead-provider-sandbox | awk '{ printf "dist/lead-provider-sandbox: %.1f MB\n", $$5 / 1048576 }'
+
+smoke: $(STAMP) ## build the binary in a temp folder, start it, call it, stop it (also part of `make test`)
+	$(BUN) test test/smoke
+
 clean: ## remove the default database and build output
 	rm -rf data dist
+
+bench: $(STAMP) ## seed 110k records + 1M declarations, measure with wrk against a bare Bun.serve ceiling (not part of `make test`)
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk) || (echo "error: wrk is needed (Debian: apt-get install wrk)"; exit 2)
+	$(BUN) bench/run.ts $(BENCH_ARGS)
+
+crash-test: $(STAMP) ## SIGKILL the server under write load 20 times; checks no acknowledged write is lost
+	$(BUN) test/scripts/crash-test.ts --cycles $(or $(CYCLES),20)

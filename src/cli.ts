@@ -1,68 +1,65 @@
 #!/usr/bin/env bun
-import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "./config";
-import { startServer } from "./server";
-import pkg from "../package.json";
+import { CliError, PROGRAM, VERSION } from "./commands/common";
+import { HEALTHCHECK_HELP, healthcheck } from "./commands/healthcheck";
+import { MIGRATE_HELP, migrate } from "./commands/migrate";
+import { RESET_HELP, reset } from "./commands/reset";
+import { SEED_HELP, seed } from "./commands/seed";
+import { SERVE_HELP, serve } from "./commands/serve";
+import { TOKEN_HELP, token } from "./commands/token";
 
-const HELP = `lead-provider-sandbox ${pkg.version}: a local, resettable replica of the DfE Lead Provider API v2.0.0
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
+  serve: { run: serve, help: SERVE_HELP },
+  seed: { run: seed, help: SEED_HELP },
+  token: { run: token, help: TOKEN_HELP },
+  reset: { run: reset, help: RESET_HELP },
+  migrate: { run: migrate, help: MIGRATE_HELP },
+  healthcheck: { run: healthcheck, help: HEALTHCHECK_HELP },
+};
 
-Usage: lead-provider-sandbox [command] [options]
+const HELP = `${PROGRAM} ${VERSION}: a local, resettable replica of the DfE Lead Provider API v2.0.0
+
+Usage: ${PROGRAM} [command] [options]
 
 Commands:
-  serve      serve the API (the default)
-  --help     this text
-  --version  the version
+  serve                       serve the API (the default)
+  seed [--participants N] [--force]
+                              fill the database with demo data
+  token create --provider NAME | --admin
+                              print a new token for a lead provider, or a new admin token
+  reset [--participants N]    back to reference data and demo data (admin tokens kept)
+  migrate                     apply the database migrations
+  healthcheck [--url URL]     exit 0 when the server answers GET /healthz
+  help [command]              this text, or a command's
+
+Every command takes --help and --version. Exit codes: 0 done, 1 failed,
+2 bad usage or configuration (one line on stderr).
 
 Environment: PORT (3000), HOST (0.0.0.0), DATABASE_PATH (data/sandbox.sqlite),
 ADMIN_TOKEN (generated on first start), SEED (demo|none), RATE_LIMIT (on|off),
 LOG_REQUESTS (on|off).`;
 
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(2);
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-v") return console.log(VERSION);
+  if (first === "--help" || first === "-h") return console.log(HELP);
+  if (first === "help") {
+    if (rest[0] === undefined) return console.log(HELP);
+    const command = COMMANDS[rest[0]];
+    if (!command) throw new CliError(`unknown command "${rest[0]}" (see --help)`, 2);
+    return console.log(command.help);
+  }
+  // no command, or options only: serve
+  if (first === undefined || first.startsWith("-")) return serve(argv);
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (!command) throw new CliError(`unknown command "${first}" (see --help)`, 2);
+  return command.run(rest);
 }
 
-async function serve(args: string[]) {
-  try {
-    parseArgs({ args, options: { help: { type: "boolean", short: "h" } }, strict: true });
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log("Usage: lead-provider-sandbox serve\n\nServes the API; configured by the environment (see --help).");
-    return;
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
-  }
-  let server;
-  try {
-    server = await startServer(config);
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === "EADDRINUSE" || /in use/i.test(err.message)) fail(`PORT ${config.port} is already in use on ${config.host}`);
-    fail(`could not start: ${err.message}`);
-  }
-  const shutdown = async (signal: string) => {
-    console.log(JSON.stringify({ level: "info", message: `${signal}: finishing in-flight requests, then stopping` }));
-    await server.stop();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+try {
+  await main(process.argv.slice(2));
+} catch (e) {
+  // one line, no stack: the message says what to change
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`error: ${message.split("\n")[0]}`);
+  process.exit(e instanceof CliError ? e.exitCode : 1);
 }
-
-async function main(argv: string[]) {
-  const [command, ...rest] = argv;
-  if (command === "--version" || command === "-v") return console.log(pkg.version);
-  if (command === "--help" || command === "-h" || command === "help") return console.log(HELP);
-  if (command === undefined || command.startsWith("-")) return serve(argv);
-  if (command === "serve") return serve(rest);
-  fail(`unknown command "${command}" (see --help)`);
-}
-
-await main(process.argv.slice(2));

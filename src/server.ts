@@ -20,7 +20,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
   });
-  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES * 8 });
+  // reusePort off: a second sandbox on a taken port must fail, not share the port with another database
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES * 8, reusePort: false });
   const server = app.server!;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;

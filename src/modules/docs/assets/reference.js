@@ -152,6 +152,9 @@
       inputs[p.in + ":" + p.name] = input;
       return h("label", null, h("span", null, p.name + " (" + p.in + (p.required ? ", required" : "") + ")"), input);
     });
+    // lists take bracketed keys (filter[cohort], page[per_page]) that the document may not declare one by one
+    var extraQuery = h("input", { type: "text", placeholder: "e.g. filter[cohort]=2024&page[per_page]=5" });
+    rows.push(h("label", null, h("span", null, "More query parameters"), extraQuery));
     var body = jsonContent(op.requestBody && op.requestBody.content);
     var hasBody = method !== "get" && method !== "delete";
     var bodyInput = hasBody
@@ -177,6 +180,8 @@
             if (p.in === "query") query.push(encodeURIComponent(p.name) + "=" + encodeURIComponent(value));
             if (p.in === "header") headers[p.name] = value;
           });
+          var more = extraQuery.value.trim().replace(/^[?&]+/, "");
+          if (more) query.push(more);
           if (query.length) url += "?" + query.join("&");
           var token = document.getElementById("token").value.trim();
           if (token) headers.Authorization = "Bearer " + token;

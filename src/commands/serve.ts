@@ -1,0 +1,34 @@
+import { startServer } from "../server";
+import { CliError, PROGRAM, configOrExit, parseCommand } from "./common";
+
+export const SERVE_HELP = `Usage: ${PROGRAM} serve
+
+Serves the API (the default command). Prepares the database first: migrations,
+reference data, the admin token, and demo data on an empty database unless
+SEED=none. Stops gracefully on SIGTERM or SIGINT (exit code 0).
+
+Configured by the environment: PORT (3000), HOST (0.0.0.0),
+DATABASE_PATH (data/sandbox.sqlite), ADMIN_TOKEN, SEED (demo|none),
+RATE_LIMIT (on|off), LOG_REQUESTS (on|off).`;
+
+export async function serve(args: string[]): Promise<void> {
+  if (parseCommand("serve", args, {}, SERVE_HELP).answered) return;
+  const config = configOrExit();
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (err.code === "EADDRINUSE" || /in use/i.test(err.message)) {
+      throw new CliError(`PORT ${config.port} is already in use on ${config.host}; set PORT to a free port`, 2);
+    }
+    throw new CliError(`could not start: ${err.message}`);
+  }
+  const shutdown = async (signal: string) => {
+    console.log(JSON.stringify({ level: "info", message: `${signal}: finishing in-flight requests, then stopping` }));
+    await server.stop();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
