@@ -129,6 +129,10 @@ export interface TrainingRecordsTable {
   mentor_id: string | null;
   created_at: string;
   updated_at: string;
+  /** copies of the person's sort keys, kept by triggers (migration 0002); never written by code */
+  participant_created_at?: string | null;
+  participant_updated_at?: string | null;
+  participant_seq?: number | null;
 }
 
 /** What a provider last saw of a training record it trained before a transfer (its last induction record). */
@@ -144,6 +148,10 @@ export interface FormerProviderViewsTable {
   mentor_id: string | null;
   updated_at: string;
   created_at: string;
+  /** copies of the person's sort keys, kept by triggers (migration 0002); never written by code */
+  participant_created_at?: string | null;
+  participant_updated_at?: string | null;
+  participant_seq?: number | null;
 }
 
 export interface TrainingStatusHistoryTable {

@@ -11,8 +11,10 @@ export const CSV_BATCH_ROWS = 2000;
 export async function csvResponse<R>(
   header: readonly string[],
   fetchBatch: (offset: number, limit: number) => Promise<R[]>,
-  toValues: (row: R) => readonly CsvValue[],
+  /** the row's cells, or its whole line (ending in "\n") when a faster writer exists */
+  toValues: ((row: R) => readonly CsvValue[]) | { line: (row: R) => string },
 ): Promise<Response> {
+  const line = typeof toValues === "function" ? (row: R) => csvRow(toValues(row)) : toValues.line;
   const first = await fetchBatch(0, CSV_BATCH_ROWS);
   const headers = { "content-type": "text/csv" };
   if (first.length === 0) return new Response("", { status: 200, headers });
@@ -34,7 +36,7 @@ export async function csvResponse<R>(
         if (rows.length < CSV_BATCH_ROWS) done = true;
       }
       let chunk = rows === first ? csvRow(header) : "";
-      for (const row of rows) chunk += csvRow(toValues(row));
+      for (const row of rows) chunk += line(row);
       if (chunk) controller.enqueue(encoder.encode(chunk));
       if (done && rows !== first) controller.close();
       else if (done && rows === first) controller.close();

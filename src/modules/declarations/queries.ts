@@ -259,28 +259,44 @@ export async function findDeclaration(db: DbOrTrx, id: string): Promise<Declarat
  * providers' billable ones on training records the caller trains now with an
  * induction status of active or completed.
  */
-export function visibleDeclarations(db: DbOrTrx, callerId: string) {
+/**
+ * The caller's records on which another provider may have declared: only a
+ * record that moved to the caller (a transfer leaves a former-provider view)
+ * can carry another provider's declarations. Most providers have none, and
+ * their lists then read their own declarations straight off one index.
+ */
+async function transferredInRecordIds(db: DbOrTrx, callerId: string): Promise<string[]> {
+  // Driven from the (small) former-provider views; `+` keeps SQLite off the
+  // provider index, which would probe every one of the caller's records.
+  const rows = await db
+    .selectFrom("training_records as tr")
+    .select("tr.id")
+    .where("tr.id", "in", db.selectFrom("former_provider_views").select("training_record_id"))
+    .where(sql`+tr.lead_provider_id`, "=", callerId)
+    .where("tr.induction_status", "in", ["active", "completed"])
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * §2.2: the caller's own declarations in every state, plus other providers'
+ * billable declarations on records now training with the caller (active or
+ * completed induction).
+ */
+export async function visibleDeclarations(db: DbOrTrx, callerId: string) {
+  const transferredIn = await transferredInRecordIds(db, callerId);
   return db.selectFrom("declarations").where((eb) =>
-    eb.or([
-      eb("declarations.lead_provider_id", "=", callerId),
-      eb.and([
-        eb("declarations.billable", "=", 1),
-        eb(
-          "declarations.training_record_id",
-          "in",
-          eb
-            .selectFrom("training_records")
-            .select("training_records.id")
-            .where("training_records.lead_provider_id", "=", callerId)
-            .where("training_records.induction_status", "in", ["active", "completed"]),
-        ),
-      ]),
-    ]),
+    transferredIn.length === 0
+      ? eb("declarations.lead_provider_id", "=", callerId)
+      : eb.or([
+          eb("declarations.lead_provider_id", "=", callerId),
+          eb.and([eb("declarations.billable", "=", 1), eb("declarations.training_record_id", "in", transferredIn)]),
+        ]),
   );
 }
 
 export async function findVisibleDeclaration(db: DbOrTrx, callerId: string, id: string): Promise<Declaration | null> {
-  return (await visibleDeclarations(db, callerId).selectAll().where("declarations.id", "=", id).executeTakeFirst()) ?? null;
+  return (await (await visibleDeclarations(db, callerId)).selectAll().where("declarations.id", "=", id).executeTakeFirst()) ?? null;
 }
 
 export interface DeclarationListFilter {
@@ -289,8 +305,8 @@ export interface DeclarationListFilter {
   updatedAfter: string | null;
 }
 
-function filtered(db: DbOrTrx, callerId: string, filter: DeclarationListFilter) {
-  let query = visibleDeclarations(db, callerId);
+async function filtered(db: DbOrTrx, callerId: string, filter: DeclarationListFilter) {
+  let query = await visibleDeclarations(db, callerId);
   if (filter.participantId !== null) query = query.where("declarations.participant_id", "=", filter.participantId);
   if (filter.updatedAfter !== null) query = query.where("declarations.updated_at", ">", filter.updatedAfter);
   return query;
@@ -303,7 +319,7 @@ export async function listDeclarationsPage(
   filter: DeclarationListFilter,
   page: { limit: number; offset: number },
 ): Promise<Declaration[]> {
-  return filtered(db, callerId, filter)
+  return (await filtered(db, callerId, filter))
     .selectAll()
     .orderBy("declarations.created_at")
     .orderBy(sql`declarations.rowid`)
@@ -325,14 +341,10 @@ export async function listDeclarationsBatch(
   after: DeclarationCursor | null,
   limit: number,
 ): Promise<Array<Declaration & { rowid: number }>> {
-  let query = filtered(db, callerId, filter).selectAll().select(sql<number>`declarations.rowid`.as("rowid"));
+  let query = (await filtered(db, callerId, filter)).selectAll().select(sql<number>`declarations.rowid`.as("rowid"));
   if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb("declarations.created_at", ">", after.createdAt),
-        eb.and([eb("declarations.created_at", "=", after.createdAt), eb(sql`declarations.rowid`, ">", after.rowid)]),
-      ]),
-    );
+    // a row-value comparison lets SQLite seek straight into the (provider, created_at) index
+    query = query.where(sql<boolean>`(declarations.created_at, declarations.rowid) > (${after.createdAt}, ${after.rowid})`);
   }
   return query.orderBy("declarations.created_at").orderBy(sql`declarations.rowid`).limit(limit).execute();
 }

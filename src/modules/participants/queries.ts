@@ -42,7 +42,7 @@ export interface ParticipantFilter {
 
 type Query = SelectQueryBuilder<any, any, ParticipantRow>;
 
-function currentRecords(db: Db, providerId: string, filter: ParticipantFilter) {
+function currentRecords(db: Db, providerId: string | null, filter: ParticipantFilter) {
   let q = db
     .selectFrom("training_records as tr")
     .innerJoin("participants as p", "p.id", "tr.participant_id")
@@ -72,14 +72,14 @@ function currentRecords(db: Db, providerId: string, filter: ParticipantFilter) {
       sql<number>`tr.rowid`.as("record_seq"),
       sql<number | null>`null`.as("view_seq"),
     ])
-    .where("tr.lead_provider_id", "=", providerId);
+    .$if(providerId !== null, (q) => q.where("tr.lead_provider_id", "=", providerId!));
   if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
   if (filter.cohorts) q = q.where("s.cohort", "in", filter.cohorts.length ? filter.cohorts : [-1]);
   if (filter.updatedSince) q = q.where("p.updated_at", ">=", filter.updatedSince);
   return q;
 }
 
-function formerRecords(db: Db, providerId: string, filter: ParticipantFilter) {
+function formerRecords(db: Db, providerId: string | null, filter: ParticipantFilter) {
   let q = db
     .selectFrom("former_provider_views as fv")
     .innerJoin("training_records as tr", "tr.id", "fv.training_record_id")
@@ -110,7 +110,7 @@ function formerRecords(db: Db, providerId: string, filter: ParticipantFilter) {
       sql<number>`tr.rowid`.as("record_seq"),
       sql<number | null>`fv.rowid`.as("view_seq"),
     ])
-    .where("fv.lead_provider_id", "=", providerId);
+    .$if(providerId !== null, (q) => q.where("fv.lead_provider_id", "=", providerId!));
   if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
   if (filter.cohorts) q = q.where("s.cohort", "in", filter.cohorts.length ? filter.cohorts : [-1]);
   if (filter.updatedSince) q = q.where("p.updated_at", ">=", filter.updatedSince);
@@ -150,52 +150,62 @@ export interface ParticipantRowKey {
  * is then read by rowid; the CSV also gets one fixed order and row set for
  * the whole export (no row repeated or skipped when rows change meanwhile).
  */
-function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter) {
+/** Whether the provider trained anyone who has since moved on; most never did, and their lists skip that branch. */
+export async function hasFormerViews(db: Db, providerId: string): Promise<boolean> {
+  const row = await db.selectFrom("former_provider_views").select("id").where("lead_provider_id", "=", providerId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter, withFormer = true) {
+  // Both branches walk an index on (provider, person's sort key, person's
+  // rowid, schedule): filter, order and cohort are answered by the index alone
+  // (migration 0002), and SQLite merges the two ordered branches.
   const cohortSchedules = (cohorts: number[]) =>
     db.selectFrom("schedules").select("id").where("cohort", "in", cohorts.length ? cohorts : [-1]);
+  const byUpdate = filter.updatedSince !== null;
   let current = db
     .selectFrom("training_records as tr")
-    .innerJoin("participants as p", "p.id", "tr.participant_id")
     .select([
       sql<0 | 1>`0`.as("former"),
       sql<number>`tr.rowid`.as("rowid"),
-      "p.created_at as created_at",
-      "p.updated_at as updated_at",
-      sql<number>`p.rowid`.as("participant_seq"),
-      sql<number>`tr.rowid`.as("record_seq"),
+      (byUpdate ? "tr.participant_updated_at" : "tr.participant_created_at") as "tr.participant_created_at",
+      "tr.participant_seq",
+      "tr.schedule_id",
     ])
     .where("tr.lead_provider_id", "=", providerId);
   let former = db
     .selectFrom("former_provider_views as fv")
-    .innerJoin("training_records as tr", "tr.id", "fv.training_record_id")
-    .innerJoin("participants as p", "p.id", "tr.participant_id")
     .select([
       sql<0 | 1>`1`.as("former"),
       sql<number>`fv.rowid`.as("rowid"),
-      "p.created_at as created_at",
-      "p.updated_at as updated_at",
-      sql<number>`p.rowid`.as("participant_seq"),
-      sql<number>`tr.rowid`.as("record_seq"),
+      (byUpdate ? "fv.participant_updated_at" : "fv.participant_created_at") as "fv.participant_created_at",
+      "fv.participant_seq",
+      "fv.schedule_id",
     ])
     .where("fv.lead_provider_id", "=", providerId);
   if (filter.participantId) {
-    current = current.where("p.id", "=", filter.participantId);
-    former = former.where("p.id", "=", filter.participantId);
+    current = current.where("tr.participant_id", "=", filter.participantId);
+    former = former.where(
+      "fv.training_record_id",
+      "in",
+      db.selectFrom("training_records").select("id").where("participant_id", "=", filter.participantId),
+    );
   }
   if (filter.cohorts) {
     current = current.where("tr.schedule_id", "in", cohortSchedules(filter.cohorts));
     former = former.where("fv.schedule_id", "in", cohortSchedules(filter.cohorts));
   }
   if (filter.updatedSince) {
-    current = current.where("p.updated_at", ">=", filter.updatedSince);
-    former = former.where("p.updated_at", ">=", filter.updatedSince);
+    current = current.where("tr.participant_updated_at", ">=", filter.updatedSince);
+    former = former.where("fv.participant_updated_at", ">=", filter.updatedSince);
   }
-  const q = db.selectFrom(current.unionAll(former).as("k")).select(["former", "rowid"]);
-  return (filter.updatedSince ? q.orderBy("updated_at") : q.orderBy("created_at"))
-    .orderBy("participant_seq")
-    .orderBy("record_seq")
-    .orderBy("former")
-    .orderBy("rowid");
+  const sortKey = byUpdate ? "participant_updated_at" : "participant_created_at";
+  return (withFormer ? current.unionAll(former as any) : current)
+    .orderBy(sql.ref(sortKey))
+    .orderBy(sql.ref("participant_seq"))
+    // the index's own order (schedule, then rowid) breaks ties, so no sort is needed
+    .orderBy(sql.ref("schedule_id"))
+    .orderBy(sql.ref("rowid")) as unknown as SelectQueryBuilder<any, any, ParticipantRowKey>;
 }
 
 /** Every visible row's key, in the live order (§4.4). */
@@ -211,11 +221,12 @@ export async function participantRowsByKeys(db: Db, providerId: string, keys: re
   const all: ParticipantFilter = { cohorts: null, updatedSince: null };
   const currentIds = keys.filter((k) => k.former === 0).map((k) => k.rowid);
   const formerIds = keys.filter((k) => k.former === 1).map((k) => k.rowid);
+  // `+column` keeps SQLite on the rowid lookups instead of the provider index
   const current = currentIds.length
-    ? await currentRecords(db, providerId, all).where(sql<number>`tr.rowid`, "in", currentIds).execute()
+    ? await currentRecords(db, null, all).where(sql<number>`tr.rowid`, "in", currentIds).where(sql`+tr.lead_provider_id`, "=", providerId).execute()
     : [];
   const former = formerIds.length
-    ? await formerRecords(db, providerId, all).where(sql<number>`fv.rowid`, "in", formerIds).execute()
+    ? await formerRecords(db, null, all).where(sql<number>`fv.rowid`, "in", formerIds).where(sql`+fv.lead_provider_id`, "=", providerId).execute()
     : [];
   const byCurrent = new Map(current.map((r) => [r.record_seq, r as ParticipantRow]));
   const byFormer = new Map(former.map((r) => [r.view_seq!, r as ParticipantRow]));
@@ -227,9 +238,39 @@ export async function participantRowsByKeys(db: Db, providerId: string, keys: re
   return rows;
 }
 
+/** Where a CSV export has got to, in the index order of migration 0002. */
+export interface ParticipantCursor {
+  sortKey: string;
+  seq: number;
+  scheduleId: string;
+  rowid: number;
+}
+
+/**
+ * The next `limit` rows after `cursor`, for a provider with no former views:
+ * one forward walk of the list index (a row-value seek per batch), with no
+ * key list and no sort. Rows keep their sort keys for the next cursor.
+ */
+export async function currentRowsAfter(db: Db, providerId: string, filter: ParticipantFilter, cursor: ParticipantCursor | null, limit: number) {
+  const byUpdate = filter.updatedSince !== null;
+  const key = byUpdate ? "tr.participant_updated_at" : "tr.participant_created_at";
+  let q = currentRecords(db, providerId, { ...filter, updatedSince: null })
+    .select([sql<string>`${sql.ref(key)}`.as("sort_key"), "tr.schedule_id as schedule_id", "tr.participant_seq as sort_seq"])
+    .orderBy(sql.ref(key))
+    .orderBy("tr.participant_seq")
+    .orderBy("tr.schedule_id")
+    .orderBy(sql`tr.rowid`)
+    .limit(limit);
+  if (filter.updatedSince) q = q.where("tr.participant_updated_at", ">=", filter.updatedSince);
+  if (cursor) {
+    q = q.where(sql<boolean>`(${sql.ref(key)}, tr.participant_seq, tr.schedule_id, tr.rowid) > (${cursor.sortKey}, ${cursor.seq}, ${cursor.scheduleId}, ${cursor.rowid})`);
+  }
+  return q.execute();
+}
+
 /** One page of the JSON list (§4.4): the page's keys, then their rows. */
 export async function listParticipantRows(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number) {
-  const keys = await visibleKeysQuery(db, providerId, filter)
+  const keys = await visibleKeysQuery(db, providerId, filter, await hasFormerViews(db, providerId))
     .limit(perPage)
     .offset((page - 1) * perPage)
     .execute();

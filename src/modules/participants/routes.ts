@@ -11,13 +11,16 @@ import { leadProviderApi } from "../auth/plugin";
 import {
   type ParticipantFilter,
   type ParticipantRow,
+  type ParticipantCursor,
   type ParticipantRowKey,
+  currentRowsAfter,
+  hasFormerViews,
   listParticipantRows,
   participantRowsByKeys,
   participantRowsFor,
   visibleParticipantKeys,
 } from "./queries";
-import { PARTICIPANT_CSV_HEADER, participantCsvValues, participantResource } from "./serialize";
+import { PARTICIPANT_CSV_HEADER, participantCsvLine, participantResource } from "./serialize";
 
 function readListParams(request: Request, paginate: boolean): ListParams {
   const result = parseListParams(new URL(request.url).searchParams, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
@@ -61,6 +64,20 @@ export function participantsRoutes(ctx: AppContext) {
     // A batch is short only at the end, even when rows moved away meanwhile (their keys are skipped).
     let keys: ParticipantRowKey[] | null = null;
     let cursor = 0;
+    if (!(await hasFormerViews(ctx.db, provider.id))) {
+      // the common case: one forward walk of the list index, batch by batch
+      let after: ParticipantCursor | null = null;
+      return csvResponse(
+        PARTICIPANT_CSV_HEADER,
+        async (_offset, limit) => {
+          const rows = await currentRowsAfter(ctx.db, provider.id, filter, after, limit);
+          const last = rows[rows.length - 1];
+          if (last) after = { sortKey: last.sort_key, seq: last.sort_seq!, scheduleId: last.schedule_id, rowid: last.record_seq };
+          return rows;
+        },
+        { line: participantCsvLine },
+      );
+    }
     return csvResponse(
       PARTICIPANT_CSV_HEADER,
       async (_offset, limit) => {
@@ -73,7 +90,7 @@ export function participantsRoutes(ctx: AppContext) {
         }
         return batch;
       },
-      participantCsvValues,
+      { line: participantCsvLine },
     );
   };
   const single = async (context: { request: Request; provider: { id: string }; params: { id: string } }) => {

@@ -57,3 +57,23 @@ export function participantCsvValues(row: ParticipantRow): unknown[] {
   const a = participantAttributes(row);
   return [row.participant_id, ...Object.values(a)];
 }
+
+/** A free-text cell: quoted only when it holds a comma, a quote or a line break; null → `""` (§4.5). */
+function text(value: string | null): string {
+  if (value === null || value === "") return '""';
+  if (value.includes(",") || value.includes('"') || value.includes("\n") || value.includes("\r")) return `"${value.replaceAll('"', '""')}"`;
+  return value;
+}
+
+const flag = (v: number | null): string => (v === null ? '""' : v === 1 ? "true" : "false");
+
+/**
+ * One CSV line, written straight from the row: ids, enums, years and
+ * timestamps never need quoting, so only the free-text cells are checked.
+ * Equal to `csvRow(participantCsvValues(row))` (a test holds them together).
+ */
+export function participantCsvLine(row: ParticipantRow): string {
+  const ect = row.participant_type === "ect";
+  const updated = latest(row.participant_updated_at, row.record_updated_at, row.view_updated_at);
+  return `${row.participant_id},${text(row.email)},${text(row.full_name)},${ect && row.mentor_id ? row.mentor_id : '""'},${text(row.school_urn)},${row.participant_type},${row.cohort},${inductionStatusToStatus(row.induction_status as any)},${text(row.teacher_reference_number)},${row.teacher_reference_number === null ? '""' : flag(row.teacher_reference_number_validated)},${flag(row.eligible_for_funding)},${flag(row.pupil_premium_uplift)},${flag(row.sparsity_uplift)},${row.training_status},${row.training_record_id},${text(row.schedule_identifier)},${updated}\n`;
+}

@@ -1,0 +1,268 @@
+/**
+ * `make bench`: seeds a database at scale, starts the service, and measures
+ * it with wrk at 32 connections against a ceiling (a bare Bun.serve returning
+ * a prebuilt body of the same bytes) in interleaved rounds. Prints a table of
+ * req/s, rows/s, p50/p99, peak RSS and each figure's ratio to the ceiling.
+ *
+ *   bun bench/run.ts [--rounds 3] [--duration 3] [--connections 32] [--reuse]
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    rounds: { type: "string", default: "3" },
+    duration: { type: "string", default: "3" },
+    connections: { type: "string", default: "32" },
+    reuse: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h" },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log("usage: bun bench/run.ts [--rounds N] [--duration SECONDS] [--connections N] [--reuse]\n  --reuse  keep the seeded database in .bench/ between runs");
+  process.exit(0);
+}
+const ROUNDS = Number(values.rounds);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+for (const [name, v] of [["rounds", ROUNDS], ["duration", DURATION], ["connections", CONNECTIONS]] as const) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`error: --${name} must be a positive whole number`);
+    process.exit(2);
+  }
+}
+if (Bun.spawnSync(["sh", "-c", "command -v wrk"]).exitCode !== 0) {
+  console.error("error: wrk is not installed (Debian: apt-get install wrk); `make bench` installs it");
+  process.exit(2);
+}
+
+const ROOT = join(import.meta.dir, "..");
+const WORK = join(ROOT, ".bench");
+mkdirSync(WORK, { recursive: true });
+const DB = join(WORK, "bench.sqlite");
+const META = join(WORK, "bench.json");
+
+// ---- seed -------------------------------------------------------------------
+let meta: { participantIds: string[]; declarationIds: string[]; freeParticipantIds: string[]; seedSeconds: number };
+if (values.reuse && existsSync(DB) && existsSync(META)) {
+  meta = JSON.parse(readFileSync(META, "utf8"));
+  console.log(`reusing ${DB} (seeded in ${meta.seedSeconds.toFixed(1)} s)`);
+} else {
+  for (const f of [DB, `${DB}-wal`, `${DB}-shm`]) rmSync(f, { force: true });
+  const t0 = performance.now();
+  const seeded = await seedBenchDatabase(DB, {
+    records: 100_000,
+    declarationsPerRecord: 11,
+    otherProviders: 5,
+    otherRecords: 2_000,
+    onProgress: (label, done, total) => process.stdout.write(`\rseeding ${label}: ${done.toLocaleString()} / ${total.toLocaleString()} training records   `),
+  });
+  const seedSeconds = (performance.now() - t0) / 1000;
+  meta = { ...seeded, seedSeconds };
+  writeFileSync(META, JSON.stringify(meta));
+  console.log(`\nseeded 6 providers, 110,000 training records, ${(seeded.participantIds.length * 11).toLocaleString()} declarations in ${seedSeconds.toFixed(1)} s`);
+}
+
+// ---- processes ----------------------------------------------------------------
+async function freePort(): Promise<number> {
+  const s = Bun.serve({ port: 0, fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+
+function rssKiB(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+}
+
+async function waitHealthy(url: string, timeoutMs = 10_000): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return performance.now() - t0;
+    } catch {}
+    await Bun.sleep(2);
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+async function startService() {
+  const port = await freePort();
+  const t0 = performance.now();
+  const proc = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), "serve"], {
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: DB, ADMIN_TOKEN: "bench-admin-token", SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off" },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url);
+  return { proc, url, startMs: performance.now() - t0 };
+}
+
+// ---- scenarios ----------------------------------------------------------------
+interface Scenario {
+  name: string;
+  path: string;
+  rows: number;
+  target?: string;
+}
+const some = meta.participantIds[Math.floor(meta.participantIds.length / 2)]!;
+const scenarios: Scenario[] = [
+  { name: "participants, 100/page", path: "/api/v2/participants/ecf?page[per_page]=100", rows: 100, target: "≥ 0.25×, p99 ≤ 10 ms" },
+  { name: "participants, 3000/page", path: "/api/v2/participants/ecf?page[per_page]=3000", rows: 3000, target: "≥ 1.5 M rows/s" },
+  { name: "participants, page 300 of 100", path: "/api/v2/participants/ecf?page[per_page]=100&page[page]=300", rows: 100, target: "≤ 2× page 1 time" },
+  { name: "declarations, 100/page (1 M in db)", path: "/api/v2/participant-declarations?page[per_page]=100", rows: 100, target: "≥ 0.25×" },
+  { name: "participant by id", path: `/api/v2/participants/ecf/${some}`, rows: 1, target: "≥ 0.5×" },
+];
+
+// the ceiling serves exactly the bytes the service answered, per path
+const service = await startService();
+const idleRssKiB = rssKiB(service.proc.pid, "VmRSS");
+const bodies: Record<string, { body: string; type: string }> = {};
+for (const s of scenarios) {
+  const r = await fetch(`${service.url}${s.path}`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+  const body = await r.text();
+  if (r.status !== 200) throw new Error(`${s.path} → ${r.status} ${body.slice(0, 200)}`);
+  const count = s.rows === 1 ? 1 : (JSON.parse(body).data as unknown[]).length;
+  if (count !== s.rows) throw new Error(`${s.path} returned ${count} rows, expected ${s.rows}`);
+  bodies[s.path] = { body, type: r.headers.get("content-type") ?? "application/json" };
+}
+const ceilingFile = join(WORK, "ceiling-bodies.json");
+writeFileSync(ceilingFile, JSON.stringify(bodies));
+const ceilingPort = await freePort();
+const ceiling = Bun.spawn([process.execPath, join(import.meta.dir, "ceiling.ts"), ceilingFile, String(ceilingPort)], { stdout: "ignore", stderr: "inherit" });
+const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
+await waitHealthy(ceilingUrl);
+
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+function toMs(v: string): number {
+  const m = /([\d.]+)(us|ms|s|m)/.exec(v);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : m[2] === "m" ? n * 60_000 : n;
+}
+async function wrk(url: string, seconds: number): Promise<WrkResult> {
+  const proc = Bun.spawn(["wrk", "-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", "-H", `Authorization: Bearer ${BENCH_TOKEN}`, url], { stdout: "pipe", stderr: "pipe" });
+  const out = await new Response(proc.stdout).text();
+  await proc.exited;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const p50 = toMs(/50%\s+(\S+)/.exec(out)?.[1] ?? "0ms");
+  const p99 = toMs(/99%\s+(\S+)/.exec(out)?.[1] ?? "0ms");
+  if (/Non-2xx/.test(out)) throw new Error(`wrk saw non-2xx answers from ${url}:\n${out}`);
+  return { rps, p50, p99 };
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+console.log(`warming up (${scenarios.length} scenarios)…`);
+for (const s of scenarios) {
+  await wrk(`${service.url}${s.path}`, 1);
+  await wrk(`${ceilingUrl}${s.path}`, 1);
+}
+const results = new Map<string, { svc: WrkResult[]; ceil: WrkResult[] }>();
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const s of scenarios) {
+    process.stdout.write(`\rround ${round}/${ROUNDS}: ${s.name.padEnd(40)}`);
+    const entry = results.get(s.name) ?? { svc: [], ceil: [] };
+    entry.svc.push(await wrk(`${service.url}${s.path}`, DURATION));
+    entry.ceil.push(await wrk(`${ceilingUrl}${s.path}`, DURATION));
+    results.set(s.name, entry);
+  }
+}
+process.stdout.write("\n");
+const peakRssKiB = rssKiB(service.proc.pid, "VmHWM");
+
+// ---- CSV: one client, time to last byte, RSS growth ------------------------------
+const rssBeforeCsv = rssKiB(service.proc.pid, "VmRSS");
+let csvPeak = rssBeforeCsv;
+const sampler = setInterval(() => (csvPeak = Math.max(csvPeak, rssKiB(service.proc.pid, "VmRSS"))), 5);
+const csvTimes: number[] = [];
+let csvRows = 0;
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  const r = await fetch(`${service.url}/api/v2/participants/ecf.csv`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+  const text = await r.text();
+  csvTimes.push(performance.now() - t0);
+  csvRows = text.split("\n").length - 2;
+}
+clearInterval(sampler);
+
+// ---- POSTs: distinct participants, every 200 durable (synchronous=FULL) -------------
+const postIds = meta.freeParticipantIds;
+let next = 0;
+let ok = 0;
+const tPost = performance.now();
+await Promise.all(
+  Array.from({ length: CONNECTIONS }, async () => {
+    while (next < postIds.length) {
+      const id = postIds[next++]!;
+      const r = await fetch(`${service.url}/api/v2/participant-declarations`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json", "x-with-server-date": "2025-06-01T00:00:00Z" },
+        body: JSON.stringify({ data: { type: "participant-declaration", attributes: { participant_id: id, declaration_type: "started", declaration_date: "2024-01-10T10:00:00Z", course_identifier: "ecf-induction" } } }),
+      });
+      await r.arrayBuffer();
+      if (r.status === 200) ok++;
+      else if (ok === 0 && next < 3) console.error(`POST → ${r.status}`);
+    }
+  }),
+);
+const postPerSecond = ok / ((performance.now() - tPost) / 1000);
+
+service.proc.kill("SIGTERM");
+await service.proc.exited;
+ceiling.kill("SIGTERM");
+await ceiling.exited;
+
+// ---- start-up on the seeded database -----------------------------------------------
+const starts: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const s = await startService();
+  starts.push(s.startMs);
+  s.proc.kill("SIGTERM");
+  await s.proc.exited;
+}
+
+// ---- table -------------------------------------------------------------------------------
+const rows: string[][] = [["scenario", "req/s", "ceiling req/s", "ratio", "rows/s", "p50 ms", "p99 ms", "target"]];
+const page1 = results.get(scenarios[0]!.name)!;
+for (const s of scenarios) {
+  const r = results.get(s.name)!;
+  const rps = median(r.svc.map((x) => x.rps));
+  const ceil = median(r.ceil.map((x) => x.rps));
+  rows.push([
+    s.name,
+    rps.toFixed(0),
+    ceil.toFixed(0),
+    `${(rps / ceil).toFixed(2)}×`,
+    (rps * s.rows).toExponential(2),
+    median(r.svc.map((x) => x.p50)).toFixed(2),
+    median(r.svc.map((x) => x.p99)).toFixed(2),
+    s.target ?? "",
+  ]);
+}
+const deep = results.get(scenarios[2]!.name)!;
+const deepRatio = median(deep.svc.map((x) => x.p50)) / median(page1.svc.map((x) => x.p50));
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+console.log("\n" + rows.map((r) => "| " + r.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |").join("\n"));
+console.log(`
+| other measure | value | target |
+| --- | --- | --- |
+| page 300 p50 / page 1 p50 | ${deepRatio.toFixed(2)}× | ≤ 2× |
+| participants CSV, ${csvRows.toLocaleString()} rows, time to last byte (median of 3) | ${median(csvTimes).toFixed(0)} ms | ≤ 250 ms |
+| CSV RSS growth | ${((csvPeak - rssBeforeCsv) / 1024).toFixed(1)} MiB | ≤ 50 MiB |
+| declaration POSTs, distinct participants, ${CONNECTIONS} clients | ${postPerSecond.toFixed(0)}/s (${ok} accepted; synchronous=FULL, WAL) | ≥ 2,000/s |
+| start-up to /healthz on the seeded database (median of 5) | ${median(starts).toFixed(0)} ms | ≤ 150 ms |
+| idle RSS after start | ${(idleRssKiB / 1024).toFixed(1)} MiB | ≤ 60 MiB |
+| peak RSS under load | ${(peakRssKiB / 1024).toFixed(1)} MiB | |
+| seeding (6 providers, 110,000 records, ~1 M declarations) | ${meta.seedSeconds.toFixed(1)} s | < 60 s |
+`);
+console.log(`wrk -t2 -c${CONNECTIONS}, ${ROUNDS} interleaved rounds of ${DURATION}s per scenario and target, after a 1 s warm-up; medians.`);
