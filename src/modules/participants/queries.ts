@@ -279,7 +279,20 @@ export async function listParticipantRows(db: Db, providerId: string, filter: Pa
 
 /** The person's visible records; the caller picks the ECT one (business-rules §4.1). */
 export async function participantRowsFor(db: Db, providerId: string, participantId: string, filter: ParticipantFilter) {
-  return visibleParticipantRows(db, providerId, { ...filter, participantId }).execute();
+  // Looked up through the person's records (an index on participant_id), the
+  // provider checked per row: `+` keeps SQLite off the provider's list index.
+  const byPerson = { ...filter, participantId: undefined };
+  const current = await currentRecords(db, null, byPerson)
+    .where("tr.participant_id", "=", participantId)
+    .where(sql`+tr.lead_provider_id`, "=", providerId)
+    .execute();
+  const former = await formerRecords(db, null, byPerson)
+    .where("tr.participant_id", "=", participantId)
+    .where(sql`+fv.lead_provider_id`, "=", providerId)
+    .execute();
+  return [...current, ...former].sort(
+    (a, b) => a.participant_seq - b.participant_seq || a.record_seq - b.record_seq || (a.view_seq ?? 0) - (b.view_seq ?? 0),
+  ) as ParticipantRow[];
 }
 
 export type { Database };
