@@ -4,6 +4,7 @@ import { Migrator } from "kysely/migration";
 import { bunSqliteDialect } from "./bun-sqlite-dialect";
 import { staticMigrationProvider } from "./migrations";
 import type { Database } from "./schema";
+import { WriteCounter } from "./write-counter";
 
 export type Db = Kysely<Database>;
 
@@ -11,6 +12,8 @@ export interface OpenDatabase {
   db: Db;
   /** the raw handle, for PRAGMAs and WAL checkpoints only; every query goes through Kysely */
   sqlite: BunDatabase;
+  /** writes sent through `db` by this process (for cache validation) */
+  writes: WriteCounter;
   close(): Promise<void>;
 }
 
@@ -24,11 +27,13 @@ export function openDatabase(path: string): OpenDatabase {
   sqlite.exec("PRAGMA synchronous = FULL");
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: bunSqliteDialect(sqlite) });
+  const writes = new WriteCounter();
+  const db = new Kysely<Database>({ dialect: bunSqliteDialect(sqlite), plugins: [writes] });
   let closed = false;
   return {
     db,
     sqlite,
+    writes,
     async close() {
       if (closed) return;
       closed = true;

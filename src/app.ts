@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
 import type { Db } from "../db/connection";
+import type { WriteCounter } from "../db/write-counter";
+import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext } from "./context";
 import { ApiError } from "./errors";
@@ -17,6 +19,8 @@ export interface AppDeps {
   clock?: Clock;
   /** the live throttle; on unless switched off (RATE_LIMIT=off) */
   rateLimit?: boolean | FixedWindowRateLimiter;
+  /** counts writes through `db`; with it, repeated GETs are answered from a cache until the next write */
+  writes?: WriteCounter;
   /** where the one-JSON-line-per-request log goes; none when omitted */
   log?: (line: string) => void;
 }
@@ -30,6 +34,7 @@ export function createApp(deps: AppDeps) {
     clock: deps.clock ?? new Clock(),
     lastUsed: new LastUsedRecorder(),
     requestInfo: new WeakMap(),
+    cache: deps.writes ? new ResponseCache(deps.db, deps.writes) : null,
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();

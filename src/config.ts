@@ -12,6 +12,8 @@ export interface Config {
   rateLimit: boolean;
   /** one JSON line per request on stdout */
   logRequests: boolean;
+  /** repeated GETs answered from memory until the next write (RESPONSE_CACHE=off to disable) */
+  responseCache: boolean;
 }
 
 /** A bad setting: start-up stops with this one line and exit code 2. */
@@ -74,5 +76,6 @@ export function loadConfig(env: Env = process.env): Config {
     seed: readChoice(env, "SEED", ["demo", "none"] as const, "demo"),
     rateLimit: readChoice(env, "RATE_LIMIT", ["on", "off"] as const, "on") === "on",
     logRequests: readChoice(env, "LOG_REQUESTS", ["on", "off"] as const, "on") === "on",
+    responseCache: readChoice(env, "RESPONSE_CACHE", ["on", "off"] as const, "on") === "on",
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db/connection";
 import type { Clock } from "./clock";
+import type { ResponseCache } from "./http/response-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
 
 /** What every feature module needs; built once by `createApp`. */
@@ -9,4 +10,6 @@ export interface AppContext {
   lastUsed: LastUsedRecorder;
   /** per-request facts the logger reads (provider id), keyed by the Request */
   requestInfo: WeakMap<Request, { providerId?: string }>;
+  /** repeated GET answers until the next write; null when off */
+  cache: ResponseCache | null;
 }

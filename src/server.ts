@@ -17,6 +17,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken });
   const app = createApp({
     db: database.db,
+    writes: config.responseCache ? database.writes : undefined,
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
   });

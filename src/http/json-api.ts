@@ -1,3 +1,4 @@
+import type { AppContext } from "../context";
 import { ApiError, JSONAPI, MISSING_DATA_ERROR } from "../errors";
 
 /** A 200 JSON:API document with the live content type (no charset). */
@@ -6,6 +7,17 @@ export function jsonApi(body: unknown, status = 200): Response {
     status,
     headers: { "content-type": JSONAPI },
   });
+}
+
+/**
+ * A 200 JSON:API answer to a read, served from the response cache while the
+ * database has not changed (per provider and URL).
+ */
+export async function cachedJsonApi(ctx: AppContext, request: Request, providerId: string, compute: () => Promise<unknown>): Promise<Response> {
+  if (!ctx.cache) return jsonApi(await compute());
+  const url = request.url;
+  const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
+  return jsonApi(await ctx.cache.get(key, async () => JSON.stringify(await compute())));
 }
 
 /** Plain JSON for the admin API. */

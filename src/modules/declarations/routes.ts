@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { jsonApi, readDataAttributes } from "../../http/json-api";
+import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { parseListParams } from "../../http/list-params";
 import { leadProviderApi } from "../auth/plugin";
 import {
@@ -38,7 +38,10 @@ export function declarationsRoutes(ctx: AppContext) {
     )
     .get(
       "/participant-declarations",
-      async ({ request, provider }) => jsonApi(await listDeclarations(ctx.db, provider.id, listParams(request, true))),
+      async ({ request, provider }) => {
+        const params = listParams(request, true);
+        return cachedJsonApi(ctx, request, provider.id, () => listDeclarations(ctx.db, provider.id, params));
+      },
       detail("List participant declarations"),
     )
     .get(
@@ -54,7 +57,7 @@ export function declarationsRoutes(ctx: AppContext) {
     )
     .get(
       "/participant-declarations/:id",
-      async ({ params, provider }) => jsonApi(await showDeclaration(ctx.db, provider.id, params.id)),
+      async ({ request, params, provider }) => cachedJsonApi(ctx, request, provider.id, () => showDeclaration(ctx.db, provider.id, params.id)),
       detail("Get a single participant declaration"),
     )
     .put(

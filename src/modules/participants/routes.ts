@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError, MISSING_DATA_ERROR } from "../../errors";
 import { csvResponse } from "../../http/csv";
-import { jsonApi, readBodyText, readDataAttributes } from "../../http/json-api";
+import { cachedJsonApi, jsonApi, readBodyText, readDataAttributes } from "../../http/json-api";
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
 import { parseListParams, type ListParams } from "../../http/list-params";
@@ -54,8 +54,10 @@ const tags = { tags: ["ECF participants"] };
 export function participantsRoutes(ctx: AppContext) {
   const list = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, true);
-    const rows = await listParticipantRows(ctx.db, provider.id, filterFrom(params), params.page, params.perPage);
-    return jsonApi({ data: rows.map(participantResource) });
+    return cachedJsonApi(ctx, request, provider.id, async () => {
+      const rows = await listParticipantRows(ctx.db, provider.id, filterFrom(params), params.page, params.perPage);
+      return { data: rows.map(participantResource) };
+    });
   };
   const csv = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, false);
@@ -102,12 +104,14 @@ export function participantsRoutes(ctx: AppContext) {
       throw new ApiError(406, null);
     }
     const listParams = readListParams(request, false);
-    // ids compare as UUIDs, whatever their case (as the actions resolve them)
-    const rows = await participantRowsFor(ctx.db, provider.id, params.id.toLowerCase(), filterFrom(listParams));
-    if (rows.length === 0) throw ApiError.notFound();
-    // A person with more than one visible record: the ECT one wins (§4.1).
-    const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
-    return jsonApi({ data: participantResource(row) });
+    return cachedJsonApi(ctx, request, provider.id, async () => {
+      // ids compare as UUIDs, whatever their case (as the actions resolve them)
+      const rows = await participantRowsFor(ctx.db, provider.id, params.id.toLowerCase(), filterFrom(listParams));
+      if (rows.length === 0) throw ApiError.notFound();
+      // A person with more than one visible record: the ECT one wins (§4.1).
+      const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
+      return { data: participantResource(row) };
+    });
   };
 
   const act =

@@ -1,0 +1,64 @@
+import { sql } from "kysely";
+import type { Db } from "../../db/connection";
+import type { WriteCounter } from "../../db/write-counter";
+
+interface Entry {
+  version: string;
+  body: string;
+  bytes: number;
+}
+
+/**
+ * Answers to repeated GETs (a provider polling the same page), kept until the
+ * next write. An entry is used only while the database is exactly as it was
+ * when the entry was made: no write by this process since (WriteCounter) and
+ * none by another process (SQLite's `data_version`). Bounded by bytes, least
+ * recently used first out. The answer never depends on "now", so the clock
+ * plays no part.
+ */
+export class ResponseCache {
+  private entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly writes: WriteCounter,
+    readonly maxBytes = 64 * 1024 * 1024,
+    readonly maxEntryBytes = 4 * 1024 * 1024,
+  ) {}
+
+  private async version(): Promise<string> {
+    const before = this.writes.value;
+    const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(this.db);
+    return `${before}:${rows[0]?.data_version ?? 0}`;
+  }
+
+  /** The cached body for `key`, or `compute()`'s, cached when the database did not change meanwhile. */
+  async get(key: string, compute: () => Promise<string>): Promise<string> {
+    const version = await this.version();
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version) {
+      this.entries.delete(key);
+      this.entries.set(key, hit); // most recently used last
+      return hit.body;
+    }
+    const body = await compute();
+    if (body.length <= this.maxEntryBytes && (await this.version()) === version) this.put(key, { version, body, bytes: body.length });
+    return body;
+  }
+
+  private put(key: string, entry: Entry) {
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.bytes;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+}
