@@ -111,6 +111,11 @@ type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
 /** Loads cohorts, schedules and milestones; idempotent (rows keep their stable ids). */
 export async function loadReferenceData(db: DbOrTrx): Promise<void> {
+  // Already loaded (every start after the first): one count instead of ~470 upserts.
+  const expected = schedules.reduce((n, s) => n + s.milestones.length, 0);
+  const loaded = await db.selectFrom("milestones").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  const cohortRows = await db.selectFrom("cohorts").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  if (Number(loaded?.n) === expected && Number(cohortRows?.n) === cohorts.length) return;
   for (const c of cohorts) {
     await db
       .insertInto("cohorts")

@@ -17,7 +17,7 @@ export async function cachedJsonApi(ctx: AppContext, request: Request, providerI
   if (!ctx.cache) return jsonApi(await compute());
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  return jsonApi(await ctx.cache.get(key, async () => JSON.stringify(await compute())));
+  return jsonApi(await ctx.cache.get(key, async () => JSON.stringify(await compute()), request));
 }
 
 /** Plain JSON for the admin API. */

@@ -27,15 +27,29 @@ export class ResponseCache {
     readonly maxEntryBytes = 4 * 1024 * 1024,
   ) {}
 
+  private perRequest = new WeakMap<Request, Promise<string>>();
+  /** token → its owner, for the same database version (a revoked token is a write) */
+  readonly tokenOwners = new Map<string, { version: string; owner: unknown }>();
+
   private async version(): Promise<string> {
     const before = this.writes.value;
     const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(this.db);
     return `${before}:${rows[0]?.data_version ?? 0}`;
   }
 
+  /** The database version as a request first saw it (auth and the answer share one look). */
+  versionFor(request: Request): Promise<string> {
+    let v = this.perRequest.get(request);
+    if (!v) {
+      v = this.version();
+      this.perRequest.set(request, v);
+    }
+    return v;
+  }
+
   /** The cached body for `key`, or `compute()`'s, cached when the database did not change meanwhile. */
-  async get(key: string, compute: () => Promise<string>): Promise<string> {
-    const version = await this.version();
+  async get(key: string, compute: () => Promise<string>, request?: Request): Promise<string> {
+    const version = request ? await this.versionFor(request) : await this.version();
     const hit = this.entries.get(key);
     if (hit && hit.version === version) {
       this.entries.delete(key);

@@ -2,10 +2,25 @@ import { Elysia } from "elysia";
 import { requestNow } from "../../clock";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { findTokenOwner, tokenFromAuthorization } from "./tokens";
+import { type TokenOwner, findTokenOwner, tokenFromAuthorization } from "./tokens";
 
 export interface AuthenticatedProvider {
   id: string;
+}
+
+/**
+ * The token's owner, remembered while the database is unchanged (revoking a
+ * token is a write, so it takes effect from the next request on).
+ */
+async function cachedTokenOwner(ctx: AppContext, request: Request, token: string): Promise<TokenOwner | null> {
+  if (!ctx.cache) return findTokenOwner(ctx.db, token);
+  const version = await ctx.cache.versionFor(request);
+  const hit = ctx.cache.tokenOwners.get(token);
+  if (hit && hit.version === version) return hit.owner as TokenOwner | null;
+  const owner = await findTokenOwner(ctx.db, token);
+  if (ctx.cache.tokenOwners.size > 10_000) ctx.cache.tokenOwners.clear();
+  ctx.cache.tokenOwners.set(token, { version, owner });
+  return owner;
 }
 
 /**
@@ -16,7 +31,7 @@ export interface AuthenticatedProvider {
 export async function authenticateLeadProvider(ctx: AppContext, request: Request): Promise<AuthenticatedProvider> {
   const token = tokenFromAuthorization(request.headers.get("authorization"));
   if (!token) throw ApiError.unauthorized();
-  const owner = await findTokenOwner(ctx.db, token);
+  const owner = await cachedTokenOwner(ctx, request, token);
   if (!owner) throw ApiError.unauthorized();
   if (owner.kind !== "lead_provider" || !owner.leadProviderId) throw ApiError.forbidden();
   await ctx.lastUsed.touch(ctx.db, owner.tokenId, ctx.clock.now());
