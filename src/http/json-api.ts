@@ -14,10 +14,26 @@ export function jsonApi(body: unknown, status = 200): Response {
  * database has not changed (per provider and URL).
  */
 export async function cachedJsonApi(ctx: AppContext, request: Request, providerId: string, compute: () => Promise<unknown>): Promise<Response> {
-  if (!ctx.cache) return jsonApi(await compute());
+  const gzip = acceptsGzip(request);
+  if (!ctx.cache) {
+    const body = JSON.stringify(await compute());
+    return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
+  }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  return jsonApi(await ctx.cache.get(key, async () => JSON.stringify(await compute()), request));
+  const body = await ctx.cache.get(key, async () => JSON.stringify(await compute()), request);
+  if (!gzip) return jsonApi(body);
+  return gzipped(await ctx.cache.getBytes(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
+}
+
+/** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
+function acceptsGzip(request: Request): boolean {
+  const header = request.headers.get("accept-encoding");
+  return header !== null && /\bgzip\b(?!;q=0(\.0*)?\b)/i.test(header);
+}
+
+function gzipped(bytes: Uint8Array): Response {
+  return new Response(bytes, { status: 200, headers: { "content-type": JSONAPI, "content-encoding": "gzip", vary: "Accept-Encoding" } });
 }
 
 /** Plain JSON for the admin API. */

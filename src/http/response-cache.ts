@@ -4,7 +4,7 @@ import type { WriteCounter } from "../../db/write-counter";
 
 interface Entry {
   version: string;
-  body: string;
+  body: string | Uint8Array;
   bytes: number;
 }
 
@@ -47,6 +47,11 @@ export class ResponseCache {
     return v;
   }
 
+  /** As `get`, for bytes (the gzipped form of an answer). */
+  getBytes(key: string, compute: () => Promise<Uint8Array>, request?: Request): Promise<Uint8Array> {
+    return this.get(key as string, compute as unknown as () => Promise<string>, request) as unknown as Promise<Uint8Array>;
+  }
+
   /** The cached body for `key`, or `compute()`'s, cached when the database did not change meanwhile. */
   async get(key: string, compute: () => Promise<string>, request?: Request): Promise<string> {
     const version = request ? await this.versionFor(request) : await this.version();
@@ -54,7 +59,7 @@ export class ResponseCache {
     if (hit && hit.version === version) {
       this.entries.delete(key);
       this.entries.set(key, hit); // most recently used last
-      return hit.body;
+      return hit.body as string;
     }
     const body = await compute();
     if (body.length <= this.maxEntryBytes && (await this.version()) === version) this.put(key, { version, body, bytes: body.length });

@@ -65,3 +65,22 @@ describe("the response cache", () => {
     expect(list.body.data).toHaveLength(2);
   });
 });
+
+describe("compression", () => {
+  test("when the client accepts gzip, then a list comes gzipped and inflates to the plain answer", async () => {
+    const plain = await (await t.request("GET", "/api/v2/participants/ecf", { token: provider.token })).text();
+    for (let i = 0; i < 2; i++) {
+      const r = await t.request("GET", "/api/v2/participants/ecf", { token: provider.token, headers: { "accept-encoding": "gzip, deflate" } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get("content-encoding")).toBe("gzip");
+      expect(r.headers.get("content-type")).toBe("application/vnd.api+json");
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      expect(new TextDecoder().decode(Bun.gunzipSync(bytes))).toBe(plain);
+    }
+  });
+
+  test("when the client does not ask for gzip, then the answer is plain", async () => {
+    const r = await t.request("GET", "/api/v2/participants/ecf", { token: provider.token, headers: { "accept-encoding": "identity" } });
+    expect(r.headers.get("content-encoding")).toBeNull();
+  });
+});
