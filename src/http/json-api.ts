@@ -71,7 +71,8 @@ function payloadTooLarge(): ApiError {
 export async function readDataAttributes(request: Request): Promise<Record<string, unknown>> {
   const text = await readBodyText(request);
   const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!JSON_CONTENT_TYPES.includes(contentType)) throw MISSING_DATA_ERROR;
+  // an empty body is not parsed at all (Rails), so it simply has no `data`
+  if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") throw MISSING_DATA_ERROR;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

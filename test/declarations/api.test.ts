@@ -809,3 +809,17 @@ describe("racing duplicates over a real socket", () => {
     }
   });
 });
+
+import { describe as describeEmpty, expect as expectEmpty, test as testEmpty } from "bun:test";
+import { createTestApp as createEmptyBodyApp } from "../support/app";
+
+describeEmpty("an empty POST body", () => {
+  testEmpty("when the body is empty, then the live missing-data 400 (Rails does not parse an empty body)", async () => {
+    const t = await createEmptyBodyApp();
+    const p = await t.newProvider();
+    const r = await t.call("POST", "/api/v2/participant-declarations", { token: p.token, body: "", headers: { "content-type": "application/json" } });
+    expectEmpty(r.status).toBe(400);
+    expectEmpty(r.body).toEqual({ errors: [{ title: "Bad request", detail: "correct json data structure required. See API docs for reference" }] });
+    await t.close();
+  });
+});

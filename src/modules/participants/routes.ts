@@ -1,8 +1,8 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { ApiError, MISSING_DATA_ERROR } from "../../errors";
+import { ApiError } from "../../errors";
 import { csvResponse } from "../../http/csv";
-import { cachedJsonApi, jsonApi, readBodyText, readDataAttributes } from "../../http/json-api";
+import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
 import { parseListParams, type ListParams } from "../../http/list-params";
@@ -33,11 +33,7 @@ function readListParams(request: Request, paginate: boolean): ListParams {
  * live (Rails skips the JSON parser when there is no content), so it has no
  * `data` and gets the missing-data 400, not the malformed-JSON one.
  */
-async function readActionBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request);
-  if (text === "") throw MISSING_DATA_ERROR;
-  return readDataAttributes(new Request(request.url, { method: request.method, headers: request.headers, body: text }));
-}
+const readActionBody = readDataAttributes;
 
 /** `updated_since` is inclusive against whole-second timestamps: round a fraction up. */
 function filterFrom(params: ListParams): ParticipantFilter {
