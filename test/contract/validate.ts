@@ -72,3 +72,19 @@ export function assertMatchesContract(schemaName: string, body: unknown): void {
     throw new Error(`${schemaName}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
   }
 }
+
+/**
+ * Wraps a test app so that every 200 JSON answer of the participant endpoints
+ * is checked against the contract (lists and single documents).
+ */
+export function checkParticipantContract<T extends { call: (method: string, path: string, options?: any) => Promise<{ status: number; body: any; response: Response }> }>(app: T): T {
+  const call = app.call;
+  app.call = async (method, path, options) => {
+    const r = await call(method, path, options);
+    if (r.status === 200 && path.startsWith("/api/v2/participants") && r.response.headers.get("content-type") === "application/vnd.api+json") {
+      assertMatchesContract(Array.isArray(r.body?.data) ? "MultipleECFParticipantsResponse" : "ECFParticipantResponse", r.body);
+    }
+    return r;
+  };
+  return app;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { findSchedule } from "../../db/reference-data";
-import { assertMatchesContract } from "../contract/validate";
+import { assertMatchesContract, checkParticipantContract } from "../contract/validate";
 import { type TestApp, createTestApp } from "../support/app";
 
 /**
@@ -27,21 +27,9 @@ type Provider = { id: string; token: string };
 type Created = { participant_id: string; training_record_id: string };
 let t: TestApp;
 
-/** Every 200 JSON answer of the participant endpoints in this file is checked against the contract. */
-function checkContractOnEveryCall(app: TestApp): TestApp {
-  const call = app.call;
-  app.call = async (method, path, options) => {
-    const r = await call(method, path, options);
-    if (r.status === 200 && path.startsWith("/api/v2/participants") && r.response.headers.get("content-type") === "application/vnd.api+json") {
-      assertMatchesContract(Array.isArray(r.body?.data) ? "MultipleECFParticipantsResponse" : "ECFParticipantResponse", r.body);
-    }
-    return r;
-  };
-  return app;
-}
 
 beforeAll(async () => {
-  t = checkContractOnEveryCall(await createTestApp());
+  t = checkParticipantContract(await createTestApp());
 });
 afterAll(() => t.close());
 
@@ -343,7 +331,7 @@ describe("page size cap (business-rules §4.4)", () => {
   });
 
   test("when the demo data is listed with per_page 5000, then every visible row comes back on one page, as in the CSV", async () => {
-    const demo = checkContractOnEveryCall(await createTestApp({ seed: "demo" }));
+    const demo = checkParticipantContract(await createTestApp({ seed: "demo" }));
     try {
       const providers = (await demo.admin("GET", "/admin/lead-providers")).body as any[];
       expect(providers).toHaveLength(6);
@@ -416,7 +404,7 @@ describe("CSV cells (business-rules §4.5)", () => {
   });
 
   test("when the CSV and the JSON list are compared, then each CSV row is the JSON row's id and attributes, as text", async () => {
-    const demo = checkContractOnEveryCall(await createTestApp({ seed: "demo" }));
+    const demo = checkParticipantContract(await createTestApp({ seed: "demo" }));
     try {
       const token = ((await demo.admin("GET", "/admin/lead-providers")).body as any[])[2].api_tokens[0];
       const json = (await demo.call("GET", `${LIST}?page[per_page]=3000`, { token })).body.data as any[];

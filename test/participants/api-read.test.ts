@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { assertMatchesContract } from "../contract/validate";
+import { assertMatchesContract, checkParticipantContract } from "../contract/validate";
 import { ADMIN_TOKEN, type TestApp, createTestApp } from "../support/app";
 
 /**
@@ -34,21 +34,9 @@ const LIST = "/api/v2/participants/ecf";
 type Provider = { id: string; token: string };
 let t: TestApp;
 
-/** Every 200 JSON answer of the participant endpoints in this file is checked against the contract. */
-function checkContractOnEveryCall(app: TestApp): TestApp {
-  const call = app.call;
-  app.call = async (method, path, options) => {
-    const r = await call(method, path, options);
-    if (r.status === 200 && path.startsWith("/api/v2/participants") && r.response.headers.get("content-type") === "application/vnd.api+json") {
-      assertMatchesContract(Array.isArray(r.body?.data) ? "MultipleECFParticipantsResponse" : "ECFParticipantResponse", r.body);
-    }
-    return r;
-  };
-  return app;
-}
 
 beforeAll(async () => {
-  t = checkContractOnEveryCall(await createTestApp());
+  t = checkParticipantContract(await createTestApp());
 });
 afterAll(() => t.close());
 
