@@ -3,7 +3,7 @@
 BUN := node_modules/.bin/bun
 STAMP := node_modules/.install-stamp
 
-.PHONY: run test install build smoke bench crash-test clean help
+.PHONY: run test typecheck install build smoke bench crash-test clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -20,8 +20,11 @@ install: $(STAMP) ## install the pinned dependencies (npm ci)
 run: $(STAMP) ## serve the sandbox (PORT, HOST, DATABASE_PATH, ADMIN_TOKEN, SEED, RATE_LIMIT)
 	$(BUN) run src/cli.ts serve
 
-test: $(STAMP) ## run every test suite; ends with "N passed, M failed"
+test: $(STAMP) typecheck ## type-check, then run every test suite; ends with "N passed, M failed"
 	@$(BUN) test/run.ts
+
+typecheck: $(STAMP) ## tsc --noEmit over src, db, test and bench
+	@node_modules/.bin/tsc --noEmit -p tsconfig.json && echo "typecheck: ok"
 
 build: $(STAMP) ## compile the single binary dist/lead-provider-sandbox (carries migrations, reference data, docs)
 	@# plain --minify is known to break Elysia; these two are safe

@@ -29,6 +29,6 @@ export function apiDocs(options: { documentation: ElysiaSwaggerConfig["documenta
         documentation: options.documentation,
       }),
     )
-    .get(`${ASSETS_PATH}/reference.js`, asset(referenceJs, "text/javascript"), { detail: { hide: true } })
+    .get(`${ASSETS_PATH}/reference.js`, asset(referenceJs as unknown as string, "text/javascript"), { detail: { hide: true } })
     .get(`${ASSETS_PATH}/reference.css`, asset(referenceCss, "text/css"), { detail: { hide: true } });
 }
