@@ -14,6 +14,8 @@ export interface OpenDatabase {
   sqlite: BunDatabase;
   /** writes sent through `db` by this process (for cache validation) */
   writes: WriteCounter;
+  /** SQLite's `data_version`: moves when another connection commits (for cache validation) */
+  dataVersion(): number;
   close(): Promise<void>;
 }
 
@@ -28,12 +30,14 @@ export function openDatabase(path: string): OpenDatabase {
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA busy_timeout = 5000");
   const writes = new WriteCounter();
+  const dataVersion = sqlite.query("pragma data_version");
   const db = new Kysely<Database>({ dialect: bunSqliteDialect(sqlite), plugins: [writes] });
   let closed = false;
   return {
     db,
     sqlite,
     writes,
+    dataVersion: () => (dataVersion.get() as { data_version: number }).data_version,
     async close() {
       if (closed) return;
       closed = true;

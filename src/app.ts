@@ -21,11 +21,20 @@ export interface AppDeps {
   rateLimit?: boolean | FixedWindowRateLimiter;
   /** counts writes through `db`; with it, repeated GETs are answered from a cache until the next write */
   writes?: WriteCounter;
+  /** SQLite's data_version off the raw handle (see OpenDatabase) */
+  dataVersion?: () => number;
   /** where the one-JSON-line-per-request log goes; none when omitted */
   log?: (line: string) => void;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The path of a request URL, without building a URL object on every request. */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const end = url.indexOf("?", start);
+  return start < 0 ? "/" : end < 0 ? url.slice(start) : url.slice(start, end);
+}
 
 /** Builds the whole service; the server and the tests both use it. */
 export function createApp(deps: AppDeps) {
@@ -34,7 +43,7 @@ export function createApp(deps: AppDeps) {
     clock: deps.clock ?? new Clock(),
     lastUsed: new LastUsedRecorder(),
     requestInfo: new WeakMap(),
-    cache: deps.writes ? new ResponseCache(deps.db, deps.writes) : null,
+    cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
@@ -43,12 +52,13 @@ export function createApp(deps: AppDeps) {
   const app = new Elysia()
     .decorate("ctx", ctx)
     .onRequest(({ request }) => {
-      const id = request.headers.get("x-request-id") ?? newId();
-      started.set(request, { at: performance.now(), id });
-      ctx.requestInfo.set(request, {});
+      if (deps.log) {
+        started.set(request, { at: performance.now(), id: request.headers.get("x-request-id") ?? newId() });
+        ctx.requestInfo.set(request, {});
+      }
       if (limiter) {
         const authorization = request.headers.get("authorization");
-        if (authorization !== null && new URL(request.url).pathname.startsWith("/api/")) {
+        if (authorization !== null && pathOf(request.url).startsWith("/api/")) {
           if (!limiter.allow(authorization)) return tooManyRequests();
         }
       }

@@ -18,6 +18,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   const app = createApp({
     db: database.db,
     writes: config.responseCache ? database.writes : undefined,
+    dataVersion: database.dataVersion,
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
   });

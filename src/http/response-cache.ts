@@ -23,6 +23,8 @@ export class ResponseCache {
   constructor(
     private readonly db: Db,
     private readonly writes: WriteCounter,
+    /** SQLite's data_version read straight off the handle (a PRAGMA, not a query); Kysely's when absent */
+    private readonly dataVersion?: () => number,
     readonly maxBytes = 64 * 1024 * 1024,
     readonly maxEntryBytes = 4 * 1024 * 1024,
   ) {}
@@ -33,6 +35,7 @@ export class ResponseCache {
 
   private async version(): Promise<string> {
     const before = this.writes.value;
+    if (this.dataVersion) return `${before}:${this.dataVersion()}`;
     const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(this.db);
     return `${before}:${rows[0]?.data_version ?? 0}`;
   }

@@ -35,7 +35,7 @@ export async function createTestApp(options: { seed?: "demo" | "none"; path?: st
   await prepareDatabase(database.db, { seed: options.seed ?? "none", adminToken: ADMIN_TOKEN });
   const clock = new Clock();
   // the response cache is on, as in the server, so every suite also checks that it never serves a stale answer
-  const app = createApp({ db: database.db, clock, rateLimit: options.rateLimit ?? false, writes: database.writes });
+  const app = createApp({ db: database.db, clock, rateLimit: options.rateLimit ?? false, writes: database.writes, dataVersion: database.dataVersion });
 
   const request = (method: string, path: string, o: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
