@@ -49,6 +49,24 @@ export function createApp(deps: AppDeps) {
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
   const started = new WeakMap<Request, { at: number; id: string }>();
 
+  // only when logging: a hook that does nothing still costs every request
+  const requestLog = new Elysia().onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
+      if (!deps.log) return;
+      const start = started.get(request);
+      const url = new URL(request.url);
+      deps.log(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          request_id: start?.id,
+          method: request.method,
+          path: url.pathname,
+          status: responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200,
+          duration_ms: start ? Math.round((performance.now() - start.at) * 100) / 100 : undefined,
+          lead_provider_id: ctx.requestInfo.get(request)?.providerId ?? null,
+        }),
+      );
+    });
+
   const app = new Elysia()
     .decorate("ctx", ctx)
     .onRequest(({ request }) => {
@@ -72,22 +90,7 @@ export function createApp(deps: AppDeps) {
       console.error(JSON.stringify({ level: "error", path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) }));
       return new ApiError(500, { error: "Internal server error" }).toResponse();
     })
-    .onAfterResponse(({ request, set, responseValue }) => {
-      if (!deps.log) return;
-      const start = started.get(request);
-      const url = new URL(request.url);
-      deps.log(
-        JSON.stringify({
-          time: new Date().toISOString(),
-          request_id: start?.id,
-          method: request.method,
-          path: url.pathname,
-          status: responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200,
-          duration_ms: start ? Math.round((performance.now() - start.at) * 100) / 100 : undefined,
-          lead_provider_id: ctx.requestInfo.get(request)?.providerId ?? null,
-        }),
-      );
-    })
+    .use(deps.log ? requestLog : new Elysia())
     .use(
       apiDocs({
         documentation: {
