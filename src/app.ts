@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Db } from "../db/connection";
 import type { WriteCounter } from "../db/write-counter";
+import { GroupCommit } from "../db/group-commit";
 import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext } from "./context";
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
     lastUsed: new LastUsedRecorder(),
     requestInfo: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
+    groupCommit: new GroupCommit(deps.db),
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();

@@ -1,4 +1,5 @@
 import type { Db } from "../db/connection";
+import type { GroupCommit } from "../db/group-commit";
 import type { Clock } from "./clock";
 import type { ResponseCache } from "./http/response-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
@@ -10,6 +11,8 @@ export interface AppContext {
   lastUsed: LastUsedRecorder;
   /** per-request facts the logger reads (provider id), keyed by the Request */
   requestInfo: WeakMap<Request, { providerId?: string }>;
+  /** declaration POSTs arriving together share one commit */
+  groupCommit: GroupCommit;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
 }

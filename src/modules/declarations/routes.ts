@@ -32,7 +32,7 @@ export function declarationsRoutes(ctx: AppContext) {
       "/participant-declarations",
       async ({ request, provider, now }) => {
         const attributes = await readDataAttributes(request);
-        return jsonApi(await recordDeclaration(ctx.db, provider.id, attributes, now));
+        return jsonApi(await recordDeclaration(ctx.db, provider.id, attributes, now, (job) => ctx.groupCommit.run(job)));
       },
       { parse: "none", ...detail("Declare a participant has reached a milestone") },
     )

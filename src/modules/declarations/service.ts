@@ -5,7 +5,8 @@
  * so touching `db` there would wait for ever).
  */
 import type { Db } from "../../../db/connection";
-import type { Declaration, DeclarationState } from "../../../db/schema";
+import type { Transaction } from "kysely";
+import type { Database, Declaration, DeclarationState } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import type { ListParams } from "../../http/list-params";
 import { newId } from "../../lib/ids";
@@ -155,11 +156,18 @@ export async function insertNewDeclaration(
  * shape (§5.4). The facts are read inside the write transaction, so two
  * requests for the same slot are decided one after the other.
  */
-export async function recordDeclaration(db: Db, callerId: string, attributes: unknown, now: Date) {
+export async function recordDeclaration(
+  db: Db,
+  callerId: string,
+  attributes: unknown,
+  now: Date,
+  /** where the write runs: its own transaction, or a group commit's (see db/group-commit.ts) */
+  inTransaction: <T>(job: (trx: Transaction<Database>) => Promise<T>) => Promise<T> = (job) => db.transaction().execute(job),
+) {
   const read = readDeclarationAttributes(attributes);
   if (!read.ok) throw ApiError.errors(read.status, read.errors);
   const input = read.input;
-  const declaration = await db.transaction().execute(async (trx) => {
+  const declaration = await inTransaction(async (trx) => {
     const facts = await gatherDeclarationFacts(trx, callerId, input, now);
     const result = checkDeclaration(facts);
     if (!result.ok) throw ApiError.errors(result.status, result.errors);
