@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../../../db/connection";
 import type { Transaction } from "kysely";
 import type { Database } from "../../../db/schema";
+import { preparedQuery } from "../../../db/prepared";
 import { newId } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 
@@ -42,12 +43,12 @@ export interface TokenOwner {
   leadProviderId: string | null;
 }
 
+const tokenOwnerQuery = preparedQuery((db, tokenHash: string) =>
+  db.selectFrom("api_tokens").select(["id", "kind", "lead_provider_id"]).where("token_hash", "=", tokenHash).limit(1),
+);
+
 export async function findTokenOwner(db: Db, token: string): Promise<TokenOwner | null> {
-  const row = await db
-    .selectFrom("api_tokens")
-    .select(["id", "kind", "lead_provider_id"])
-    .where("token_hash", "=", hashToken(token))
-    .executeTakeFirst();
+  const [row] = await tokenOwnerQuery(db, hashToken(token));
   return row ? { tokenId: row.id, kind: row.kind, leadProviderId: row.lead_provider_id } : null;
 }
 

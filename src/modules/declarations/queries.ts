@@ -6,6 +6,7 @@
 import { type Kysely, type Transaction, sql } from "kysely";
 import type { Database, Declaration, DeclarationState, NewDeclaration } from "../../../db/schema";
 import type { Milestone, ParticipantType } from "./rules";
+import { preparedQuery } from "../../../db/prepared";
 
 export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
@@ -28,26 +29,17 @@ export interface TrainingRecordFacts {
 }
 
 /** The participant types of all of a person's training records (empty when the id matches nobody). */
+const participantTypesQuery = preparedQuery((db, participantId: string) =>
+  db.selectFrom("training_records").select("participant_type").distinct().where("participant_id", "=", participantId),
+);
+
 export async function participantTypesOf(db: DbOrTrx, participantId: string): Promise<ParticipantType[]> {
-  const rows = await db
-    .selectFrom("training_records")
-    .select("participant_type")
-    .distinct()
-    .where("participant_id", "=", participantId)
-    .execute();
+  const rows = await participantTypesQuery(db, participantId);
   return rows.map((r) => r.participant_type);
 }
 
-/**
- * The person's training record of the given type (the latest created when
- * there are several), whatever its current provider.
- */
-export async function findTrainingRecord(
-  db: DbOrTrx,
-  participantId: string,
-  participantType: ParticipantType,
-): Promise<TrainingRecordFacts | null> {
-  const row = await db
+const trainingRecordQuery = preparedQuery((db, participantId: string, participantType: string) =>
+  db
     .selectFrom("training_records as tr")
     .innerJoin("schedules as s", "s.id", "tr.schedule_id")
     .innerJoin("cohorts as c", "c.start_year", "s.cohort")
@@ -63,10 +55,22 @@ export async function findTrainingRecord(
       "c.mentor_funding",
     ])
     .where("tr.participant_id", "=", participantId)
-    .where("tr.participant_type", "=", participantType)
+    .where("tr.participant_type", "=", participantType as ParticipantType)
     .orderBy("tr.created_at", "desc")
     .orderBy(sql`tr.rowid`, "desc")
-    .executeTakeFirst();
+    .limit(1),
+);
+
+/**
+ * The person's training record of the given type (the latest created when
+ * there are several), whatever its current provider.
+ */
+export async function findTrainingRecord(
+  db: DbOrTrx,
+  participantId: string,
+  participantType: ParticipantType,
+): Promise<TrainingRecordFacts | null> {
+  const [row] = await trainingRecordQuery(db, participantId, participantType);
   if (!row) return null;
   return {
     id: row.id,
@@ -81,14 +85,24 @@ export async function findTrainingRecord(
   };
 }
 
+const milestonesQuery = preparedQuery((db, scheduleId: string) =>
+  db.selectFrom("milestones").select(["declaration_type", "start_date", "milestone_date"]).where("schedule_id", "=", scheduleId),
+);
+
 export async function scheduleMilestones(db: DbOrTrx, scheduleId: string): Promise<Milestone[]> {
-  const rows = await db
-    .selectFrom("milestones")
-    .select(["declaration_type", "start_date", "milestone_date"])
-    .where("schedule_id", "=", scheduleId)
-    .execute();
+  const rows = await milestonesQuery(db, scheduleId);
   return rows.map((r) => ({ declarationType: r.declaration_type, startDate: r.start_date, milestoneDate: r.milestone_date }));
 }
+
+const formerViewQuery = preparedQuery((db, recordId: string, callerId: string, scheduleId: string) =>
+  db
+    .selectFrom("former_provider_views")
+    .select("id")
+    .where("training_record_id", "=", recordId)
+    .where("lead_provider_id", "=", callerId)
+    .where("schedule_id", "=", scheduleId)
+    .limit(1),
+);
 
 /**
  * The caller trains the record now, or trained it before a transfer on the
@@ -100,15 +114,20 @@ export async function callerHasInductionRecord(
   callerId: string,
 ): Promise<boolean> {
   if (record.leadProviderId === callerId) return true;
-  const view = await db
-    .selectFrom("former_provider_views")
-    .select("id")
-    .where("training_record_id", "=", record.id)
-    .where("lead_provider_id", "=", callerId)
-    .where("schedule_id", "=", record.scheduleId)
-    .executeTakeFirst();
+  const [view] = await formerViewQuery(db, record.id, callerId, record.scheduleId);
   return view !== undefined;
 }
+
+const latestStateQuery = preparedQuery((db, trainingRecordId: string, callerId: string) =>
+  db
+    .selectFrom("training_status_history")
+    .select(["state", "created_at"])
+    .where("training_record_id", "=", trainingRecordId)
+    .where("lead_provider_id", "=", callerId)
+    .orderBy("created_at", "desc")
+    .orderBy(sql`rowid`, "desc")
+    .limit(1),
+);
 
 /** The latest training status the caller recorded for the record (§5.1 check 2), or null. */
 export async function latestCallerTrainingState(
@@ -116,16 +135,20 @@ export async function latestCallerTrainingState(
   trainingRecordId: string,
   callerId: string,
 ): Promise<{ state: "active" | "deferred" | "withdrawn"; at: Date } | null> {
-  const row = await db
-    .selectFrom("training_status_history")
-    .select(["state", "created_at"])
-    .where("training_record_id", "=", trainingRecordId)
-    .where("lead_provider_id", "=", callerId)
-    .orderBy("created_at", "desc")
-    .orderBy(sql`rowid`, "desc")
-    .executeTakeFirst();
+  const [row] = await latestStateQuery(db, trainingRecordId, callerId);
   return row ? { state: row.state, at: new Date(row.created_at) } : null;
 }
+
+const openStatementQuery = preparedQuery((db, leadProviderId: string, cohort: number, today: string) =>
+  db
+    .selectFrom("statements")
+    .select("id")
+    .where("lead_provider_id", "=", leadProviderId)
+    .where("cohort", "=", cohort)
+    .where("output_fee", "=", 1)
+    .where("deadline_date", ">=", today)
+    .limit(1),
+);
 
 /** The provider has an output-fee statement for the cohort with a deadline of `today` (YYYY-MM-DD) or later. */
 export async function hasOpenOutputFeeStatement(
@@ -134,14 +157,7 @@ export async function hasOpenOutputFeeStatement(
   cohort: number,
   today: string,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom("statements")
-    .select("id")
-    .where("lead_provider_id", "=", leadProviderId)
-    .where("cohort", "=", cohort)
-    .where("output_fee", "=", 1)
-    .where("deadline_date", ">=", today)
-    .executeTakeFirst();
+  const [row] = await openStatementQuery(db, leadProviderId, cohort, today);
   return row !== undefined;
 }
 
@@ -149,21 +165,47 @@ export async function hasOpenOutputFeeStatement(
 // Slots and duplicates (§5.1 checks 8 and 10, §5.3)
 // ---------------------------------------------------------------------------
 
+const billableSlotQuery = preparedQuery((db, participantId: string, courseIdentifier: string, declarationType: string) =>
+  db
+    .selectFrom("declarations")
+    .select("id")
+    .where("participant_id", "=", participantId)
+    .where("course_identifier", "=", courseIdentifier)
+    .where("declaration_type", "=", declarationType)
+    .where("billable", "=", 1)
+    .limit(1),
+);
+
 /** A billable (submitted/eligible/payable/paid) declaration holds the person/course/type slot, by any provider. */
 export async function billableSlotTaken(
   db: DbOrTrx,
   slot: { participantId: string; courseIdentifier: string; declarationType: string },
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom("declarations")
-    .select("id")
-    .where("participant_id", "=", slot.participantId)
-    .where("course_identifier", "=", slot.courseIdentifier)
-    .where("declaration_type", "=", slot.declarationType)
-    .where("billable", "=", 1)
-    .executeTakeFirst();
+  const [row] = await billableSlotQuery(db, slot.participantId, slot.courseIdentifier, slot.declarationType);
   return row !== undefined;
 }
+
+function identicalQuery(db: DbOrTrx, recordId: string, participantId: string, providerId: string, course: string, type: string, date: string) {
+  return db
+    .selectFrom("declarations")
+    .select("state")
+    .where("training_record_id", "=", recordId)
+    .where("participant_id", "=", participantId)
+    .where("lead_provider_id", "=", providerId)
+    .where("course_identifier", "=", course)
+    .where("declaration_type", "=", type)
+    .where("declaration_date", "=", date)
+    .where("billable", "=", 1)
+    .limit(1);
+}
+const identicalWithoutEvidenceQuery = preparedQuery(
+  (db, recordId: string, participantId: string, providerId: string, course: string, type: string, date: string) =>
+    identicalQuery(db, recordId, participantId, providerId, course, type, date).where("evidence_held", "is", null),
+);
+const identicalWithEvidenceQuery = preparedQuery(
+  (db, recordId: string, participantId: string, providerId: string, course: string, type: string, date: string, evidence: string) =>
+    identicalQuery(db, recordId, participantId, providerId, course, type, date).where("evidence_held", "=", evidence),
+);
 
 /**
  * The state of a billable declaration identical to the request (same training
@@ -182,23 +224,28 @@ export async function identicalBillableState(
     evidenceHeld: string | null;
   },
 ): Promise<DeclarationState | null> {
-  let query = db
-    .selectFrom("declarations")
-    .select("state")
-    .where("training_record_id", "=", identical.trainingRecordId)
-    .where("participant_id", "=", identical.participantId)
-    .where("lead_provider_id", "=", identical.leadProviderId)
-    .where("course_identifier", "=", identical.courseIdentifier)
-    .where("declaration_type", "=", identical.declarationType)
-    .where("declaration_date", "=", identical.declarationDate)
-    .where("billable", "=", 1);
-  query =
-    identical.evidenceHeld === null
-      ? query.where("evidence_held", "is", null)
-      : query.where("evidence_held", "=", identical.evidenceHeld);
-  const row = await query.executeTakeFirst();
+  const i = identical;
+  const [row] =
+    i.evidenceHeld === null
+      ? await identicalWithoutEvidenceQuery(db, i.trainingRecordId, i.participantId, i.leadProviderId, i.courseIdentifier, i.declarationType, i.declarationDate)
+      : await identicalWithEvidenceQuery(db, i.trainingRecordId, i.participantId, i.leadProviderId, i.courseIdentifier, i.declarationType, i.declarationDate, i.evidenceHeld);
   return row?.state ?? null;
 }
+
+const trnDuplicateQuery = preparedQuery((db, participantId: string, courseIdentifier: string, declarationType: string) =>
+  db
+    .selectFrom("declarations as d")
+    .innerJoin("participants as other", "other.id", "d.participant_id")
+    .innerJoin("participants as me", "me.teacher_reference_number", "other.teacher_reference_number")
+    .select("d.id")
+    .where("me.id", "=", participantId)
+    .where("me.teacher_reference_number", "is not", null)
+    .where(sql`other.id`, "!=", sql`me.id`)
+    .where("d.course_identifier", "=", courseIdentifier)
+    .where("d.declaration_type", "=", declarationType)
+    .where("d.billable", "=", 1)
+    .limit(1),
+);
 
 /**
  * Another person (different id) with the same non-null TRN holds a billable
@@ -208,18 +255,7 @@ export async function trnDuplicateHoldsSlot(
   db: DbOrTrx,
   slot: { participantId: string; courseIdentifier: string; declarationType: string },
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom("declarations as d")
-    .innerJoin("participants as other", "other.id", "d.participant_id")
-    .innerJoin("participants as me", "me.teacher_reference_number", "other.teacher_reference_number")
-    .select("d.id")
-    .where("me.id", "=", slot.participantId)
-    .where("me.teacher_reference_number", "is not", null)
-    .where("other.id", "!=", slot.participantId)
-    .where("d.course_identifier", "=", slot.courseIdentifier)
-    .where("d.declaration_type", "=", slot.declarationType)
-    .where("d.billable", "=", 1)
-    .executeTakeFirst();
+  const [row] = await trnDuplicateQuery(db, slot.participantId, slot.courseIdentifier, slot.declarationType);
   return row !== undefined;
 }
 
@@ -227,15 +263,38 @@ export async function trnDuplicateHoldsSlot(
 // Writes
 // ---------------------------------------------------------------------------
 
+const insertDeclarationQuery = preparedQuery(
+  (db, id: string, participantId: string, recordId: string, providerId: string, cohort: number, type: string, course: string, date: string, evidence: string | null, state: string, billable: number, createdAt: string, updatedAt: string) =>
+    db.insertInto("declarations").values({
+      id,
+      participant_id: participantId,
+      training_record_id: recordId,
+      lead_provider_id: providerId,
+      cohort,
+      declaration_type: type,
+      course_identifier: course,
+      declaration_date: date,
+      evidence_held: evidence,
+      state: state as DeclarationState,
+      billable: billable as 0 | 1,
+      created_at: createdAt,
+      updated_at: updatedAt,
+    }),
+);
+
 export async function insertDeclaration(db: DbOrTrx, row: NewDeclaration): Promise<void> {
-  await db.insertInto("declarations").values(row).execute();
+  await insertDeclarationQuery(db, row.id, row.participant_id, row.training_record_id, row.lead_provider_id, row.cohort, row.declaration_type, row.course_identifier, row.declaration_date, row.evidence_held ?? null, row.state, row.billable, row.created_at, row.updated_at);
 }
+
+const insertHistoryQuery = preparedQuery((db, id: string, declarationId: string, state: string, createdAt: string) =>
+  db.insertInto("declaration_state_history").values({ id, declaration_id: declarationId, state: state as DeclarationState, created_at: createdAt }),
+);
 
 export async function insertStateHistory(
   db: DbOrTrx,
   row: { id: string; declaration_id: string; state: DeclarationState; created_at: string },
 ): Promise<void> {
-  await db.insertInto("declaration_state_history").values(row).execute();
+  await insertHistoryQuery(db, row.id, row.declaration_id, row.state, row.created_at);
 }
 
 export async function updateDeclarationState(
