@@ -26,12 +26,19 @@ class BunSqliteDialect extends SqliteDialect {
  * `reader` = the statement returns columns (SELECT, or RETURNING).
  */
 export function bunSqliteDialect(database: BunDatabase): SqliteDialect {
+  // whether a statement returns rows, per SQL text (bun computes columnNames on each read)
+  const readers = new Map<string, boolean>();
   const adapter: SqliteDatabase = {
     close: () => database.close(false),
     prepare(sql: string): SqliteStatement {
       const statement = database.query(sql);
+      let reader = readers.get(sql);
+      if (reader === undefined) {
+        reader = statement.columnNames.length > 0;
+        if (readers.size < 10_000) readers.set(sql, reader);
+      }
       return {
-        reader: statement.columnNames.length > 0,
+        reader,
         all: (parameters) => statement.all(...(parameters as any[])),
         run: (parameters) => statement.run(...(parameters as any[])),
         iterate: (parameters) => statement.iterate(...(parameters as any[])) as IterableIterator<unknown>,
