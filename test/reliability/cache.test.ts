@@ -84,3 +84,29 @@ describe("compression", () => {
     expect(r.headers.get("content-encoding")).toBeNull();
   });
 });
+
+describe("paging through a provider's list", () => {
+  test("when every page is read in turn, with and without writes between, then the pages join up to the whole list exactly once", async () => {
+    const p = await t.newProvider();
+    for (let i = 0; i < 23; i++) await t.newParticipant(p.id, { cohort: 2024 + (i % 2) });
+    const all = (await t.call("GET", "/api/v2/participants/ecf?page[per_page]=3000", { token: p.token })).body.data.map((d: any) => d.attributes.training_record_id);
+    expect(all).toHaveLength(23);
+    const read = async (perPage: number, pages: number[]) => {
+      const seen: string[] = [];
+      for (const page of pages) {
+        const r = await t.call("GET", `/api/v2/participants/ecf?page[per_page]=${perPage}&page[page]=${page}`, { token: p.token });
+        seen.push(...r.body.data.map((d: any) => d.attributes.training_record_id));
+      }
+      return seen;
+    };
+    expect(await read(5, [1, 2, 3, 4, 5])).toEqual(all);
+    expect(await read(4, [1, 2, 3, 4, 5, 6])).toEqual(all);
+    // out of order, and a page size that does not divide the earlier ones
+    expect((await read(7, [3, 1, 4, 2])).sort()).toEqual([...all].sort());
+    // a write between pages: the next page is computed afresh, with the new row at the end
+    const first = await read(10, [1]);
+    const added = await t.newParticipant(p.id, { cohort: 2024 });
+    const rest = await read(10, [2, 3]);
+    expect([...first, ...rest]).toEqual([...all, added.training_record_id]);
+  });
+});

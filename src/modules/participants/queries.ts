@@ -1,6 +1,7 @@
 import { type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../../../db/connection";
 import type { Database } from "../../../db/schema";
+import { preparedQuery } from "../../../db/prepared";
 
 /**
  * One visible training record as the caller sees it: its current provider's
@@ -151,8 +152,12 @@ export interface ParticipantRowKey {
  * the whole export (no row repeated or skipped when rows change meanwhile).
  */
 /** Whether the provider trained anyone who has since moved on; most never did, and their lists skip that branch. */
+const formerViewOfProvider = preparedQuery((db, providerId: string) =>
+  db.selectFrom("former_provider_views").select("id").where("lead_provider_id", "=", providerId).limit(1),
+);
+
 export async function hasFormerViews(db: Db, providerId: string): Promise<boolean> {
-  const row = await db.selectFrom("former_provider_views").select("id").where("lead_provider_id", "=", providerId).limit(1).executeTakeFirst();
+  const [row] = await formerViewOfProvider(db, providerId);
   return row !== undefined;
 }
 
@@ -217,14 +222,87 @@ export async function visibleParticipantKeys(db: Db, providerId: string, filter:
  * The rows for `keys`, in the order of `keys`. A key whose row is no longer
  * the caller's (moved away since the keys were read) is skipped.
  */
+// The rowids go in as one JSON array, so the SQL text (and Kysely's compiled
+// query) is the same for every page.
+const currentRowsByRowids = preparedQuery((db, providerId: string, rowidsJson: string) =>
+  currentRecords(db as Db, null, { cohorts: null, updatedSince: null })
+    .where(sql<number>`tr.rowid`, "in", sql<number>`(select value from json_each(${rowidsJson}))`)
+    .where(sql`+tr.lead_provider_id`, "=", providerId),
+);
+
+// The common page: no filter, and a provider nobody moved away from. Its keys
+// carry their sort columns, so a page's end can be where the next page starts.
+function plainKeys(db: Db, providerId: string) {
+  return db
+    .selectFrom("training_records as tr")
+    .select([
+      sql<0 | 1>`0`.as("former"),
+      sql<number>`tr.rowid`.as("rowid"),
+      "tr.participant_created_at as k1",
+      "tr.participant_seq as k2",
+      "tr.schedule_id as k3",
+    ])
+    .where("tr.lead_provider_id", "=", providerId)
+    .orderBy("tr.participant_created_at")
+    .orderBy("tr.participant_seq")
+    .orderBy("tr.schedule_id")
+    .orderBy(sql`tr.rowid`);
+}
+const plainPageKeys = preparedQuery((db, providerId: string, limit: number, offset: number) =>
+  plainKeys(db as Db, providerId).limit(limit).offset(offset),
+);
+const plainPageKeysAfter = preparedQuery(
+  (db, providerId: string, k1: string, k2: number, k3: string, rowid: number, limit: number, offset: number) =>
+    plainKeys(db as Db, providerId)
+      .where(sql<boolean>`(tr.participant_created_at, tr.participant_seq, tr.schedule_id, tr.rowid) > (${k1}, ${k2}, ${k3}, ${rowid})`)
+      .limit(limit)
+      .offset(offset),
+);
+
+type PlainKey = ParticipantRowKey & { k1: string; k2: number; k3: string };
+
+/**
+ * Where earlier pages ended, per provider, for one database version: a
+ * provider reading page after page then seeks to where the last page ended
+ * instead of walking every row before it (OFFSET). Any write changes the
+ * version and forgets them, so positions never go stale.
+ */
+const pageEnds = new Map<string, { version: string; ends: Map<number, PlainKey> }>();
+
+async function plainPage(db: Db, providerId: string, page: number, perPage: number, version: string | null): Promise<ParticipantRowKey[]> {
+  const offset = (page - 1) * perPage;
+  if (version === null) return (await plainPageKeys(db, providerId, perPage, offset)) as PlainKey[];
+  let known = pageEnds.get(providerId);
+  if (!known || known.version !== version) {
+    known = { version, ends: new Map() };
+    if (pageEnds.size > 1000) pageEnds.clear();
+    pageEnds.set(providerId, known);
+  }
+  // the nearest known end at or before this page's start
+  let from = 0;
+  let cursor: PlainKey | undefined;
+  for (const [end, key] of known.ends) {
+    if (end <= offset && end > from) {
+      from = end;
+      cursor = key;
+    }
+  }
+  const keys = (
+    cursor
+      ? await plainPageKeysAfter(db, providerId, cursor.k1, cursor.k2, cursor.k3, cursor.rowid, perPage, offset - from)
+      : await plainPageKeys(db, providerId, perPage, offset)
+  ) as PlainKey[];
+  const last = keys[keys.length - 1];
+  if (last && known.ends.size < 5000) known.ends.set(offset + keys.length, last);
+  return keys;
+}
+
 export async function participantRowsByKeys(db: Db, providerId: string, keys: readonly ParticipantRowKey[]): Promise<ParticipantRow[]> {
   const all: ParticipantFilter = { cohorts: null, updatedSince: null };
   const currentIds = keys.filter((k) => k.former === 0).map((k) => k.rowid);
   const formerIds = keys.filter((k) => k.former === 1).map((k) => k.rowid);
   // `+column` keeps SQLite on the rowid lookups instead of the provider index
-  const current = currentIds.length
-    ? await currentRecords(db, null, all).where(sql<number>`tr.rowid`, "in", currentIds).where(sql`+tr.lead_provider_id`, "=", providerId).execute()
-    : [];
+  const current = currentIds.length ? await currentRowsByRowids(db, providerId, JSON.stringify(currentIds)) : [];
   const former = formerIds.length
     ? await formerRecords(db, null, all).where(sql<number>`fv.rowid`, "in", formerIds).where(sql`+fv.lead_provider_id`, "=", providerId).execute()
     : [];
@@ -269,11 +347,23 @@ export async function currentRowsAfter(db: Db, providerId: string, filter: Parti
 }
 
 /** One page of the JSON list (§4.4): the page's keys, then their rows. */
-export async function listParticipantRows(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number) {
-  const keys = await visibleKeysQuery(db, providerId, filter, await hasFormerViews(db, providerId))
-    .limit(perPage)
-    .offset((page - 1) * perPage)
-    .execute();
+export async function listParticipantRows(
+  db: Db,
+  providerId: string,
+  filter: ParticipantFilter,
+  page: number,
+  perPage: number,
+  /** the database version the request saw (response cache); lets pages start where the last one ended */
+  version: string | null = null,
+) {
+  const withFormer = await hasFormerViews(db, providerId);
+  const plain = !withFormer && filter.cohorts === null && filter.updatedSince === null && !filter.participantId;
+  const keys = plain
+    ? await plainPage(db, providerId, page, perPage, version)
+    : await visibleKeysQuery(db, providerId, filter, withFormer)
+        .limit(perPage)
+        .offset((page - 1) * perPage)
+        .execute();
   return participantRowsByKeys(db, providerId, keys);
 }
 

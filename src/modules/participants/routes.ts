@@ -51,7 +51,8 @@ export function participantsRoutes(ctx: AppContext) {
   const list = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, true);
     return cachedJsonApi(ctx, request, provider.id, async () => {
-      const rows = await listParticipantRows(ctx.db, provider.id, filterFrom(params), params.page, params.perPage);
+      const version = ctx.cache ? await ctx.cache.versionFor(request) : null;
+      const rows = await listParticipantRows(ctx.db, provider.id, filterFrom(params), params.page, params.perPage, version);
       return { data: rows.map(participantResource) };
     });
   };
