@@ -54,3 +54,24 @@ describe("schedule and milestone data (business-rules §7)", () => {
     expect(last).toEqual({ 2021: "2024-07-31", 2022: "2025-07-31", 2023: "2026-12-31", 2024: "2027-12-31", 2025: "2028-12-31" });
   });
 });
+
+import { openDatabase as openForMilestones } from "../../db/connection";
+import { prepareDatabase as prepareForMilestones } from "../../src/bootstrap";
+import { scheduleMilestones } from "../../src/modules/declarations/queries";
+
+describe("milestones in memory and in the database", () => {
+  test("when every schedule's milestones are read from memory, then they equal the milestones table", async () => {
+    const { db, close } = openForMilestones(":memory:");
+    await prepareForMilestones(db, { seed: "none", adminToken: "milestone-admin" });
+    const rows = await db.selectFrom("milestones").select(["schedule_id", "declaration_type", "start_date", "milestone_date"]).execute();
+    for (const s of schedules) {
+      const fromDb = rows
+        .filter((r) => r.schedule_id === s.id)
+        .map((r) => ({ declarationType: r.declaration_type, startDate: r.start_date, milestoneDate: r.milestone_date }))
+        .sort((a, b) => a.declarationType.localeCompare(b.declarationType));
+      const fromMemory = [...(await scheduleMilestones(db, s.id))].sort((a, b) => a.declarationType.localeCompare(b.declarationType));
+      expect(fromMemory).toEqual(fromDb);
+    }
+    await close();
+  });
+});

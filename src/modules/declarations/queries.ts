@@ -7,6 +7,7 @@ import { type Kysely, type Transaction, sql } from "kysely";
 import type { Database, Declaration, DeclarationState, NewDeclaration } from "../../../db/schema";
 import type { Milestone, ParticipantType } from "./rules";
 import { preparedQuery } from "../../../db/prepared";
+import { schedules as referenceSchedules } from "../../../db/reference-data";
 
 export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
@@ -61,6 +62,57 @@ const trainingRecordQuery = preparedQuery((db, participantId: string, participan
     .limit(1),
 );
 
+const personRecordsQuery = preparedQuery((db, participantId: string) =>
+  db
+    .selectFrom("training_records as tr")
+    .innerJoin("schedules as s", "s.id", "tr.schedule_id")
+    .innerJoin("cohorts as c", "c.start_year", "s.cohort")
+    .select([
+      "tr.id",
+      "tr.participant_id",
+      "tr.participant_type",
+      "tr.lead_provider_id",
+      "tr.schedule_id",
+      "tr.eligible_for_funding",
+      "s.identifier as schedule_identifier",
+      "s.cohort as cohort",
+      "c.mentor_funding",
+    ])
+    .where("tr.participant_id", "=", participantId)
+    .orderBy("tr.created_at", "desc")
+    .orderBy(sql`tr.rowid`, "desc"),
+);
+
+/**
+ * One read for §5.1's resolution: the types of the person's records (their
+ * courses) and, for the wanted type, the latest created record.
+ */
+export async function resolvePerson(
+  db: DbOrTrx,
+  participantId: string,
+  wanted: ParticipantType | null,
+): Promise<{ types: ParticipantType[]; record: TrainingRecordFacts | null }> {
+  const rows = await personRecordsQuery(db, participantId);
+  const types = [...new Set(rows.map((r) => r.participant_type))];
+  const row = wanted === null ? undefined : rows.find((r) => r.participant_type === wanted);
+  return {
+    types,
+    record: row
+      ? {
+          id: row.id,
+          participantId: row.participant_id,
+          participantType: row.participant_type,
+          leadProviderId: row.lead_provider_id,
+          scheduleId: row.schedule_id,
+          scheduleIdentifier: row.schedule_identifier,
+          cohort: row.cohort,
+          eligibleForFunding: row.eligible_for_funding === null ? null : row.eligible_for_funding === 1,
+          mentorFundingCohort: row.mentor_funding === 1,
+        }
+      : null,
+  };
+}
+
 /**
  * The person's training record of the given type (the latest created when
  * there are several), whatever its current provider.
@@ -85,11 +137,25 @@ export async function findTrainingRecord(
   };
 }
 
+const referenceMilestones = new Map<string, Milestone[]>(
+  referenceSchedules.map((schedule) => [
+    schedule.id,
+    schedule.milestones.map((m) => ({ declarationType: m.declarationType, startDate: m.startDate, milestoneDate: m.milestoneDate })),
+  ]),
+);
+
 const milestonesQuery = preparedQuery((db, scheduleId: string) =>
   db.selectFrom("milestones").select(["declaration_type", "start_date", "milestone_date"]).where("schedule_id", "=", scheduleId),
 );
 
+/**
+ * The schedule's milestones. They are reference data that nothing changes
+ * after start-up (loaded from db/data/schedules.csv with these same ids), so
+ * they are read from memory; the table is asked only for an id not there.
+ */
 export async function scheduleMilestones(db: DbOrTrx, scheduleId: string): Promise<Milestone[]> {
+  const known = referenceMilestones.get(scheduleId);
+  if (known) return known;
   const rows = await milestonesQuery(db, scheduleId);
   return rows.map((r) => ({ declarationType: r.declaration_type, startDate: r.start_date, milestoneDate: r.milestone_date }));
 }

@@ -32,7 +32,6 @@ import {
   billableSlotTaken,
   callerHasInductionRecord,
   findDeclaration,
-  findTrainingRecord,
   findVisibleDeclaration,
   hasOpenOutputFeeStatement,
   identicalBillableState,
@@ -41,7 +40,7 @@ import {
   latestCallerTrainingState,
   listDeclarationsBatch,
   listDeclarationsPage,
-  participantTypesOf,
+  resolvePerson,
   scheduleMilestones,
   trnDuplicateHoldsSlot,
   updateDeclarationState,
@@ -75,13 +74,10 @@ export async function gatherDeclarationFacts(
   if (participantId === undefined || isBlank(participantId)) return facts;
 
   // Identity: the person by id, through a record of the course's type or (fallback) any record.
-  const types = await participantTypesOf(db, participantId);
+  const wanted = courseParticipantType(course);
+  const { types, record } = await resolvePerson(db, participantId, wanted);
   facts.identityResolved = types.length > 0;
   facts.activeCourses = types.map(participantTypeCourse);
-
-  const wanted = courseParticipantType(course);
-  if (wanted === null || !types.includes(wanted)) return facts;
-  const record = await findTrainingRecord(db, participantId, wanted);
   if (!record) return facts;
 
   facts.trainingRecord = {
