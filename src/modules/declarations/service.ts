@@ -100,7 +100,8 @@ export async function gatherDeclarationFacts(
       declarationType: type,
     });
     const castDate = input.declaration_date === undefined ? null : castDeclarationDate(input.declaration_date);
-    if (castDate !== null) {
+    // an identical billable declaration holds the same slot, so without a taken slot there is none to find
+    if (castDate !== null && facts.billableDuplicateExists) {
       facts.identicalExistingState = await identicalBillableState(db, {
         trainingRecordId: record.id,
         participantId,
