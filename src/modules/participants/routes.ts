@@ -23,7 +23,9 @@ import {
 import { PARTICIPANT_CSV_HEADER, participantCsvLine, participantResource } from "./serialize";
 
 function readListParams(request: Request, paginate: boolean): ListParams {
-  const result = parseListParams(new URL(request.url).searchParams, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
+  // no query string (the usual single GET): the defaults, without building a URL
+  const pairs = request.url.includes("?") ? new URL(request.url).searchParams : [];
+  const result = parseListParams(pairs, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
   if (!result.ok) throw ApiError.errors(result.status, result.errors);
   return result.value;
 }
