@@ -29,39 +29,6 @@ export interface TrainingRecordFacts {
   mentorFundingCohort: boolean;
 }
 
-/** The participant types of all of a person's training records (empty when the id matches nobody). */
-const participantTypesQuery = preparedQuery((db, participantId: string) =>
-  db.selectFrom("training_records").select("participant_type").distinct().where("participant_id", "=", participantId),
-);
-
-export async function participantTypesOf(db: DbOrTrx, participantId: string): Promise<ParticipantType[]> {
-  const rows = await participantTypesQuery(db, participantId);
-  return rows.map((r) => r.participant_type);
-}
-
-const trainingRecordQuery = preparedQuery((db, participantId: string, participantType: string) =>
-  db
-    .selectFrom("training_records as tr")
-    .innerJoin("schedules as s", "s.id", "tr.schedule_id")
-    .innerJoin("cohorts as c", "c.start_year", "s.cohort")
-    .select([
-      "tr.id",
-      "tr.participant_id",
-      "tr.participant_type",
-      "tr.lead_provider_id",
-      "tr.schedule_id",
-      "tr.eligible_for_funding",
-      "s.identifier as schedule_identifier",
-      "s.cohort as cohort",
-      "c.mentor_funding",
-    ])
-    .where("tr.participant_id", "=", participantId)
-    .where("tr.participant_type", "=", participantType as ParticipantType)
-    .orderBy("tr.created_at", "desc")
-    .orderBy(sql`tr.rowid`, "desc")
-    .limit(1),
-);
-
 const personRecordsQuery = preparedQuery((db, participantId: string) =>
   db
     .selectFrom("training_records as tr")
@@ -110,30 +77,6 @@ export async function resolvePerson(
           mentorFundingCohort: row.mentor_funding === 1,
         }
       : null,
-  };
-}
-
-/**
- * The person's training record of the given type (the latest created when
- * there are several), whatever its current provider.
- */
-export async function findTrainingRecord(
-  db: DbOrTrx,
-  participantId: string,
-  participantType: ParticipantType,
-): Promise<TrainingRecordFacts | null> {
-  const [row] = await trainingRecordQuery(db, participantId, participantType);
-  if (!row) return null;
-  return {
-    id: row.id,
-    participantId: row.participant_id,
-    participantType: row.participant_type,
-    leadProviderId: row.lead_provider_id,
-    scheduleId: row.schedule_id,
-    scheduleIdentifier: row.schedule_identifier,
-    cohort: row.cohort,
-    eligibleForFunding: row.eligible_for_funding === null ? null : row.eligible_for_funding === 1,
-    mentorFundingCohort: row.mentor_funding === 1,
   };
 }
 

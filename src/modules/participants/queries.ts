@@ -118,19 +118,6 @@ function formerRecords(db: Db, providerId: string | null, filter: ParticipantFil
   return q;
 }
 
-/**
- * Every training record the provider sees, in the live order: by the
- * person's creation time, or by the person's update time when filtering on
- * `updated_since` (business-rules §4.4); rowids break ties.
- */
-export function visibleParticipantRows(db: Db, providerId: string, filter: ParticipantFilter): Query {
-  const union = currentRecords(db, providerId, filter).unionAll(formerRecords(db, providerId, filter));
-  const q = db.selectFrom(union.as("v")).selectAll() as unknown as Query;
-  return (filter.updatedSince
-    ? q.orderBy("participant_updated_at").orderBy("participant_seq")
-    : q.orderBy("participant_created_at").orderBy("participant_seq")
-  ).orderBy("record_seq");
-}
 
 // ---------------------------------------------------------------------------
 // Keys first, rows second
