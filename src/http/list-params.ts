@@ -5,7 +5,8 @@
  * Pure and synchronous: the caller hands over the raw `[key, value]` pairs as
  * `new URL(req.url).searchParams` yields them (already percent-decoded once,
  * `+` already turned into a space) and gets back either the parsed values or
- * a 400 in the `{"errors":[{title,detail}]}` shape. Nothing here throws.
+ * a 400 in the `{"errors":[{title,detail}]}` shape. Nothing here throws but
+ * `readListParams`, the routes' entry, which turns that 400 into an ApiError.
  *
  * The live service is Rails: the pairs become a nested hash through Rack's
  * bracket syntax (`filter[cohort]=2021` → `{filter: {cohort: "2021"}}`), so
@@ -25,6 +26,7 @@
  *      page is counted);
  *   6. `page[page]` / `page[per_page]` below 1 (Pagy's own validation).
  */
+import { ApiError } from "../errors";
 
 export interface ParamError {
   title: string;
@@ -494,4 +496,15 @@ export function parseListParams(pairs: QueryPairs, options: ListParamsOptions): 
   }
 
   return { ok: true, value: { cohorts, updatedSince, participantId, page, perPage } };
+}
+
+/**
+ * A request's list parameters, or the live 400 thrown as an ApiError. A URL
+ * without a query string (most single GETs) is not parsed at all.
+ */
+export function readListParams(request: Request, options: ListParamsOptions): ListParams {
+  const url = request.url;
+  const result = parseListParams(url.includes("?") ? new URL(url).searchParams : [], options);
+  if (!result.ok) throw ApiError.errors(result.status, result.errors);
+  return result.value;
 }

@@ -1,8 +1,9 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
+import { csvResponse } from "../../http/csv";
 import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
-import { parseListParams } from "../../http/list-params";
+import { readListParams } from "../../http/list-params";
 import { leadProviderApi } from "../auth/plugin";
 import {
   declarationsCsvStream,
@@ -15,13 +16,7 @@ import {
 const detail = (summary: string) => ({ detail: { tags: ["Participant declarations"], summary } });
 
 function listParams(request: Request, paginate: boolean) {
-  const result = parseListParams([...new URL(request.url).searchParams], {
-    allowCohortFilter: false,
-    allowParticipantIdFilter: true,
-    paginate,
-  });
-  if (!result.ok) throw ApiError.errors(result.status, result.errors);
-  return result.value;
+  return readListParams(request, { allowCohortFilter: false, allowParticipantIdFilter: true, paginate });
 }
 
 /** The v2 declarations endpoints (business-rules §5). Authentication runs first (leadProviderApi). */
@@ -48,10 +43,7 @@ export function declarationsRoutes(ctx: AppContext) {
       "/participant-declarations.csv",
       ({ request, provider }) => {
         const params = listParams(request, false);
-        return new Response(declarationsCsvStream(ctx.db, provider.id, params), {
-          status: 200,
-          headers: { "content-type": "text/csv" },
-        });
+        return csvResponse(declarationsCsvStream(ctx.db, provider.id, params));
       },
       detail("List all participant declarations as CSV"),
     )

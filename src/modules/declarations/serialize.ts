@@ -3,6 +3,7 @@
  * GET, void and the admin API; the v1 shape for the POST answer; CSV rows.
  */
 import type { Declaration } from "../../../db/schema";
+import { csvRow } from "../../http/csv";
 import { dasherizeState, eligibleForPayment } from "./rules";
 
 export const DECLARATION_TYPE = "participant-declaration";
@@ -58,18 +59,7 @@ export const CSV_HEADER = [
   "has_passed",
 ] as const;
 
-/** null/empty → `""`; quoted only when holding a comma, a quote or a line break. */
-export function csvCell(value: string | boolean | null): string {
-  const text = value === null ? "" : typeof value === "boolean" ? (value ? "true" : "false") : value;
-  if (text === "" || /[",\r\n]/.test(text)) return `"${text.replace(/"/g, '""')}"`;
-  return text;
-}
-
-export function csvLine(cells: ReadonlyArray<string | boolean | null>): string {
-  return cells.map(csvCell).join(",") + "\n";
-}
-
 export function csvDeclarationLine(d: Declaration): string {
   const a = v2Declaration(d).attributes;
-  return csvLine([d.id, a.participant_id, a.declaration_type, a.course_identifier, a.declaration_date, a.updated_at, a.state, a.has_passed]);
+  return csvRow([d.id, a.participant_id, a.declaration_type, a.course_identifier, a.declaration_date, a.updated_at, a.state, a.has_passed]);
 }

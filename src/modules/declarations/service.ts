@@ -45,7 +45,8 @@ import {
   trnDuplicateHoldsSlot,
   updateDeclarationState,
 } from "./queries";
-import { CSV_HEADER, csvDeclarationLine, csvLine, v1Declaration, v2Declaration } from "./serialize";
+import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
+import { csvStream } from "../../http/csv";
 
 // ---------------------------------------------------------------------------
 // POST (§5.1–§5.4)
@@ -267,8 +268,8 @@ export async function showDeclaration(db: Db, callerId: string, id: string) {
 export const CSV_BATCH_SIZE = 1000;
 
 /**
- * The CSV body as a stream that reads `batchSize` rows per query when the
- * client pulls. No rows at all → an empty body, without the header (§4.5).
+ * The CSV body, `batchSize` rows per query as the client pulls (a keyset on
+ * creation time and rowid). No rows at all → an empty body, without the header (§4.5).
  */
 export function declarationsCsvStream(
   db: Db,
@@ -277,24 +278,12 @@ export function declarationsCsvStream(
   batchSize = CSV_BATCH_SIZE,
 ): ReadableStream<Uint8Array> {
   const filter = listFilter(params);
-  const encoder = new TextEncoder();
   let cursor: DeclarationCursor | null = null;
-  let done = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (done) return;
-      const rows = await listDeclarationsBatch(db, callerId, filter, cursor, batchSize);
-      let text = cursor === null && rows.length > 0 ? csvLine(CSV_HEADER) : "";
-      for (const row of rows) text += csvDeclarationLine(row);
-      if (rows.length > 0) {
-        const last = rows[rows.length - 1]!;
-        cursor = { createdAt: last.created_at, rowid: last.rowid };
-        controller.enqueue(encoder.encode(text));
-      }
-      if (rows.length < batchSize) {
-        done = true;
-        controller.close();
-      }
-    },
-  });
+  const nextBatch = async (limit: number) => {
+    const rows = await listDeclarationsBatch(db, callerId, filter, cursor, limit);
+    const last = rows[rows.length - 1];
+    if (last) cursor = { createdAt: last.created_at, rowid: last.rowid };
+    return rows;
+  };
+  return csvStream(CSV_HEADER, nextBatch, csvDeclarationLine, batchSize);
 }

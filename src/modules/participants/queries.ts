@@ -333,6 +333,40 @@ export async function currentRowsAfter(db: Db, providerId: string, filter: Parti
   return q.execute();
 }
 
+/**
+ * The CSV export's batches, each call the next `limit` rows. A provider with
+ * no former views walks the list index forward (a keyset per batch); one with
+ * former views fixes the row set and order when the export starts and reads
+ * each batch by key (a key whose row moved away meanwhile is skipped).
+ */
+export async function participantCsvBatches(
+  db: Db,
+  providerId: string,
+  filter: ParticipantFilter,
+): Promise<(limit: number) => Promise<ParticipantRow[]>> {
+  if (!(await hasFormerViews(db, providerId))) {
+    let after: ParticipantCursor | null = null;
+    return async (limit) => {
+      const rows = await currentRowsAfter(db, providerId, filter, after, limit);
+      const last = rows[rows.length - 1];
+      if (last) after = { sortKey: last.sort_key, seq: last.sort_seq!, scheduleId: last.schedule_id, rowid: last.record_seq };
+      return rows;
+    };
+  }
+  let keys: ParticipantRowKey[] | null = null;
+  let cursor = 0;
+  return async (limit) => {
+    keys ??= await visibleParticipantKeys(db, providerId, filter);
+    const batch: ParticipantRow[] = [];
+    while (batch.length < limit && cursor < keys.length) {
+      const slice = keys.slice(cursor, cursor + limit - batch.length);
+      cursor += slice.length;
+      batch.push(...(await participantRowsByKeys(db, providerId, slice)));
+    }
+    return batch;
+  };
+}
+
 /** One page of the JSON list (§4.4): the page's keys, then their rows. */
 export async function listParticipantRows(
   db: Db,

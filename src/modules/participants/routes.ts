@@ -1,33 +1,18 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { csvResponse } from "../../http/csv";
+import { csvResponse, csvStream } from "../../http/csv";
 import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
-import { parseListParams, type ListParams } from "../../http/list-params";
+import { type ListParams, readListParams as readRequestListParams } from "../../http/list-params";
 import { toTimestamp } from "../../lib/time";
 import { leadProviderApi } from "../auth/plugin";
-import {
-  type ParticipantFilter,
-  type ParticipantRow,
-  type ParticipantCursor,
-  type ParticipantRowKey,
-  currentRowsAfter,
-  hasFormerViews,
-  listParticipantRows,
-  participantRowsByKeys,
-  participantRowsFor,
-  visibleParticipantKeys,
-} from "./queries";
+import { type ParticipantFilter, listParticipantRows, participantCsvBatches, participantRowsFor } from "./queries";
 import { PARTICIPANT_CSV_HEADER, participantCsvLine, participantResource } from "./serialize";
 
 function readListParams(request: Request, paginate: boolean): ListParams {
-  // no query string (the usual single GET): the defaults, without building a URL
-  const pairs = request.url.includes("?") ? new URL(request.url).searchParams : [];
-  const result = parseListParams(pairs, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
-  if (!result.ok) throw ApiError.errors(result.status, result.errors);
-  return result.value;
+  return readRequestListParams(request, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
 }
 
 /**
@@ -60,39 +45,8 @@ export function participantsRoutes(ctx: AppContext) {
   };
   const csv = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, false);
-    const filter = filterFrom(params);
-    // The row set and its order are fixed when the export starts; each batch then reads its rows by key.
-    // A batch is short only at the end, even when rows moved away meanwhile (their keys are skipped).
-    let keys: ParticipantRowKey[] | null = null;
-    let cursor = 0;
-    if (!(await hasFormerViews(ctx.db, provider.id))) {
-      // the common case: one forward walk of the list index, batch by batch
-      let after: ParticipantCursor | null = null;
-      return csvResponse(
-        PARTICIPANT_CSV_HEADER,
-        async (_offset, limit) => {
-          const rows = await currentRowsAfter(ctx.db, provider.id, filter, after, limit);
-          const last = rows[rows.length - 1];
-          if (last) after = { sortKey: last.sort_key, seq: last.sort_seq!, scheduleId: last.schedule_id, rowid: last.record_seq };
-          return rows;
-        },
-        { line: participantCsvLine },
-      );
-    }
-    return csvResponse(
-      PARTICIPANT_CSV_HEADER,
-      async (_offset, limit) => {
-        keys ??= await visibleParticipantKeys(ctx.db, provider.id, filter);
-        const batch: ParticipantRow[] = [];
-        while (batch.length < limit && cursor < keys.length) {
-          const slice = keys.slice(cursor, cursor + limit - batch.length);
-          cursor += slice.length;
-          batch.push(...(await participantRowsByKeys(ctx.db, provider.id, slice)));
-        }
-        return batch;
-      },
-      { line: participantCsvLine },
-    );
+    const nextBatch = await participantCsvBatches(ctx.db, provider.id, filterFrom(params));
+    return csvResponse(csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine));
   };
   const single = async (context: { request: Request; provider: { id: string }; params: { id: string } }) => {
     const { request, provider, params } = context;

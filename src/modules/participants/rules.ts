@@ -641,36 +641,7 @@ export function checkParticipantAction(
 }
 
 // ---------------------------------------------------------------------------
-// §4.5 CSV cells
+// §4.5 CSV cells: shared with the declarations CSV, so they live in src/http/csv.ts
 // ---------------------------------------------------------------------------
 
-export type CsvValue = string | number | boolean | Date | null | undefined;
-
-/**
- * One CSV cell as the live CSV writer emits it after `to_s`:
- * null/undefined (and the empty string) → `""` (quoted empty);
- * booleans → `true`/`false`; numbers → their decimal text; a `Date` → RFC 3339
- * with whole seconds and `Z`; other strings quoted only when they contain a
- * comma, a double quote, CR or LF, with quotes doubled.
- */
-export function csvCell(value: CsvValue): string {
-  let text: string;
-  if (value === null || value === undefined) text = '';
-  else if (typeof value === 'boolean') text = value ? 'true' : 'false';
-  else if (typeof value === 'number') text = String(value);
-  else if (value instanceof Date) text = value.toISOString().slice(0, 19) + 'Z';
-  else text = value;
-  if (text === '' || /[",\r\n]/.test(text)) return `"${text.replace(/"/g, '""')}"`;
-  return text;
-}
-
-/** One CSV line, **including** its terminating `\n`. */
-export function csvRow(values: readonly CsvValue[]): string {
-  return values.map(csvCell).join(',') + '\n';
-}
-
-/** A whole CSV body: header then rows; **no rows → the empty string** (no header) (§4.5). */
-export function csvDocument(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
-  if (rows.length === 0) return '';
-  return csvRow(header) + rows.map(csvRow).join('');
-}
+export { type CsvValue, csvCell, csvDocument, csvRow } from "../../http/csv";
