@@ -103,8 +103,16 @@ export const statements: StatementRow[] = parseCsv(statementsCsv).map((r) => ({
   outputFee: r["output_fee"] === "true",
 }));
 
+const schedulesByKey = new Map(schedules.map((s) => [`${s.identifier}/${s.cohort}`, s]));
+const schedulesById = new Map(schedules.map((s) => [s.id, s]));
+
 export function findSchedule(identifier: string, cohort: number): ScheduleRow | undefined {
-  return schedules.find((s) => s.identifier === identifier && s.cohort === cohort);
+  return schedulesByKey.get(`${identifier}/${cohort}`);
+}
+
+/** Schedules never change after start-up and keep these ids in the table, so a record's schedule is read from here. */
+export function findScheduleById(id: string): ScheduleRow | undefined {
+  return schedulesById.get(id);
 }
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;

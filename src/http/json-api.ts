@@ -23,7 +23,7 @@ export async function cachedJsonApi(ctx: AppContext, request: Request, providerI
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
   const body = await ctx.cache.get(key, async () => JSON.stringify(await compute()), request);
   if (!gzip) return jsonApi(body);
-  return gzipped(await ctx.cache.getBytes(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
+  return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
 }
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */

@@ -50,19 +50,14 @@ export class ResponseCache {
     return v;
   }
 
-  /** As `get`, for bytes (the gzipped form of an answer). */
-  getBytes(key: string, compute: () => Promise<Uint8Array>, request?: Request): Promise<Uint8Array> {
-    return this.get(key as string, compute as unknown as () => Promise<string>, request) as unknown as Promise<Uint8Array>;
-  }
-
-  /** The cached body for `key`, or `compute()`'s, cached when the database did not change meanwhile. */
-  async get(key: string, compute: () => Promise<string>, request?: Request): Promise<string> {
+  /** The cached body for `key` (text, or the gzipped bytes), or `compute()`'s, cached when the database did not change meanwhile. */
+  async get<T extends string | Uint8Array>(key: string, compute: () => Promise<T>, request?: Request): Promise<T> {
     const version = request ? await this.versionFor(request) : await this.version();
     const hit = this.entries.get(key);
     if (hit && hit.version === version) {
       this.entries.delete(key);
       this.entries.set(key, hit); // most recently used last
-      return hit.body as string;
+      return hit.body as T;
     }
     const body = await compute();
     if (body.length <= this.maxEntryBytes && (await this.version()) === version) this.put(key, { version, body, bytes: body.length });

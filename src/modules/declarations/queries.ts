@@ -7,7 +7,7 @@ import { type Kysely, type Transaction, sql } from "kysely";
 import type { Database, Declaration, DeclarationState, NewDeclaration } from "../../../db/schema";
 import type { Milestone, ParticipantType } from "./rules";
 import { preparedQuery } from "../../../db/prepared";
-import { schedules as referenceSchedules } from "../../../db/reference-data";
+import { findScheduleById } from "../../../db/reference-data";
 
 export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
@@ -80,13 +80,6 @@ export async function resolvePerson(
   };
 }
 
-const referenceMilestones = new Map<string, Milestone[]>(
-  referenceSchedules.map((schedule) => [
-    schedule.id,
-    schedule.milestones.map((m) => ({ declarationType: m.declarationType, startDate: m.startDate, milestoneDate: m.milestoneDate })),
-  ]),
-);
-
 const milestonesQuery = preparedQuery((db, scheduleId: string) =>
   db.selectFrom("milestones").select(["declaration_type", "start_date", "milestone_date"]).where("schedule_id", "=", scheduleId),
 );
@@ -97,8 +90,8 @@ const milestonesQuery = preparedQuery((db, scheduleId: string) =>
  * they are read from memory; the table is asked only for an id not there.
  */
 export async function scheduleMilestones(db: DbOrTrx, scheduleId: string): Promise<Milestone[]> {
-  const known = referenceMilestones.get(scheduleId);
-  if (known) return known;
+  const known = findScheduleById(scheduleId);
+  if (known) return known.milestones.map((m) => ({ declarationType: m.declarationType, startDate: m.startDate, milestoneDate: m.milestoneDate }));
   const rows = await milestonesQuery(db, scheduleId);
   return rows.map((r) => ({ declarationType: r.declaration_type, startDate: r.start_date, milestoneDate: r.milestone_date }));
 }

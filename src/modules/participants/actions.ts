@@ -1,6 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Db } from "../../../db/connection";
-import { findSchedule } from "../../../db/reference-data";
+import { findSchedule, findScheduleById } from "../../../db/reference-data";
 import type { Database, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import { UUID_PATTERN, newId } from "../../lib/ids";
@@ -50,17 +50,12 @@ async function resolve(trx: Trx, providerId: string, participantId: string, attr
         ? {
             trainingStatus: record.training_status,
             callerHasInductionRecord: record.lead_provider_id === providerId,
-            scheduleIdentifier: (await scheduleIdentifierOf(trx, record.schedule_id))!,
+            scheduleIdentifier: findScheduleById(record.schedule_id)!.identifier,
             cohort: record.cohort,
           }
         : null,
     },
   };
-}
-
-async function scheduleIdentifierOf(trx: Trx, scheduleId: string) {
-  const row = await trx.selectFrom("schedules").select("identifier").where("id", "=", scheduleId).executeTakeFirst();
-  return row?.identifier;
 }
 
 async function changeScheduleFacts(trx: Trx, providerId: string, base: Resolution): Promise<ChangeScheduleFacts> {
@@ -141,12 +136,9 @@ export async function performParticipantAction(
     const stamp = toTimestamp(now);
     const next = result.next;
     if (next.action === "change-schedule") {
+      // the schedule and, when it changes, the cohort move together (live moves the school cohort too)
       const schedule = findSchedule(next.scheduleIdentifier, next.cohort)!;
       await trx.updateTable("training_records").set({ schedule_id: schedule.id, cohort: schedule.cohort }).where("id", "=", record.id).execute();
-      if (next.cohortChanged) {
-        // the record moves to the caller's school in the target cohort, as live moves the school cohort
-        await trx.updateTable("training_records").set({ cohort: next.cohort }).where("id", "=", record.id).execute();
-      }
     } else {
       await trx.updateTable("training_records").set({ training_status: next.trainingStatus }).where("id", "=", record.id).execute();
       await trx

@@ -20,7 +20,6 @@ function readListParams(request: Request, paginate: boolean): ListParams {
  * live (Rails skips the JSON parser when there is no content), so it has no
  * `data` and gets the missing-data 400, not the malformed-JSON one.
  */
-const readActionBody = readDataAttributes;
 
 /** `updated_since` is inclusive against whole-second timestamps: round a fraction up. */
 function filterFrom(params: ListParams): ParticipantFilter {
@@ -70,7 +69,7 @@ export function participantsRoutes(ctx: AppContext) {
   const act =
     (action: ParticipantAction) =>
     async ({ request, provider, params, now }: { request: Request; provider: { id: string }; params: { id: string }; now: Date }) => {
-      const attributes = await readActionBody(request);
+      const attributes = await readDataAttributes(request);
       return jsonApi(await performParticipantAction(ctx.db, provider.id, params.id, action, attributes, now));
     };
   const actions: Array<[ParticipantAction, string]> = [
