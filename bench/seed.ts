@@ -5,8 +5,9 @@
  * rows go in as large multi-row inserts inside one transaction.
  */
 import type { Insertable } from "kysely";
-import { type Db, openDatabase } from "../db/connection";
+import { openDatabase } from "../db/connection";
 import { ensureProviderStatements, findSchedule } from "../db/reference-data";
+import { insertInChunks } from "../db/insert-in-chunks";
 import type { Database } from "../db/schema";
 import { prepareDatabase } from "../src/bootstrap";
 import { storeToken } from "../src/modules/auth/tokens";
@@ -21,12 +22,6 @@ export interface BenchSeedOptions {
   otherProviders: number;
   otherRecords: number;
   onProgress?: (label: string, done: number, total: number) => void;
-}
-
-async function insertMany<T extends keyof Database>(db: Db, table: T, rows: Insertable<Database[T]>[]) {
-  if (rows.length === 0) return;
-  const size = Math.floor(30000 / Object.keys(rows[0]!).length);
-  for (let i = 0; i < rows.length; i += size) await db.insertInto(table).values(rows.slice(i, i + size) as any).execute();
 }
 
 const TYPES = ["started", "retained-1", "retained-2", "retained-3", "retained-4", "completed"];
@@ -80,9 +75,9 @@ export async function seedBenchDatabase(path: string, options: BenchSeedOptions)
             }
           }
         }
-        await insertMany(trx as unknown as Db, "participants", people);
-        await insertMany(trx as unknown as Db, "training_records", records);
-        await insertMany(trx as unknown as Db, "declarations", declarations);
+        await insertInChunks(trx, "participants", people);
+        await insertInChunks(trx, "training_records", records);
+        await insertInChunks(trx, "declarations", declarations);
         options.onProgress?.(p === 0 ? "bench provider" : `provider ${p + 1}`, Math.min(total, start + batch), total);
       }
     }

@@ -228,7 +228,7 @@ export async function transferParticipant(db: Db, participantId: string, input: 
     await ensureSchoolPartnership(trx, input.to_lead_provider_id, schoolUrn, record.cohort, now);
     await trx
       .updateTable("training_records")
-      .set({ lead_provider_id: input.to_lead_provider_id, school_urn: schoolUrn, training_status: "active", induction_status: "active", updated_at: stamp })
+      .set({ lead_provider_id: input.to_lead_provider_id, school_urn: schoolUrn, training_status: "active", induction_status: "active" })
       .where("id", "=", record.id)
       .execute();
     await touchTrainingRecord(trx, record, stamp);

@@ -1,6 +1,5 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { ApiError } from "../../errors";
 import { csvResponse } from "../../http/csv";
 import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { readListParams } from "../../http/list-params";

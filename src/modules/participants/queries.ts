@@ -41,8 +41,6 @@ export interface ParticipantFilter {
   participantId?: string;
 }
 
-type Query = SelectQueryBuilder<any, any, ParticipantRow>;
-
 function currentRecords(db: Db, providerId: string | null, filter: ParticipantFilter) {
   let q = db
     .selectFrom("training_records as tr")

@@ -1,7 +1,7 @@
-import type { Transaction } from "kysely";
 import type { Db } from "../../../db/connection";
 import { SUPPORTED_COHORTS, ensureProviderStatements, findSchedule } from "../../../db/reference-data";
 import type { Insertable } from "kysely";
+import { insertInChunks } from "../../../db/insert-in-chunks";
 import type { Database } from "../../../db/schema";
 import { stableUuid } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
@@ -46,15 +46,6 @@ export interface SeededProvider {
   token: string;
 }
 
-type Trx = Transaction<Database>;
-
-async function insertChunked<T extends keyof Database>(trx: Trx, table: T, rows: Insertable<Database[T]>[]) {
-  const columns = rows[0] ? Object.keys(rows[0]).length : 1;
-  const size = Math.max(1, Math.floor(30000 / columns));
-  for (let i = 0; i < rows.length; i += size) {
-    await trx.insertInto(table).values(rows.slice(i, i + size) as any).execute();
-  }
-}
 
 function scheduleFor(type: "ect" | "mentor", i: number): string {
   if (type === "mentor" && i % 15 === 5) return "ecf-replacement-september";
@@ -161,9 +152,9 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
             });
           }
         }
-        await insertChunked(trx, "participants", participants);
-        await insertChunked(trx, "training_records", records);
-        if (history.length) await insertChunked(trx, "training_status_history", history);
+        await insertInChunks(trx, "participants", participants);
+        await insertInChunks(trx, "training_records", records);
+        if (history.length) await insertInChunks(trx, "training_status_history", history);
         options.onProgress?.(++done, total);
       }
     }
