@@ -1,6 +1,7 @@
 import { openDatabase } from "../db/connection";
 import { createApp } from "./app";
 import { prepareDatabase } from "./bootstrap";
+import { demoProviderLines } from "./modules/seed/demo";
 import type { Config } from "./config";
 import { MAX_BODY_BYTES } from "./http/json-api";
 
@@ -36,10 +37,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   if (prepared.generatedAdminToken) print(`  Admin token (shown once, stored hashed): ${prepared.generatedAdminToken}`);
   else if (config.adminToken) print(`  Admin token: the value of ADMIN_TOKEN`);
   else print(`  Admin token: printed when it was generated; set ADMIN_TOKEN, or run 'token create --admin' for a new one`);
-  if (prepared.demoProviders.length) {
-    print(`  Demo lead providers (Authorization: Bearer <token>):`);
-    for (const p of prepared.demoProviders) print(`    ${p.name.padEnd(30)} ${p.token}`);
-  }
+  for (const line of demoProviderLines(prepared.demoProviders, "  ")) print(line);
   if (!config.rateLimit) print(`  Rate limit: off (RATE_LIMIT=off)`);
 
   let stopping: Promise<void> | null = null;

@@ -1,5 +1,5 @@
 import { prepareDatabase } from "../bootstrap";
-import { DEMO_PROVIDERS, listDemoProviders, seedDemoData } from "../modules/seed/demo";
+import { DEMO_PROVIDERS, demoProviderLines, listDemoProviders, seedDemoData } from "../modules/seed/demo";
 import { SUPPORTED_COHORTS } from "../../db/reference-data";
 import { CliError, PROGRAM, configOrExit, parseCommand, wholeNumber, withDatabase } from "./common";
 import { progress } from "./progress";
@@ -56,7 +56,5 @@ export async function seed(args: string[]): Promise<void> {
 }
 
 export function printDemoProviders(providers: { name: string; token: string }[]): void {
-  if (providers.length === 0) return;
-  console.log(`Demo lead providers (Authorization: Bearer <token>):`);
-  for (const p of providers) console.log(`  ${p.name.padEnd(30)} ${p.token}`);
+  for (const line of demoProviderLines(providers)) console.log(line);
 }

@@ -167,3 +167,9 @@ export async function listDemoProviders(db: Db): Promise<SeededProvider[]> {
   const rows = await db.selectFrom("lead_providers").select(["id", "name"]).where("is_demo", "=", 1).orderBy("name").execute();
   return rows.map((r) => ({ id: r.id, name: r.name, token: demoToken(r.name) }));
 }
+
+/** The demo providers and their tokens as the start-up banner and `seed` print them. */
+export function demoProviderLines(providers: { name: string; token: string }[], indent = ""): string[] {
+  if (providers.length === 0) return [];
+  return [`${indent}Demo lead providers (Authorization: Bearer <token>):`, ...providers.map((p) => `${indent}  ${p.name.padEnd(30)} ${p.token}`)];
+}
