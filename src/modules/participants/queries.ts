@@ -41,81 +41,74 @@ export interface ParticipantFilter {
   participantId?: string;
 }
 
+/** The person's and the record's own columns: the same whichever provider's view of the record is read. */
+const PERSON_AND_RECORD_COLUMNS = [
+  "p.id as participant_id",
+  "p.email",
+  "p.full_name",
+  "tr.participant_type",
+  "s.cohort",
+  "p.teacher_reference_number",
+  "p.teacher_reference_number_validated",
+  "tr.eligible_for_funding",
+  "tr.pupil_premium_uplift",
+  "tr.sparsity_uplift",
+  "tr.id as training_record_id",
+  "s.identifier as schedule_identifier",
+  "p.updated_at as participant_updated_at",
+  "tr.updated_at as record_updated_at",
+  "p.created_at as participant_created_at",
+] as const;
+
+function filtered<Q extends { where: (...args: any[]) => Q }>(q: Q, filter: ParticipantFilter): Q {
+  if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
+  if (filter.cohorts) q = q.where("s.cohort", "in", filter.cohorts.length ? filter.cohorts : [-1]);
+  if (filter.updatedSince) q = q.where("p.updated_at", ">=", filter.updatedSince);
+  return q;
+}
+
+/** The records the provider trains now: their current state. */
 function currentRecords(db: Db, providerId: string | null, filter: ParticipantFilter) {
-  let q = db
+  const q = db
     .selectFrom("training_records as tr")
     .innerJoin("participants as p", "p.id", "tr.participant_id")
     .innerJoin("schedules as s", "s.id", "tr.schedule_id")
     .select([
-      "p.id as participant_id",
-      "p.email",
-      "p.full_name",
+      ...PERSON_AND_RECORD_COLUMNS,
       "tr.mentor_id",
       "tr.school_urn",
-      "tr.participant_type",
-      "s.cohort",
       "tr.induction_status",
-      "p.teacher_reference_number",
-      "p.teacher_reference_number_validated",
-      "tr.eligible_for_funding",
-      "tr.pupil_premium_uplift",
-      "tr.sparsity_uplift",
       "tr.training_status",
-      "tr.id as training_record_id",
-      "s.identifier as schedule_identifier",
-      "p.updated_at as participant_updated_at",
-      "tr.updated_at as record_updated_at",
       "tr.updated_at as view_updated_at",
-      "p.created_at as participant_created_at",
       sql<number>`p.rowid`.as("participant_seq"),
       sql<number>`tr.rowid`.as("record_seq"),
       sql<number | null>`null`.as("view_seq"),
     ])
     .$if(providerId !== null, (q) => q.where("tr.lead_provider_id", "=", providerId!));
-  if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
-  if (filter.cohorts) q = q.where("s.cohort", "in", filter.cohorts.length ? filter.cohorts : [-1]);
-  if (filter.updatedSince) q = q.where("p.updated_at", ">=", filter.updatedSince);
-  return q;
+  return filtered(q, filter);
 }
 
+/** The records the provider trained before a transfer: as its last view of them left them. */
 function formerRecords(db: Db, providerId: string | null, filter: ParticipantFilter) {
-  let q = db
+  const q = db
     .selectFrom("former_provider_views as fv")
     .innerJoin("training_records as tr", "tr.id", "fv.training_record_id")
     .innerJoin("participants as p", "p.id", "tr.participant_id")
     .innerJoin("schedules as s", "s.id", "fv.schedule_id")
     .select([
-      "p.id as participant_id",
-      "p.email",
-      "p.full_name",
+      ...PERSON_AND_RECORD_COLUMNS,
       "fv.mentor_id",
       "fv.school_urn",
-      "tr.participant_type",
-      "s.cohort",
       "fv.induction_status",
-      "p.teacher_reference_number",
-      "p.teacher_reference_number_validated",
-      "tr.eligible_for_funding",
-      "tr.pupil_premium_uplift",
-      "tr.sparsity_uplift",
       "fv.training_status",
-      "tr.id as training_record_id",
-      "s.identifier as schedule_identifier",
-      "p.updated_at as participant_updated_at",
-      "tr.updated_at as record_updated_at",
       "fv.updated_at as view_updated_at",
-      "p.created_at as participant_created_at",
       sql<number>`p.rowid`.as("participant_seq"),
       sql<number>`tr.rowid`.as("record_seq"),
       sql<number | null>`fv.rowid`.as("view_seq"),
     ])
     .$if(providerId !== null, (q) => q.where("fv.lead_provider_id", "=", providerId!));
-  if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
-  if (filter.cohorts) q = q.where("s.cohort", "in", filter.cohorts.length ? filter.cohorts : [-1]);
-  if (filter.updatedSince) q = q.where("p.updated_at", ">=", filter.updatedSince);
-  return q;
+  return filtered(q, filter);
 }
-
 
 // ---------------------------------------------------------------------------
 // Keys first, rows second
