@@ -9,6 +9,13 @@ export function jsonApi(body: unknown, status = 200): Response {
   });
 }
 
+/** A document that is JSON text already (built by the database): sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+const serialized = (document: unknown): string => (document instanceof JsonText ? document.text : JSON.stringify(document));
+
 /**
  * A 200 JSON:API answer to a read, served from the response cache while the
  * database has not changed (per provider and URL).
@@ -16,12 +23,12 @@ export function jsonApi(body: unknown, status = 200): Response {
 export async function cachedJsonApi(ctx: AppContext, request: Request, providerId: string, compute: () => Promise<unknown>): Promise<Response> {
   const gzip = acceptsGzip(request);
   if (!ctx.cache) {
-    const body = JSON.stringify(await compute());
+    const body = serialized(await compute());
     return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  const body = await ctx.cache.get(key, async () => JSON.stringify(await compute()), request);
+  const body = await ctx.cache.get(key, async () => serialized(await compute()), request);
   if (!gzip) return jsonApi(body);
   return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
 }

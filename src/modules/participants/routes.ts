@@ -2,14 +2,15 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { csvResponse, csvStream } from "../../http/csv";
-import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
+import { JsonText, cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
 import { type ListParams, readListParams as readRequestListParams } from "../../http/list-params";
 import { toTimestamp } from "../../lib/time";
 import { leadProviderApi } from "../auth/plugin";
-import { type ParticipantFilter, listParticipantRows, participantCsvBatches, participantRowsFor } from "./queries";
-import { PARTICIPANT_CSV_HEADER, participantCsvLine, participantResource } from "./serialize";
+import type { ParticipantFilter } from "./queries";
+import { participantCsvLineBatches, participantJson, participantListJson } from "./read-model";
+import { PARTICIPANT_CSV_HEADER } from "./serialize";
 
 function readListParams(request: Request, paginate: boolean): ListParams {
   return readRequestListParams(request, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
@@ -36,16 +37,14 @@ const tags = { tags: ["ECF participants"] };
 export function participantsRoutes(ctx: AppContext) {
   const list = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, true);
-    return cachedJsonApi(ctx, request, provider.id, async () => {
-      const version = ctx.cache ? await ctx.cache.versionFor(request) : null;
-      const rows = await listParticipantRows(ctx.db, provider.id, filterFrom(params), params.page, params.perPage, version);
-      return { data: rows.map(participantResource) };
-    });
+    return cachedJsonApi(ctx, request, provider.id, async () =>
+      new JsonText(await participantListJson(ctx.db, provider.id, filterFrom(params), params.page, params.perPage)),
+    );
   };
   const csv = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, false);
-    const nextBatch = await participantCsvBatches(ctx.db, provider.id, filterFrom(params));
-    return csvResponse(csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine));
+    const nextBatch = participantCsvLineBatches(ctx.db, provider.id, filterFrom(params));
+    return csvResponse(csvStream(PARTICIPANT_CSV_HEADER, nextBatch, (row) => row.csv));
   };
   const single = async (context: { request: Request; provider: { id: string }; params: { id: string } }) => {
     const { request, provider, params } = context;
@@ -58,11 +57,9 @@ export function participantsRoutes(ctx: AppContext) {
     const listParams = readListParams(request, false);
     return cachedJsonApi(ctx, request, provider.id, async () => {
       // ids compare as UUIDs, whatever their case (as the actions resolve them)
-      const rows = await participantRowsFor(ctx.db, provider.id, params.id.toLowerCase(), filterFrom(listParams));
-      if (rows.length === 0) throw ApiError.notFound();
-      // A person with more than one visible record: the ECT one wins (§4.1).
-      const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
-      return { data: participantResource(row) };
+      const document = await participantJson(ctx.db, provider.id, params.id.toLowerCase(), filterFrom(listParams));
+      if (document === null) throw ApiError.notFound();
+      return new JsonText(document);
     });
   };
 

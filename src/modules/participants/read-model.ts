@@ -1,0 +1,144 @@
+/**
+ * The participant reads served from the read model (migration 0003): each
+ * visible record view's JSON:API resource and CSV line are stored as text,
+ * kept current by triggers, so a page is one walk of a list index and
+ * SQLite's concatenation of the stored fragments. Nothing is joined,
+ * shaped or serialised per request. Every query is Kysely's, built and
+ * compiled once (preparedQuery).
+ */
+import { type SelectQueryBuilder, sql } from "kysely";
+import type { Db } from "../../../db/connection";
+import type { Database } from "../../../db/schema";
+import { preparedQuery } from "../../../db/prepared";
+import type { ParticipantFilter } from "./queries";
+
+type Documents = SelectQueryBuilder<Database, "participant_documents", {}>;
+
+/** The caller's documents, filtered by cohort (a JSON array, or null for all) and, for the `updated` order, by update time. */
+function visible(db: Db, providerId: string, cohortsJson: string | null, updatedSince: string | null): Documents {
+  let q = db
+    .selectFrom("participant_documents")
+    .where("lead_provider_id", "=", providerId)
+    .where((eb) =>
+      eb.or([
+        eb(sql.val(cohortsJson), "is", null),
+        eb("schedule_id", "in", eb.selectFrom("schedules").select("id").where("cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`)),
+      ]),
+    ) as Documents;
+  if (updatedSince !== null) q = q.where("participant_updated_at", ">=", updatedSince);
+  return q;
+}
+
+/** The live order (§4.4): the person's creation (or, when filtered by it, update) time, then the person, schedule and view. */
+function ordered(q: Documents, byUpdate: boolean): Documents {
+  return q
+    .orderBy(byUpdate ? "participant_updated_at" : "participant_created_at")
+    .orderBy("participant_seq")
+    .orderBy("schedule_id")
+    .orderBy("source_rowid")
+    .orderBy("former");
+}
+
+/** One page's resources joined by commas, in order; SQLite concatenates them. */
+function pageQuery(db: Db, providerId: string, cohortsJson: string | null, updatedSince: string | null, limit: number, offset: number) {
+  const page = ordered(visible(db, providerId, cohortsJson, updatedSince), updatedSince !== null)
+    .select("resource")
+    .limit(limit)
+    .offset(offset);
+  return db.selectFrom(page.as("page")).select(sql<string | null>`group_concat(resource, ',')`.as("json"));
+}
+const pageByCreation = preparedQuery((db, providerId: string, cohortsJson: string | null, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, cohortsJson, null, limit, offset),
+);
+const pageByUpdate = preparedQuery((db, providerId: string, cohortsJson: string | null, since: string, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, cohortsJson, since, limit, offset),
+);
+
+const cohortsJsonOf = (filter: ParticipantFilter) => (filter.cohorts === null ? null : JSON.stringify(filter.cohorts));
+
+/** The JSON:API document of one list page (§4.4), as text. */
+export async function participantListJson(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number): Promise<string> {
+  const offset = (page - 1) * perPage;
+  const cohorts = cohortsJsonOf(filter);
+  const [row] =
+    filter.updatedSince === null
+      ? await pageByCreation(db, providerId, cohorts, perPage, offset)
+      : await pageByUpdate(db, providerId, cohorts, filter.updatedSince, perPage, offset);
+  return `{"data":[${row?.json ?? ""}]}`;
+}
+
+const personDocuments = preparedQuery((db, providerId: string, participantId: string, cohortsJson: string | null, since: string | null) =>
+  visible(db as Db, providerId, cohortsJson, null)
+    .where((eb) => eb.or([eb(sql.val(since), "is", null), eb("participant_updated_at", ">=", sql<string>`${since}`)]))
+    .where("participant_id", "=", participantId)
+    .select(["resource", "participant_type", "participant_seq", "record_seq", "former", "source_rowid"]),
+);
+
+/**
+ * The JSON:API document of one participant as the caller sees it, or null.
+ * A person with more than one visible record: the ECT one wins, else the
+ * first by person, record and view (§4.1), as participantRowsFor orders them.
+ */
+export async function participantJson(db: Db, providerId: string, participantId: string, filter: ParticipantFilter): Promise<string | null> {
+  const rows = await personDocuments(db, providerId, participantId, cohortsJsonOf(filter), filter.updatedSince);
+  if (rows.length === 0) return null;
+  const viewSeq = (r: (typeof rows)[number]) => (r.former ? r.source_rowid : 0);
+  rows.sort((a, b) => a.participant_seq - b.participant_seq || a.record_seq - b.record_seq || viewSeq(a) - viewSeq(b));
+  const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
+  return `{"data":${row.resource}}`;
+}
+
+/** Where a CSV export has got to in the list order. */
+interface DocumentCursor {
+  key: string;
+  seq: number;
+  scheduleId: string;
+  rowid: number;
+  former: number;
+}
+
+function csvBatchQuery(db: Db, providerId: string, cohortsJson: string | null, since: string | null, after: DocumentCursor | null, limit: number) {
+  const byUpdate = since !== null;
+  const key = byUpdate ? "participant_updated_at" : "participant_created_at";
+  let q = ordered(visible(db, providerId, cohortsJson, since), byUpdate);
+  if (after) {
+    q = q.where(
+      sql<boolean>`(${sql.ref(key)}, participant_seq, schedule_id, source_rowid, former) > (${after.key}, ${after.seq}, ${after.scheduleId}, ${after.rowid}, ${after.former})`,
+    );
+  }
+  return q.select(["csv", sql<string>`${sql.ref(key)}`.as("sort_key"), "participant_seq", "schedule_id", "source_rowid", "former"]).limit(limit);
+}
+const csvFirst = preparedQuery((db, providerId: string, cohortsJson: string | null, limit: number) => csvBatchQuery(db as Db, providerId, cohortsJson, null, null, limit));
+const csvFirstSince = preparedQuery((db, providerId: string, cohortsJson: string | null, since: string, limit: number) =>
+  csvBatchQuery(db as Db, providerId, cohortsJson, since, null, limit),
+);
+const csvNext = preparedQuery(
+  (db, providerId: string, cohortsJson: string | null, key: string, seq: number, scheduleId: string, rowid: number, former: number, limit: number) =>
+    csvBatchQuery(db as Db, providerId, cohortsJson, null, { key, seq, scheduleId, rowid, former }, limit),
+);
+const csvNextSince = preparedQuery(
+  (db, providerId: string, cohortsJson: string | null, since: string, key: string, seq: number, scheduleId: string, rowid: number, former: number, limit: number) =>
+    csvBatchQuery(db as Db, providerId, cohortsJson, since, { key, seq, scheduleId, rowid, former }, limit),
+);
+
+/**
+ * The CSV export's batches: each call the next `limit` lines (one forward
+ * walk of the list index, a row-value seek per batch).
+ */
+export function participantCsvLineBatches(db: Db, providerId: string, filter: ParticipantFilter): (limit: number) => Promise<Array<{ csv: string }>> {
+  const cohorts = cohortsJsonOf(filter);
+  const since = filter.updatedSince;
+  let after: DocumentCursor | null = null;
+  return async (limit) => {
+    const rows = after
+      ? since === null
+        ? await csvNext(db, providerId, cohorts, after.key, after.seq, after.scheduleId, after.rowid, after.former, limit)
+        : await csvNextSince(db, providerId, cohorts, since, after.key, after.seq, after.scheduleId, after.rowid, after.former, limit)
+      : since === null
+        ? await csvFirst(db, providerId, cohorts, limit)
+        : await csvFirstSince(db, providerId, cohorts, since, limit);
+    const last = rows[rows.length - 1];
+    if (last) after = { key: last.sort_key, seq: last.participant_seq, scheduleId: last.schedule_id, rowid: last.source_rowid, former: last.former };
+    return rows;
+  };
+}
