@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from "kysely";
+import type { Generated, Insertable, Selectable } from "kysely";
 
 /**
  * Table name → row type, written as the SQLite driver (better-sqlite3) returns rows: timestamps are
@@ -214,6 +214,7 @@ export type NewDeclaration = Insertable<DeclarationsTable>;
  * Written only by triggers; the app reads it.
  */
 export interface ParticipantDocumentsTable {
+  id: Generated<number>;
   /** 1 for a former provider's view (source_rowid is then a former_provider_views rowid) */
   former: 0 | 1;
   source_rowid: number;

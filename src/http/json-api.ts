@@ -3,18 +3,18 @@ import { ApiError, JSONAPI, MISSING_DATA_ERROR } from "../errors";
 
 /** A 200 JSON:API document with the live content type (no charset). */
 export function jsonApi(body: unknown, status = 200): Response {
-  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+  return new Response(typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body), {
     status,
     headers: { "content-type": JSONAPI },
   });
 }
 
-/** A document that is JSON text already (built by the database): sent as it is. */
+/** A document that is JSON already (built by the database), as text or UTF-8 bytes: sent as it is. */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Uint8Array<ArrayBuffer>) {}
 }
 
-const serialized = (document: unknown): string => (document instanceof JsonText ? document.text : JSON.stringify(document));
+const serialized = (document: unknown): string | Uint8Array<ArrayBuffer> => (document instanceof JsonText ? document.text : JSON.stringify(document));
 
 /**
  * A 200 JSON:API answer to a read, served from the response cache while the
@@ -28,7 +28,7 @@ export async function cachedJsonApi(ctx: AppContext, request: Request, providerI
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  const body = await ctx.cache.get(key, async () => serialized(await compute()), request);
+  const body = await ctx.cache.get<string | Uint8Array<ArrayBuffer>>(key, async () => serialized(await compute()), request);
   if (!gzip) return jsonApi(body);
   return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
 }

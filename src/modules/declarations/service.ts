@@ -32,14 +32,12 @@ import {
   billableSlotTaken,
   callerHasInductionRecord,
   findDeclaration,
-  findVisibleDeclaration,
   hasOpenOutputFeeStatement,
   identicalBillableState,
   insertDeclaration,
   insertStateHistory,
   latestCallerTrainingState,
   listDeclarationsBatch,
-  listDeclarationsPage,
   resolvePerson,
   scheduleMilestones,
   trnDuplicateHoldsSlot,
@@ -47,6 +45,8 @@ import {
 } from "./queries";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
 import { csvStream } from "../../http/csv";
+import { JsonText } from "../../http/json-api";
+import { declarationJson, declarationListJson } from "./read-model";
 
 // ---------------------------------------------------------------------------
 // POST (§5.1–§5.4)
@@ -251,18 +251,15 @@ function listFilter(params: Pick<ListParams, "participantId" | "updatedSince">):
   };
 }
 
+/** One page as JSON built by SQLite (read-model.ts); equal byte for byte to `{ data: rows.map(v2Declaration) }` over listDeclarationsPage. */
 export async function listDeclarations(db: Db, callerId: string, params: ListParams) {
-  const rows = await listDeclarationsPage(db, callerId, listFilter(params), {
-    limit: params.perPage,
-    offset: (params.page - 1) * params.perPage,
-  });
-  return { data: rows.map(v2Declaration) };
+  return new JsonText(await declarationListJson(db, callerId, listFilter(params), params.perPage, (params.page - 1) * params.perPage));
 }
 
 export async function showDeclaration(db: Db, callerId: string, id: string) {
-  const declaration = await findVisibleDeclaration(db, callerId, id);
-  if (!declaration) throw ApiError.notFound();
-  return { data: v2Declaration(declaration) };
+  const document = await declarationJson(db, callerId, id);
+  if (document === null) throw ApiError.notFound();
+  return new JsonText(document);
 }
 
 export const CSV_BATCH_SIZE = 1000;

@@ -22,7 +22,7 @@ function visible(db: Db, providerId: string, cohortsJson: string | null, updated
     .where((eb) =>
       eb.or([
         eb(sql.val(cohortsJson), "is", null),
-        eb("schedule_id", "in", eb.selectFrom("schedules").select("id").where("cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`)),
+        eb("schedule_id", "in", eb.selectFrom("schedules").select("schedules.id").where("schedules.cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`)),
       ]),
     ) as Documents;
   if (updatedSince !== null) q = q.where("participant_updated_at", ">=", updatedSince);
@@ -45,7 +45,8 @@ function pageQuery(db: Db, providerId: string, cohortsJson: string | null, updat
     .select("resource")
     .limit(limit)
     .offset(offset);
-  return db.selectFrom(page.as("page")).select(sql<string | null>`group_concat(resource, ',')`.as("json"));
+  // as a blob: the bytes go out as they are, with no UTF-8 decoding into a string and encoding back
+  return db.selectFrom(page.as("page")).select(sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(resource, ',') as blob)`.as("json"));
 }
 const pageByCreation = preparedQuery((db, providerId: string, cohortsJson: string | null, limit: number, offset: number) =>
   pageQuery(db as Db, providerId, cohortsJson, null, limit, offset),
@@ -56,15 +57,18 @@ const pageByUpdate = preparedQuery((db, providerId: string, cohortsJson: string 
 
 const cohortsJsonOf = (filter: ParticipantFilter) => (filter.cohorts === null ? null : JSON.stringify(filter.cohorts));
 
-/** The JSON:API document of one list page (§4.4), as text. */
-export async function participantListJson(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number): Promise<string> {
+const OPEN = Buffer.from(`{"data":[`);
+const CLOSE = Buffer.from("]}");
+
+/** The JSON:API document of one list page (§4.4), as UTF-8 bytes. */
+export async function participantListJson(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number): Promise<Uint8Array<ArrayBuffer>> {
   const offset = (page - 1) * perPage;
   const cohorts = cohortsJsonOf(filter);
   const [row] =
     filter.updatedSince === null
       ? await pageByCreation(db, providerId, cohorts, perPage, offset)
       : await pageByUpdate(db, providerId, cohorts, filter.updatedSince, perPage, offset);
-  return `{"data":[${row?.json ?? ""}]}`;
+  return row?.json ? Buffer.concat([OPEN, row.json, CLOSE]) : Buffer.from(`{"data":[]}`);
 }
 
 const personDocuments = preparedQuery((db, providerId: string, participantId: string, cohortsJson: string | null, since: string | null) =>

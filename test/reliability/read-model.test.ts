@@ -12,6 +12,9 @@ import {
 } from "../../src/modules/participants/queries";
 import { participantCsvLineBatches, participantJson, participantListJson } from "../../src/modules/participants/read-model";
 import { participantCsvLine, participantResource } from "../../src/modules/participants/serialize";
+import { findVisibleDeclaration, listDeclarationsPage } from "../../src/modules/declarations/queries";
+import { declarationJson, declarationListJson } from "../../src/modules/declarations/read-model";
+import { v2Declaration } from "../../src/modules/declarations/serialize";
 import { type TestApp, createTestApp } from "../support/app";
 
 /**
@@ -66,7 +69,7 @@ async function expectSameBytes(step: string): Promise<number> {
       const total = (await visibleParticipantKeys(db, providerId, filter)).length;
       for (const perPage of [1, 2, 3, 1000]) {
         for (let page = 1; page <= Math.ceil(total / perPage) + 1; page++) {
-          const fast = await participantListJson(db, providerId, filter, page, perPage);
+          const fast = new TextDecoder().decode(await participantListJson(db, providerId, filter, page, perPage));
           expect(`${step}: ${fast}`).toBe(`${step}: ${await straightforwardPage(providerId, filter, page, perPage)}`);
           compared++;
         }
@@ -83,6 +86,27 @@ async function expectSameBytes(step: string): Promise<number> {
       let csv = "";
       for (let batch = await next(2); batch.length > 0; batch = await next(2)) csv += batch.map((r) => r.csv).join("");
       expect(`${step}: ${csv}`).toBe(`${step}: ${expected}`);
+      compared++;
+    }
+  }
+  // declarations: every page under each filter, and each one by id
+  const allDeclarations = (await db.selectFrom("declarations").select("id").execute()).map((d) => d.id);
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  for (const { id: callerId } of allProviders) {
+    for (const filter of [
+      { participantId: null, updatedAfter: null },
+      { participantId: null, updatedAfter: "2024-10-05T00:00:00Z" },
+      ...allPeople.slice(0, 3).map((participantId) => ({ participantId, updatedAfter: null })),
+    ]) {
+      for (const [limit, offset] of [[1, 0], [1, 1], [2, 2], [1000, 0]] as const) {
+        const expected = JSON.stringify({ data: (await listDeclarationsPage(db, callerId, filter, { limit, offset })).map(v2Declaration) });
+        expect(`${step}: ${decode(await declarationListJson(db, callerId, filter, limit, offset))}`).toBe(`${step}: ${expected}`);
+        compared++;
+      }
+    }
+    for (const id of [...allDeclarations, crypto.randomUUID()]) {
+      const found = await findVisibleDeclaration(db, callerId, id);
+      expect(`${step}: ${await declarationJson(db, callerId, id)}`).toBe(`${step}: ${found ? JSON.stringify({ data: v2Declaration(found) }) : null}`);
       compared++;
     }
   }
@@ -104,7 +128,7 @@ const at = (now: string) => ({ "x-with-server-date": now });
 const act = (provider: { token: string }, id: string, action: string, attributes: Record<string, unknown>, now: string) =>
   t.call("PUT", `/api/v2/participants/ecf/${id}/${action}`, { token: provider.token, body: { data: { attributes } }, headers: at(now) });
 
-describe("participant read model", () => {
+describe("read models (participants stored, declarations built by SQLite)", () => {
   test("when every kind of write happens, then every page, person and CSV line is the straightforward rendering, byte for byte", async () => {
     let compared = await expectSameBytes("empty");
     for (let i = 0; i < 3; i++) providers.push(await t.newProvider(`Read model ${i}`));
@@ -139,6 +163,20 @@ describe("participant read model", () => {
       }),
     );
 
+    const declare = (participantId: string, type: string, course = "ecf-induction") =>
+      t.call("POST", "/api/v2/participant-declarations", {
+        token: a.token,
+        headers: at("2024-11-02T10:00:00Z"),
+        body: { data: { type: "participant-declaration", attributes: { participant_id: participantId, declaration_type: type, declaration_date: "2024-10-05T10:00:00Z", course_identifier: course } } },
+      });
+    const mentorStarted = await declare(mentor.participant_id, "started", "ecf-mentor");
+    compared += await step("a mentor's declaration", async () => mentorStarted);
+    const ectStarted = (await t.database.db.selectFrom("declarations").select("id").where("participant_id", "=", ect.participant_id).executeTakeFirstOrThrow()).id;
+    for (const state of ["eligible", "payable", "paid"]) {
+      compared += await step(`declaration ${state}`, () => t.admin("PUT", `/admin/participant-declarations/${ectStarted}/state`, { state }));
+    }
+    compared += await step("declaration voided", () => t.call("PUT", `/api/v2/participant-declarations/${mentorStarted.body.data.id}/void`, { token: a.token }));
+
     t.clock.set(new Date("2024-10-07T10:00:00Z"));
     compared += await step("transfer", () =>
       t.admin("POST", `/admin/participants/${ect.participant_id}/transfer`, { course_identifier: "ecf-induction", to_lead_provider_id: b.id, school_urn: "330002" }),
@@ -150,6 +188,7 @@ describe("participant read model", () => {
       t.admin("POST", `/admin/participants/${ect.participant_id}/transfer`, { course_identifier: "ecf-induction", to_lead_provider_id: a.id }),
     );
     t.clock.reset();
+    compared += await step("paid declaration clawed back by its provider", () => t.call("PUT", `/api/v2/participant-declarations/${ectStarted}/void`, { token: a.token }));
     compared += await step("withdraw after coming back", () => act(a, ect.participant_id, "withdraw", { course_identifier: "ecf-induction", reason: "other" }, "2024-10-10T10:00:00Z"));
 
     // another connection on the same file (a second process, or a tool): the triggers keep the documents, not the app
