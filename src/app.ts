@@ -10,6 +10,7 @@ import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { bodyTextOf, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
+import { inspectorPage } from "./modules/request-log/inspector";
 import { newId } from "./lib/ids";
 import { DEFAULT_REQUEST_LOG_SIZE } from "./config";
 import { adminRoutes } from "./modules/admin/routes";
@@ -168,7 +169,8 @@ export function createApp(deps: AppDeps) {
     .use(participantsRoutes(ctx))
     .use(declarationsRoutes(ctx))
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
-    .use(requestLogRoutes(ctx));
+    .use(requestLogRoutes(ctx))
+    .use(inspectorPage());
 
   return app;
 }
