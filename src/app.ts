@@ -6,6 +6,7 @@ import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext } from "./context";
 import { ApiError } from "./errors";
+import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { newId } from "./lib/ids";
 import { adminRoutes } from "./modules/admin/routes";
@@ -14,6 +15,7 @@ import { moveDeclarationState } from "./modules/declarations/service";
 import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { LastUsedRecorder } from "./modules/auth/tokens";
+import { usersRoutes } from "./modules/users/routes";
 
 export interface AppDeps {
   db: Db;
@@ -44,16 +46,20 @@ export function createApp(deps: AppDeps) {
     clock: deps.clock ?? new Clock(),
     lastUsed: new LastUsedRecorder(),
     requestInfo: new WeakMap(),
+    formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
   const started = new WeakMap<Request, { at: number; id: string }>();
+  // the app's own entry, for a request routed again without its format suffix (set below, once `app` exists)
+  let handle: (request: Request) => Promise<Response> = async () => ApiError.notFound().toResponse();
 
   // only when logging: a hook that does nothing still costs every request
   const requestLog = new Elysia().onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
-      if (!deps.log) return;
+      // a request routed again without its format suffix is logged once, as the client sent it
+      if (!deps.log || ctx.formats.has(request)) return;
       const start = started.get(request);
       const url = new URL(request.url);
       deps.log(
@@ -72,6 +78,8 @@ export function createApp(deps: AppDeps) {
   const app = new Elysia()
     .decorate("ctx", ctx)
     .onRequest(({ request }) => {
+      // the same request routed again without its `.<ext>` (below) was counted and logged already
+      if (ctx.formats.has(request)) return;
       if (deps.log) {
         started.set(request, { at: performance.now(), id: request.headers.get("x-request-id") ?? newId() });
         ctx.requestInfo.set(request, {});
@@ -80,6 +88,22 @@ export function createApp(deps: AppDeps) {
         const authorization = request.headers.get("authorization");
         if (authorization !== null && pathOf(request.url).startsWith("/api/")) {
           if (!limiter.allow(authorization)) return tooManyRequests();
+        }
+      }
+      const path = pathOf(request.url);
+      if (path.startsWith("/api/v2/")) {
+        // Rails' `(.:format)`: route the request again without the suffix, its format remembered
+        const split = splitFormat(request.method, path);
+        if (split.kind === "no-route") return ApiError.notFound().toResponse();
+        if (split.kind === "format") {
+          const url = request.url;
+          const start = url.indexOf(path, url.indexOf("//") + 2);
+          const query = url.indexOf("?", start);
+          const inner = new Request(url.slice(0, start) + split.path + (query < 0 ? "" : url.slice(query)), request);
+          ctx.formats.set(inner, split.format);
+          const info = ctx.requestInfo.get(request);
+          if (info) ctx.requestInfo.set(inner, info);
+          return handle(inner);
         }
       }
     })
@@ -111,8 +135,10 @@ export function createApp(deps: AppDeps) {
     )
     .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
     .use(participantsRoutes(ctx))
+    .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }));
+  handle = (request) => app.handle(request);
 
   return app;
 }

@@ -11,6 +11,8 @@ export interface AppContext {
   lastUsed: LastUsedRecorder;
   /** per-request facts the logger reads (provider id), keyed by the Request */
   requestInfo: WeakMap<Request, { providerId?: string }>;
+  /** the Rails format of a request routed without its `.<ext>` suffix (src/http/format.ts); absent = json */
+  formats: WeakMap<Request, string>;
   /** declaration POSTs arriving together share one commit */
   groupCommit: GroupCommit;
   /** repeated GET answers until the next write; null when off */

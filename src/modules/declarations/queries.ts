@@ -356,8 +356,13 @@ export async function visibleDeclarations(db: DbOrTrx, callerId: string) {
   );
 }
 
-export async function findVisibleDeclaration(db: DbOrTrx, callerId: string, id: string): Promise<Declaration | null> {
-  return (await (await visibleDeclarations(db, callerId)).selectAll().where("declarations.id", "=", id).executeTakeFirst()) ?? null;
+export async function findVisibleDeclaration(
+  db: DbOrTrx,
+  callerId: string,
+  id: string,
+  filter: DeclarationListFilter = { participantId: null, updatedAfter: null },
+): Promise<Declaration | null> {
+  return (await (await filtered(db, callerId, filter)).selectAll().where("declarations.id", "=", id).executeTakeFirst()) ?? null;
 }
 
 export interface DeclarationListFilter {

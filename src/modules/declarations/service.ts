@@ -9,7 +9,7 @@ import type { Transaction } from "kysely";
 import type { Database, Declaration, DeclarationState } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import type { ListParams } from "../../http/list-params";
-import { newId } from "../../lib/ids";
+import { castUuid, newId } from "../../lib/ids";
 import { toDateOnly, toTimestamp } from "../../lib/time";
 import { castDeclarationDate, formatTimestamp, isBlank } from "./declaration-date";
 import {
@@ -165,6 +165,9 @@ export async function recordDeclaration(
   const read = readDeclarationAttributes(attributes);
   if (!read.ok) throw ApiError.errors(read.status, read.errors);
   const input = read.input;
+  // Rails casts `participant_id` for the uuid column (any case, braces, hyphens): compare and store the canonical form
+  const canonicalId = input.participant_id === undefined ? null : castUuid(input.participant_id);
+  if (canonicalId !== null) input.participant_id = canonicalId;
   const declaration = await inTransaction(async (trx) => {
     const facts = await gatherDeclarationFacts(trx, callerId, input, now);
     const result = checkDeclaration(facts);
@@ -213,7 +216,8 @@ async function moveState(trx: DbOrTrx, declaration: Declaration, next: Declarati
 /** `PUT /participant-declarations/{id}/void`: the caller's own declarations only (else 404). */
 export async function voidProviderDeclaration(db: Db, callerId: string, id: string, now: Date) {
   const declaration = await db.transaction().execute(async (trx) => {
-    const current = await findDeclaration(trx, id);
+    const canonical = castUuid(id);
+    const current = canonical === null ? null : await findDeclaration(trx, canonical);
     if (!current || current.lead_provider_id !== callerId) throw ApiError.notFound();
     // Only the clawback of a paid declaration needs an open output-fee statement.
     const open = current.state === "paid" ? await hasOpenOutputFeeStatement(trx, callerId, current.cohort, toDateOnly(now)) : true;
@@ -259,8 +263,15 @@ export async function listDeclarations(db: Db, callerId: string, params: ListPar
   return { data: rows.map(v2Declaration) };
 }
 
-export async function showDeclaration(db: Db, callerId: string, id: string) {
-  const declaration = await findVisibleDeclaration(db, callerId, id);
+export async function showDeclaration(
+  db: Db,
+  callerId: string,
+  id: string,
+  params: Pick<ListParams, "participantId" | "updatedSince"> = { participantId: null, updatedSince: null },
+) {
+  // cast as Rails casts a uuid for `find`: a value it refuses matches nothing
+  const canonical = castUuid(id);
+  const declaration = canonical === null ? null : await findVisibleDeclaration(db, callerId, canonical, listFilter(params));
   if (!declaration) throw ApiError.notFound();
   return { data: v2Declaration(declaration) };
 }
