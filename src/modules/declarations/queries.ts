@@ -414,3 +414,13 @@ export async function listDeclarationsBatch(
   }
   return query.orderBy("declarations.created_at").orderBy(sql`declarations.rowid`).limit(limit).execute();
 }
+
+/** The training record's `completed` declarations, for the mentor completion date (rules.ts). */
+export async function completedDeclarations(db: DbOrTrx, trainingRecordId: string) {
+  return db
+    .selectFrom("declarations")
+    .select(["state", "declaration_date"])
+    .where("training_record_id", "=", trainingRecordId)
+    .where("declaration_type", "=", "completed")
+    .execute();
+}

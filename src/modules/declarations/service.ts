@@ -21,6 +21,8 @@ import {
   courseParticipantType,
   initialDeclarationState,
   isBillableState,
+  isMentorCompletionEvent,
+  mentorCompletionDate,
   participantTypeCourse,
   readDeclarationAttributes,
   voidDeclaration,
@@ -31,6 +33,7 @@ import {
   type DeclarationListFilter,
   billableSlotTaken,
   callerHasInductionRecord,
+  completedDeclarations,
   findDeclaration,
   findVisibleDeclaration,
   hasOpenOutputFeeStatement,
@@ -47,6 +50,7 @@ import {
 } from "./queries";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
 import { csvStream } from "../../http/csv";
+import { touchTrainingRecord } from "../admin/service";
 
 // ---------------------------------------------------------------------------
 // POST (§5.1–§5.4)
@@ -183,7 +187,10 @@ export async function recordDeclaration(
       eligibleForFunding: record.eligibleForFunding,
     });
     const stamp = toTimestamp(now);
-    return insertNewDeclaration(trx, {
+    const completion = isMentorCompletionEvent(slot.courseIdentifier, slot.declarationType)
+      ? mentorCompletionDate(await completedDeclarations(trx, record.id))
+      : undefined;
+    const inserted = await insertNewDeclaration(trx, {
       id: newId(),
       participant_id: slot.participantId,
       training_record_id: record.id,
@@ -196,8 +203,21 @@ export async function recordDeclaration(
       state,
       created_at: stamp,
     });
+    if (completion !== undefined) await touchOnMentorCompletion(trx, record.id, slot.participantId, completion, stamp);
+    return inserted;
   });
   return { data: v1Declaration(declaration) };
+}
+
+/**
+ * Live saves the mentor profile with its recomputed completion date
+ * (`complete_training!`, app/models/participant_profile/mentor.rb:64-68); a
+ * save with a change touches the profile, its teacher profile and the user,
+ * so the person's rows move and enter `filter[updated_since]` (docs/live-parity.md §3).
+ */
+async function touchOnMentorCompletion(trx: DbOrTrx, trainingRecordId: string, participantId: string, before: string | null, stamp: string) {
+  const after = mentorCompletionDate(await completedDeclarations(trx, trainingRecordId));
+  if (after !== before) await touchTrainingRecord(trx, { id: trainingRecordId, participant_id: participantId }, stamp);
 }
 
 // ---------------------------------------------------------------------------
@@ -223,7 +243,14 @@ export async function voidProviderDeclaration(db: Db, callerId: string, id: stri
     const open = current.state === "paid" ? await hasOpenOutputFeeStatement(trx, callerId, current.cohort, toDateOnly(now)) : true;
     const result = voidDeclaration(current.state, { callerHasOpenOutputFeeStatement: open, cohort: current.cohort });
     if (!result.ok) throw ApiError.errors(422, result.errors);
-    return moveState(trx, current, result.next, now);
+    // a void (not a clawback) of a mentor's completed declaration recomputes the completion date (void_participant_declaration.rb:33-37)
+    const completion =
+      result.next === "voided" && isMentorCompletionEvent(current.course_identifier, current.declaration_type)
+        ? mentorCompletionDate(await completedDeclarations(trx, current.training_record_id))
+        : undefined;
+    const moved = await moveState(trx, current, result.next, now);
+    if (completion !== undefined) await touchOnMentorCompletion(trx, current.training_record_id, current.participant_id, completion, toTimestamp(now));
+    return moved;
   });
   return { data: v2Declaration(declaration) };
 }
