@@ -6,6 +6,7 @@ import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
+import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { bodyTextOf, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
@@ -19,6 +20,7 @@ import { moveDeclarationState } from "./modules/declarations/service";
 import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { LastUsedRecorder } from "./modules/auth/tokens";
+import { usersRoutes } from "./modules/users/routes";
 
 export interface AppDeps {
   db: Db;
@@ -52,15 +54,20 @@ export function createApp(deps: AppDeps) {
     lastUsed: new LastUsedRecorder(),
     requestInfo: new WeakMap(),
     requestLog: (deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) > 0 ? new RequestLog(deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) : null,
+    formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
   const requestLog = ctx.requestLog;
+  // the app's own entry, for a request routed again without its format suffix (set below, once `app` exists)
+  let handle: (request: Request) => Promise<Response> = async () => ApiError.notFound().toResponse();
 
   /** Both logs, after the answer is sent; registered only when one of them is on (a hook that does nothing still costs every request). */
   const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
+    // a request routed again without its format suffix is logged once, as the client sent it
+    if (ctx.formats.has(request)) return;
     const info = ctx.requestInfo.get(request);
     if (!info) return;
     const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
@@ -121,6 +128,8 @@ export function createApp(deps: AppDeps) {
   const app = new Elysia()
     .decorate("ctx", ctx)
     .onRequest(({ request }) => {
+      // the same request routed again without its `.<ext>` (below) was counted and logged already
+      if (ctx.formats.has(request)) return;
       const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
       let info: RequestInfo | undefined;
       if (deps.log || (requestLog && api)) {
@@ -135,6 +144,22 @@ export function createApp(deps: AppDeps) {
           const response = tooManyRequests();
           if (info?.logged) record(request, info, 429, 0, "Retry later\n");
           return response;
+        }
+      }
+      const path = pathOf(request.url);
+      if (path.startsWith("/api/v2/")) {
+        // Rails' `(.:format)`: route the request again without the suffix, its format remembered
+        const split = splitFormat(request.method, path);
+        if (split.kind === "no-route") return fail(request, ApiError.notFound());
+        if (split.kind === "format") {
+          const url = request.url;
+          const start = url.indexOf(path, url.indexOf("//") + 2);
+          const query = url.indexOf("?", start);
+          const inner = new Request(url.slice(0, start) + split.path + (query < 0 ? "" : url.slice(query)), request);
+          ctx.formats.set(inner, split.format);
+          const info = ctx.requestInfo.get(request);
+          if (info) ctx.requestInfo.set(inner, info);
+          return handle(inner);
         }
       }
     })
@@ -167,10 +192,12 @@ export function createApp(deps: AppDeps) {
     )
     .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
     .use(participantsRoutes(ctx))
+    .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
     .use(inspectorPage());
+  handle = (request) => app.handle(request);
 
   return app;
 }

@@ -35,6 +35,8 @@ export interface AppContext {
   requestInfo: WeakMap<Request, RequestInfo>;
   /** the last REQUEST_LOG_SIZE /api/ requests; null when off */
   requestLog: RequestLog | null;
+  /** the Rails format of a request routed without its `.<ext>` suffix (src/http/format.ts); absent = json */
+  formats: WeakMap<Request, string>;
   /** declaration POSTs arriving together share one commit */
   groupCommit: GroupCommit;
   /** repeated GET answers until the next write; null when off */

@@ -1,5 +1,6 @@
 import type { AppContext } from "../context";
 import { ApiError, JSONAPI, MISSING_DATA_ERROR } from "../errors";
+import { validateBodyFilter } from "./rails-params";
 
 /** A 200 JSON:API document with the live content type (no charset). */
 export function jsonApi(body: unknown, status = 200): Response {
@@ -86,6 +87,27 @@ function payloadTooLarge(): ApiError {
 }
 
 /**
+ * The JSON body as Rails merges it into `params` (`undefined` when it is not
+ * parsed: another content type, or empty), after `validate_filters` has
+ * looked at its `filter` (src/http/rails-params.ts). Malformed JSON is our
+ * 400 (live: an empty 400, README differences).
+ */
+export async function readJsonParams(request: Request): Promise<unknown> {
+  const text = await readBodyText(request);
+  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  // an empty body is not parsed at all (Rails)
+  if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ApiError.badRequest("The request body is not valid JSON");
+  }
+  validateBodyFilter(request, parsed);
+  return parsed;
+}
+
+/**
  * The `data.attributes` of a JSON:API request body, as the live controllers
  * read it (business-rules §3.1, §3.3): a body of another content type is left
  * unparsed, so it has no `data`; `data` missing, null, `{}` or `[]` is the
@@ -94,16 +116,8 @@ function payloadTooLarge(): ApiError {
  * shape (README, "Differences from the live service").
  */
 export async function readDataAttributes(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request);
-  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  // an empty body is not parsed at all (Rails), so it simply has no `data`
-  if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") throw MISSING_DATA_ERROR;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw ApiError.badRequest("The request body is not valid JSON");
-  }
+  const parsed = await readJsonParams(request);
+  if (parsed === undefined) throw MISSING_DATA_ERROR;
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw MISSING_DATA_ERROR;
   const data = (parsed as Record<string, unknown>).data;
   if (data === null || data === undefined || typeof data !== "object") throw MISSING_DATA_ERROR;
