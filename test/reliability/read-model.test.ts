@@ -105,9 +105,15 @@ async function expectSameBytes(step: string): Promise<number> {
       }
     }
     for (const id of [...allDeclarations, crypto.randomUUID()]) {
-      const found = await findVisibleDeclaration(db, callerId, id);
-      expect(`${step}: ${await declarationJson(db, callerId, id)}`).toBe(`${step}: ${found ? JSON.stringify({ data: v2Declaration(found) }) : null}`);
-      compared++;
+      for (const filter of [
+        { participantId: null, updatedAfter: null },
+        { participantId: allPeople[0] ?? null, updatedAfter: null },
+        { participantId: null, updatedAfter: "2024-11-01T00:00:00Z" },
+      ]) {
+        const found = await findVisibleDeclaration(db, callerId, id, filter);
+        expect(`${step}: ${await declarationJson(db, callerId, id, filter)}`).toBe(`${step}: ${found ? JSON.stringify({ data: v2Declaration(found) }) : null}`);
+        compared++;
+      }
     }
   }
   // nothing left behind: one document per visible view

@@ -77,10 +77,13 @@ export async function declarationListJson(db: Db, callerId: string, filter: Decl
   return row?.json ? Buffer.concat([OPEN, row.json, CLOSE]) : Buffer.from(`{"data":[]}`);
 }
 
-const oneVisible = preparedQuery((db, id: string, callerId: string) =>
+const oneVisible = preparedQuery((db, id: string, callerId: string, participantId: string | null, since: string | null) =>
   (db as Db)
     .selectFrom("declarations")
     .where("declarations.id", "=", id)
+    // the list's filters apply to the show as well (live)
+    .where((eb) => eb.or([eb(sql.val(participantId), "is", null), eb("declarations.participant_id", "=", sql<string>`${participantId}`)]))
+    .where((eb) => eb.or([eb(sql.val(since), "is", null), eb("declarations.updated_at", ">", sql<string>`${since}`)]))
     .where((eb) =>
       eb.or([
         eb("declarations.lead_provider_id", "=", callerId),
@@ -90,8 +93,13 @@ const oneVisible = preparedQuery((db, id: string, callerId: string) =>
     .select(v2DeclarationJson.as("json")),
 );
 
-/** The JSON:API document of one declaration the caller sees, or null. */
-export async function declarationJson(db: Db, callerId: string, id: string): Promise<string | null> {
-  const [row] = await oneVisible(db, id, callerId);
+/** The JSON:API document of one declaration the caller sees (under the list's filters), or null. */
+export async function declarationJson(
+  db: Db,
+  callerId: string,
+  id: string,
+  filter: DeclarationListFilter = { participantId: null, updatedAfter: null },
+): Promise<string | null> {
+  const [row] = await oneVisible(db, id, callerId, filter.participantId, filter.updatedAfter);
   return row ? `{"data":${row.json}}` : null;
 }
