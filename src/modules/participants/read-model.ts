@@ -14,17 +14,24 @@ import type { ParticipantFilter } from "./queries";
 
 type Documents = SelectQueryBuilder<Database, "participant_documents", {}>;
 
-/** The caller's documents, filtered by cohort (a JSON array, or null for all) and, for the `updated` order, by update time. */
-function visible(db: Db, providerId: string, cohortsJson: string | null, updatedSince: string | null): Documents {
-  let q = db
-    .selectFrom("participant_documents")
-    .where("lead_provider_id", "=", providerId)
-    .where((eb) =>
-      eb.or([
-        eb(sql.val(cohortsJson), "is", null),
-        eb("schedule_id", "in", eb.selectFrom("schedules").select("schedules.id").where("schedules.cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`)),
-      ]),
-    ) as Documents;
+/**
+ * The caller's documents, filtered by cohort and, for the `updated` order, by
+ * update time. `cohortsJson`: a JSON array of years; `undefined` for no
+ * cohort filter at all (the common page: no clause to check per row); null
+ * for a prepared query whose argument may be null (no filter).
+ */
+function visible(db: Db, providerId: string, cohortsJson: string | null | undefined, updatedSince: string | null): Documents {
+  let q = db.selectFrom("participant_documents").where("lead_provider_id", "=", providerId) as Documents;
+  if (cohortsJson !== undefined) {
+    q = q.where((eb) => {
+      const inCohorts = eb(
+        "schedule_id",
+        "in",
+        eb.selectFrom("schedules").select("schedules.id").where("schedules.cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`),
+      );
+      return cohortsJson === null ? inCohorts : eb.or([eb(sql.val(cohortsJson), "is", null), inCohorts]);
+    }) as Documents;
+  }
   if (updatedSince !== null) q = q.where("participant_updated_at", ">=", updatedSince);
   return q;
 }
@@ -39,19 +46,33 @@ function ordered(q: Documents, byUpdate: boolean): Documents {
     .orderBy("former");
 }
 
-/** One page's resources joined by commas, in order; SQLite concatenates them. */
-function pageQuery(db: Db, providerId: string, cohortsJson: string | null, updatedSince: string | null, limit: number, offset: number) {
+/**
+ * One page's resources joined by commas, in order; SQLite concatenates them.
+ * The page's row ids come off the list index alone (it covers filter, order
+ * and id), so rows skipped by OFFSET are never read; then the page's rows
+ * are read by id, in that order.
+ */
+function pageQuery(db: Db, providerId: string, cohortsJson: string | undefined, updatedSince: string | null, limit: number, offset: number) {
   const page = ordered(visible(db, providerId, cohortsJson, updatedSince), updatedSince !== null)
-    .select("resource")
+    .select("participant_documents.id")
     .limit(limit)
     .offset(offset);
   // as a blob: the bytes go out as they are, with no UTF-8 decoding into a string and encoding back
-  return db.selectFrom(page.as("page")).select(sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(resource, ',') as blob)`.as("json"));
+  return db
+    .selectFrom(page.as("page"))
+    .innerJoin("participant_documents as d", "d.id", "page.id")
+    .select(sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(d.resource, ',') as blob)`.as("json"));
 }
-const pageByCreation = preparedQuery((db, providerId: string, cohortsJson: string | null, limit: number, offset: number) =>
+const pageByCreation = preparedQuery((db, providerId: string, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, undefined, null, limit, offset),
+);
+const pageByCreationOfCohorts = preparedQuery((db, providerId: string, cohortsJson: string, limit: number, offset: number) =>
   pageQuery(db as Db, providerId, cohortsJson, null, limit, offset),
 );
-const pageByUpdate = preparedQuery((db, providerId: string, cohortsJson: string | null, since: string, limit: number, offset: number) =>
+const pageByUpdate = preparedQuery((db, providerId: string, since: string, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, undefined, since, limit, offset),
+);
+const pageByUpdateOfCohorts = preparedQuery((db, providerId: string, cohortsJson: string, since: string, limit: number, offset: number) =>
   pageQuery(db as Db, providerId, cohortsJson, since, limit, offset),
 );
 
@@ -64,10 +85,15 @@ const CLOSE = Buffer.from("]}");
 export async function participantListJson(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number): Promise<Uint8Array<ArrayBuffer>> {
   const offset = (page - 1) * perPage;
   const cohorts = cohortsJsonOf(filter);
+  const since = filter.updatedSince;
   const [row] =
-    filter.updatedSince === null
-      ? await pageByCreation(db, providerId, cohorts, perPage, offset)
-      : await pageByUpdate(db, providerId, cohorts, filter.updatedSince, perPage, offset);
+    since === null
+      ? cohorts === null
+        ? await pageByCreation(db, providerId, perPage, offset)
+        : await pageByCreationOfCohorts(db, providerId, cohorts, perPage, offset)
+      : cohorts === null
+        ? await pageByUpdate(db, providerId, since, perPage, offset)
+        : await pageByUpdateOfCohorts(db, providerId, cohorts, since, perPage, offset);
   return row?.json ? Buffer.concat([OPEN, row.json, CLOSE]) : Buffer.from(`{"data":[]}`);
 }
 
