@@ -84,7 +84,7 @@ async function expectSameBytes(step: string): Promise<number> {
       const expected = (await participantRowsByKeys(db, providerId, keys)).map(participantCsvLine).join("");
       const next = participantCsvLineBatches(db, providerId, filter);
       let csv = "";
-      for (let batch = await next(2); batch.length > 0; batch = await next(2)) csv += batch.map((r) => r.csv).join("");
+      for (let batch = await next(2); batch.count > 0; batch = await next(2)) csv += new TextDecoder().decode(batch.bytes);
       expect(`${step}: ${csv}`).toBe(`${step}: ${expected}`);
       compared++;
     }

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { csvResponse, csvStream } from "../../http/csv";
+import { csvResponse } from "../../http/csv";
 import { JsonText, cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
@@ -10,8 +10,7 @@ import { castUuid } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 import { leadProviderApi } from "../auth/plugin";
 import type { ParticipantFilter } from "./queries";
-import { participantCsvLineBatches, participantJson, participantListJson } from "./read-model";
-import { PARTICIPANT_CSV_HEADER } from "./serialize";
+import { participantCsvStream, participantJson, participantListJson } from "./read-model";
 
 function readListParams(request: Request, paginate: boolean): ListParams {
   return readRequestListParams(request, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
@@ -46,8 +45,7 @@ export function participantsRoutes(ctx: AppContext) {
   };
   const csv = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, false);
-    const nextBatch = participantCsvLineBatches(ctx.db, provider.id, filterFrom(params));
-    return csvResponse(csvStream(PARTICIPANT_CSV_HEADER, nextBatch, (row) => row.csv));
+    return csvResponse(participantCsvStream(ctx.db, provider.id, filterFrom(params)));
   };
   const single = async ({ request, provider, params }: { request: Request; provider: { id: string }; params: { id: string } }) => {
     const listParams = readListParams(request, false);
