@@ -48,12 +48,20 @@ function noteResponseText(ctx: AppContext, request: Request, body: string | Uint
  * character boundary, without decoding a large page whole.
  */
 function textHead(bytes: Uint8Array, limit = 64 * 1024 + 4): string {
-  if (bytes.length <= limit) return utf8.decode(bytes);
-  let end = limit;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-  return utf8.decode(bytes.subarray(0, end));
+  // the same cached body again: the same string, so that the log's own cut of it is reused too
+  if (lastHead.bytes === bytes) return lastHead.text;
+  let end = bytes.length;
+  if (end > limit) {
+    end = limit;
+    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  }
+  const text = utf8.decode(bytes.subarray(0, end));
+  lastHead = { bytes, text };
+  return text;
 }
 const utf8 = new TextDecoder();
+/** a memo of the last decoding only (identity of the bytes), not state: any app in the process may use it */
+let lastHead: { bytes: Uint8Array | null; text: string } = { bytes: null, text: "" };
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
 function acceptsGzip(request: Request): boolean {
