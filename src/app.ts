@@ -6,6 +6,7 @@ import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext } from "./context";
 import { ApiError } from "./errors";
+import { liveValidationError } from "./http/json-api";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { newId } from "./lib/ids";
 import { adminRoutes } from "./modules/admin/routes";
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
     requestInfo: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
+    pageEnds: new Map(),
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
@@ -87,7 +89,8 @@ export function createApp(deps: AppDeps) {
       if (error instanceof ApiError) return error.toResponse();
       if (code === "NOT_FOUND") return ApiError.notFound().toResponse();
       if (code === "PARSE") return ApiError.badRequest("The request body could not be parsed").toResponse();
-      if (code === "VALIDATION") return ApiError.badRequest("The request is not valid").toResponse();
+      // v2 requests only: the admin module answers its own validation failures
+      if (code === "VALIDATION" && pathOf(request.url).startsWith("/api/")) return liveValidationError(error).toResponse();
       // Never a stack trace to the client; the log keeps it.
       console.error(JSON.stringify({ level: "error", path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) }));
       return new ApiError(500, { error: "Internal server error" }).toResponse();

@@ -3,6 +3,7 @@ import type { GroupCommit } from "../db/group-commit";
 import type { Clock } from "./clock";
 import type { ResponseCache } from "./http/response-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
+import type { PageEnds } from "./modules/participants/queries";
 
 /** What every feature module needs; built once by `createApp`. */
 export interface AppContext {
@@ -15,4 +16,6 @@ export interface AppContext {
   groupCommit: GroupCommit;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
+  /** where the participants list's pages ended, per provider and database version */
+  pageEnds: PageEnds;
 }

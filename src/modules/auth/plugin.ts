@@ -49,12 +49,13 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
 }
 
 /**
- * Resolves `provider` and `now` for every route of a v2 feature module.
- * Authentication runs before anything else the route does (bodies are read
- * by the handlers themselves, after this), as live.
+ * Derives `provider` and `now` for every route of a v2 feature module.
+ * Authentication runs before anything else the route does, as live: a
+ * derive is a transform, so it comes before the route's own transform that
+ * reads the body (json-api `readJsonApiBody`) and before TypeBox checks it.
  */
 export function leadProviderApi(ctx: AppContext) {
-  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+  return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
     const provider = await authenticateLeadProvider(ctx, request);
     const now = requestNow(ctx.clock, request);
     return { provider, now };
