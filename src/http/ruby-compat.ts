@@ -153,6 +153,42 @@ export function rackShape(query: FlatQuery, name: string): "absent" | "value" | 
   return hash ? "hash" : "absent";
 }
 
+const RUBY_CLASS = { value: "String", array: "Array", hash: "Rack::QueryParser::Params" } as const;
+
+/**
+ * Rack's refusal to nest a query string (rack 2.2 `normalize_params`), from
+ * its pairs in order: a name given a value and then brackets (`a=1&a[b]=2`),
+ * or used as a list and then as a hash, or the other way round. A later plain
+ * value replaces whatever the name held (`a[b]=1&a=2` is fine). Returns
+ * Rack's message, or null. What is below a list (`a[][b]`) is not followed.
+ */
+export function rackConflict(pairs: Iterable<readonly [string, string]>): string | null {
+  const kinds = new Map<string, keyof typeof RUBY_CLASS>();
+  for (const [key] of pairs) {
+    const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
+    if (!m) continue;
+    const names = [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)];
+    let path = names[0]!;
+    for (let i = 1; i <= names.length; i++) {
+      const next = names[i];
+      const want = next === undefined ? "value" : next === "" ? "array" : "hash";
+      if (want === "value") {
+        for (const known of kinds.keys()) if (known.startsWith(`${path}[`)) kinds.delete(known);
+        kinds.set(path, "value");
+        break;
+      }
+      const have = kinds.get(path);
+      if (have !== undefined && have !== want) {
+        return `expected ${want === "array" ? "Array" : "Hash"} (got ${RUBY_CLASS[have]}) for param \`${names[i - 1]}'`;
+      }
+      kinds.set(path, want);
+      if (want === "array") break;
+      path += `[${next}]`;
+    }
+  }
+  return null;
+}
+
 /** Ruby's `(value.to_s)` of a permitted scalar: text as is; numbers and booleans as their text. */
 export function scalarText(value: unknown): string | undefined {
   if (typeof value === "string") return value;

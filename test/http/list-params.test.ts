@@ -13,7 +13,7 @@ import {
   parseListParams,
   participantIdError,
 } from '../../src/http/list-params';
-import { normaliseUuid, parseCohortFilter, parseUpdatedSince, rubyToI } from '../../src/http/ruby-compat';
+import { normaliseUuid, parseCohortFilter, parseUpdatedSince, rackConflict, rubyToI } from '../../src/http/ruby-compat';
 
 const PARTICIPANTS: ListParamsOptions = { allowCohortFilter: true, allowParticipantIdFilter: false };
 const DECLARATIONS: ListParamsOptions = { allowCohortFilter: false, allowParticipantIdFilter: true };
@@ -153,8 +153,23 @@ describe('bracket abuse', () => {
     expect(errorsOf(parseQuery('filter[cohort]=2021&filter=2021'))).toEqual([FILTER_NOT_HASH_ERROR]);
   });
 
-  test('when an unrelated key is both a scalar and an array, then it is ignored', () => {
+  test('when an unrelated key is both a scalar and an array, then the list ignores it (Rack refuses the query first: rackConflict)', () => {
     expect(ok(parseQuery('foo=1&foo[]=2')).page).toBe(1);
+  });
+
+  test('when a name is a value and then nested, or a list and then a hash, then Rack refuses the query with its message', () => {
+    const conflict = (q: string) => rackConflict(new URLSearchParams(q));
+    expect(conflict('filter=2021&filter[cohort]=2021')).toBe("expected Hash (got String) for param `filter'");
+    expect(conflict('foo=1&foo[]=2')).toBe("expected Array (got String) for param `foo'");
+    expect(conflict('a[]=1&a[b]=2')).toBe("expected Hash (got Array) for param `a'");
+    expect(conflict('a[b]=1&a[]=2')).toBe("expected Array (got Rack::QueryParser::Params) for param `a'");
+    expect(conflict('a[b]=1&a[b][c]=2')).toBe("expected Hash (got String) for param `b'");
+  });
+
+  test('when a plain value comes last, or names only repeat, then Rack nests the query', () => {
+    for (const q of ['filter[cohort]=2021&filter=2021', 'a[]=1&a[]=2', 'page[page]=1&page[page]=2&filter[cohort]=1', 'a[][b]=1&a[][c]=2', '[x]=1&y[=2']) {
+      expect(rackConflict(new URLSearchParams(q))).toBeNull();
+    }
   });
 
   test('when page[per_page] is both a scalar and an array, then 400 naming page[per_page]', () => {

@@ -3,8 +3,8 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { csvResponse } from "../../http/csv";
 import { bodyReadAfterAuthentication, cachedJsonApi, jsonApi, readJsonApiBody } from "../../http/json-api";
-import { type FlatQuery, } from "../../http/ruby-compat";
 import { readListParams } from "../../http/list-params";
+import type { FlatQuery } from "../../http/ruby-compat";
 import { leadProviderApi } from "../auth/plugin";
 import {
   ACTION_ATTRIBUTES,
@@ -25,12 +25,14 @@ import { listParticipants, participantsCsvStream, performParticipantAction, show
 
 const listOptions = (paginate: boolean) => ({ allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
 const ACTION_BODIES = { defer: DeferBody, resume: ResumeBody, withdraw: WithdrawBody, "change-schedule": ChangeScheduleBody };
-const alias = (of: string) => ({ summary: `Alias of ${of} (live, undocumented)`, operationId: undefined as unknown as string });
+const alias = (of: string) => ({ summary: `Alias of ${of} (live, undocumented)`, operationId: `${of.replace(/\W+/g, "_")}_alias` });
 
-/** The ECF participant endpoints (business-rules §4, §6) and the live service's undocumented aliases without `/ecf`. */
+/** The ECF participant endpoints (business-rules §4, §6) and the live list aliases without `/ecf`. */
 export function participantsRoutes(ctx: AppContext) {
-  type Read = { request: Request; provider: { id: string }; query: FlatQuery };
-  const list = async ({ request, provider, query }: Read) => {
+  type Read = { request: Request; provider: { id: string }; query: FlatQuery; format: string };
+  const list = async ({ request, provider, query, format }: Read) => {
+    // `respond_to` has json and csv only (the CSV has its own route): any other format is 406 (docs/live-parity.md §1)
+    if (format !== "json") throw new ApiError(406, null);
     const params = readListParams(query, listOptions(true));
     return cachedJsonApi(ctx, request, provider.id, async () => {
       const version = ctx.cache ? await ctx.cache.versionFor(request) : null;
@@ -39,16 +41,9 @@ export function participantsRoutes(ctx: AppContext) {
   };
   const csv = async ({ provider, query }: Read) =>
     csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false))));
-  const single = async (context: Read & { params: { id: string } }) => {
-    const { request, provider, params, query } = context;
-    // `/participants/ecf.json` is the list; any other format extension is 406 with an empty body (§3.3).
-    const format = /^ecf\.([^/]*)$/.exec(params.id);
-    if (format) {
-      if (format[1] === "json") return list(context);
-      throw new ApiError(406, null);
-    }
-    const listParams = readListParams(query, listOptions(false));
-    return cachedJsonApi(ctx, request, provider.id, () => showParticipant(ctx.db, provider.id, params.id, listParams));
+  const single = async ({ request, provider, params, query }: Read & { params: { id: string } }) => {
+    const filters = readListParams(query, listOptions(false));
+    return cachedJsonApi(ctx, request, provider.id, () => showParticipant(ctx.db, provider.id, params.id, filters));
   };
   const act =
     (action: ParticipantAction) =>
@@ -62,15 +57,18 @@ export function participantsRoutes(ctx: AppContext) {
     .get("/participants/ecf", list, { query: ParticipantListQuery, ...listOperation() })
     .get("/participants/ecf.csv", csv, { query: ParticipantCsvQuery, ...csvOperation() })
     .get("/participants/ecf/:id", single, { params: ParticipantParams, query: ParticipantCsvQuery, ...showOperation() })
-    .get("/participants", list, { query: ParticipantListQuery, ...listOperation(alias("/participants/ecf")) })
-    .get("/participants.csv", csv, { query: ParticipantCsvQuery, ...csvOperation(alias("/participants/ecf.csv")) })
-    .get("/participants/:id", single, { params: ParticipantParams, query: ParticipantCsvQuery, ...showOperation(alias("/participants/ecf/{id}")) })
-    .get("/participants.json", list, { query: ParticipantListQuery, ...listOperation({ hide: true }) });
+    // Only the list aliases exist live: the action paths without /ecf point at a deleted controller and
+    // `/participants/{id}` has no route, so both are 404 (config/routes.rb:115-119, docs/live-parity.md §1).
+    .get("/participants", list, { query: ParticipantListQuery, ...listOperation(alias("/api/v2/participants/ecf")) })
+    .get("/participants.csv", csv, { query: ParticipantCsvQuery, ...csvOperation(alias("/api/v2/participants/ecf.csv")) });
   for (const action of ["defer", "resume", "withdraw", "change-schedule"] as const) {
-    const hooks = { params: ParticipantParams, body: ACTION_BODIES[action], parse: bodyReadAfterAuthentication, transform: readJsonApiBody(ACTION_ATTRIBUTES) };
-    routes = routes
-      .put(`/participants/ecf/:id/${action}`, act(action), { ...hooks, ...actionOperation(action) })
-      .put(`/participants/:id/${action}`, act(action), { ...hooks, ...actionOperation(action, alias(`/participants/ecf/{id}/${action}`)) }) as any;
+    routes = routes.put(`/participants/ecf/:id/${action}`, act(action), {
+      params: ParticipantParams,
+      body: ACTION_BODIES[action],
+      parse: bodyReadAfterAuthentication,
+      transform: readJsonApiBody(ACTION_ATTRIBUTES),
+      ...actionOperation(action),
+    }) as any;
   }
   return routes;
 }

@@ -10,7 +10,7 @@ import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import { csvStream } from "../../http/csv";
 import type { ListParams } from "../../http/list-params";
-import { UUID_PATTERN, newId } from "../../lib/ids";
+import { castUuid, newId } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 import {
   type PageEnds,
@@ -67,8 +67,9 @@ export async function participantsCsvStream(db: Db, providerId: string, params: 
 
 /** `GET /participants/ecf/{id}` (§4.1): the ECT row wins; outside the filters, or unknown, is 404. */
 export async function showParticipant(db: Db, providerId: string, participantId: string, params: ListParams) {
-  // ids compare as UUIDs, whatever their case (as the actions resolve them)
-  const rows = await participantRowsFor(db, providerId, participantId.toLowerCase(), filterFrom(params));
+  // the id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
+  const id = castUuid(participantId);
+  const rows = id === null ? [] : await participantRowsFor(db, providerId, id, filterFrom(params));
   if (rows.length === 0) throw ApiError.notFound();
   const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
   return { data: participantResource(row) };
@@ -91,7 +92,9 @@ interface Resolution {
  */
 async function resolve(trx: DbOrTrx, providerId: string, participantId: string, attributes: unknown): Promise<Resolution> {
   const attrs = readActionAttributes(attributes);
-  const records = UUID_PATTERN.test(participantId) ? await trainingRecordsOfPerson(trx, participantId.toLowerCase()) : [];
+  // the path id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
+  const id = castUuid(participantId);
+  const records = id !== null ? await trainingRecordsOfPerson(trx, id) : [];
   const type = courseParticipantType(attrs.courseIdentifier);
   const record = type ? (records.find((r) => r.participant_type === type) ?? null) : null;
   return {
@@ -175,7 +178,7 @@ export async function performParticipantAction(
     await touchTrainingRecord(trx, record, stamp);
     return record.id;
   });
-  const rows = await participantRowsFor(db, providerId, participantId.toLowerCase(), { cohorts: null, updatedSince: null });
+  const rows = await participantRowsFor(db, providerId, castUuid(participantId)!, { cohorts: null, updatedSince: null });
   const row = rows.find((r) => r.training_record_id === recordId)!;
   return { data: participantResource(row) };
 }
