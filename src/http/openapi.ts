@@ -13,9 +13,10 @@
 import { type TSchema, t } from "elysia";
 import { JSONAPI } from "../errors";
 
-/** OpenAPI 3.0 has no `type: "null"`: a value that may be null is `nullable` (TypeBox keeps the keyword). */
+/** A value that may be null (OpenAPI 3.1 writes JSON Schema: `anyOf` with `type: "null"`). */
 export function nullable<S extends TSchema>(schema: S) {
-  return t.Unsafe<S["static"] | null>({ ...schema, nullable: true });
+  const { description, ...rest } = schema;
+  return t.Union([rest as S, t.Null()], { description });
 }
 
 export const ErrorItem = t.Object({
