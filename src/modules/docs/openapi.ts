@@ -9,7 +9,8 @@
  *   three (JSON, form data, plain text): `text/csv` for the CSV exports'
  *   successes, else `application/json`;
  * - a response keeps only OpenAPI's fields (the plugin copies the schema's
- *   keywords into it); a schema's `examples` list shows as the response's example;
+ *   keywords into it); a schema's `examples` list shows as the response's or
+ *   the request body's example;
  * - a parameter's `examples` list (JSON Schema's) becomes OpenAPI's `example`.
  */
 
@@ -63,7 +64,12 @@ export function finishDocument(raw: Json): Json {
         responses[status] = response;
       }
       operation.responses = responses;
-      if (operation.requestBody?.content) operation.requestBody.content = oneMediaType(operation.requestBody.content, "application/json");
+      if (operation.requestBody?.content) {
+        operation.requestBody.content = oneMediaType(operation.requestBody.content, "application/json");
+        // Swagger UI fills its request editor from the media type's example
+        const media = operation.requestBody.content["application/json"];
+        if (media && media.example === undefined && Array.isArray(media.schema?.examples)) media.example = media.schema.examples[0];
+      }
       for (const parameter of operation.parameters ?? []) {
         if (Array.isArray(parameter.examples)) {
           parameter.example ??= parameter.examples[0];
