@@ -137,6 +137,10 @@ describe("release: the compiled binary", () => {
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url).not.toMatch(/^(https?:)?\/\//);
     for (const url of urls) expect((await fetch(new URL(url, `${base}/api-docs`))).status).toBe(200);
+    // Swagger UI's files come out of the binary whole (it runs from a folder with no node_modules)
+    const bundle = urls.find((url) => url.endsWith("/swagger-ui-bundle.js"))!;
+    const served = new Uint8Array(await (await fetch(new URL(bundle, base))).arrayBuffer());
+    expect(served.byteLength).toBe(statSync(join(root, "node_modules/swagger-ui-dist/swagger-ui-bundle.js")).size);
     const spec = await call("GET", "/api-docs/json", null);
     expect(spec.status).toBe(200);
     const paths = Object.keys(spec.json.paths);
