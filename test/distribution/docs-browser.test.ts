@@ -24,7 +24,7 @@ let origin: string;
 beforeAll(async () => {
   if (!available) return;
   server = await startServer(
-    { port: 0, host: "127.0.0.1", databasePath: join(dir, "sandbox.sqlite"), adminToken: "docs-admin-token", seed: "demo", rateLimit: false, logRequests: false, responseCache: true },
+    { port: 0, host: "127.0.0.1", databasePath: join(dir, "sandbox.sqlite"), adminToken: "docs-admin-token", seed: "demo", rateLimit: false, logRequests: false, responseCache: true, requestLogSize: 0 },
     () => {},
   );
   origin = new URL(server.url).origin;

@@ -114,6 +114,12 @@ describe("the OpenAPI document", () => {
       expect(operation.security).toEqual([{ adminToken: [] }]);
     }
     expect(Object.keys(body.components.securitySchemes).sort()).toEqual(["adminToken", "bearerAuth"]);
+    for (const [path, item] of Object.entries<any>(body.paths)) {
+      for (const operation of Object.values<any>(item)) {
+        if (path.startsWith("/admin/")) expect({ path, security: operation.security }).toEqual({ path, security: [{ adminToken: [] }] });
+        else expect({ path, security: operation.security }).not.toEqual({ path, security: [{ adminToken: [] }] });
+      }
+    }
     expect(paths.some((p) => p.startsWith("/api/v2/"))).toBe(true);
     expect(paths.some((p) => p.startsWith("/api-docs"))).toBe(false);
   });

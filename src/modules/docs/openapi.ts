@@ -11,7 +11,9 @@
  * - a response keeps only OpenAPI's fields (the plugin copies the schema's
  *   keywords into it); a schema's `examples` list shows as the response's or
  *   the request body's example;
- * - a parameter's `examples` list (JSON Schema's) becomes OpenAPI's `example`.
+ * - a parameter's `examples` list (JSON Schema's) becomes OpenAPI's `example`;
+ * - /admin/ routes use the `adminToken` scheme, so Swagger UI sends the admin
+ *   token there and a provider's token on /api/v2.
  */
 
 type Json = Record<string, any>;
@@ -64,6 +66,10 @@ export function finishDocument(raw: Json): Json {
         responses[status] = response;
       }
       operation.responses = responses;
+      // the admin API takes the admin token, whichever module declares the route
+      if (path.startsWith("/admin/") && operation.security === undefined && doc.components?.securitySchemes?.adminToken) {
+        operation.security = [{ adminToken: [] }];
+      }
       if (operation.requestBody?.content) {
         operation.requestBody.content = oneMediaType(operation.requestBody.content, "application/json");
         // Swagger UI fills its request editor from the media type's example
