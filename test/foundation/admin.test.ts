@@ -63,6 +63,22 @@ describe("admin API (sandbox-contract.md)", () => {
     expect((await t.admin("POST", `/admin/lead-providers/${p.id}/api-tokens`, "{ignored")).status).toBe(201);
   });
 
+  test("when NODE_ENV=production (Elysia then hides validation details), then the admin 422 still names the field", async () => {
+    const script = `
+      const { createTestApp } = await import(${JSON.stringify(`${import.meta.dir}/../support/app.ts`)});
+      const t = await createTestApp();
+      const r = await t.admin("POST", "/admin/participants", { participant_type: "ect", cohort: 2024, school_urn: "12" });
+      console.log(JSON.stringify(r));
+      await t.close();`;
+    const child = Bun.spawn([process.execPath, "-e", script], { env: { ...process.env, NODE_ENV: "production" }, stdout: "pipe", stderr: "inherit" });
+    const out = await new Response(child.stdout).text();
+    expect(await child.exited).toBe(0);
+    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({
+      status: 422,
+      body: { errors: [{ title: "lead_provider_id", detail: "is required" }, { title: "school_urn", detail: "must be a 6-digit school URN" }] },
+    });
+  });
+
   test("when more tokens are minted and one is revoked, then it gets 401 from the next request on", async () => {
     const p = await t.newProvider();
     const minted = await t.admin("POST", `/admin/lead-providers/${p.id}/api-tokens`);

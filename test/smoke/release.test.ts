@@ -155,6 +155,13 @@ describe("release: the compiled binary", () => {
     expect(paths.some((p) => p.startsWith("/api/v2/"))).toBe(true);
   });
 
+  test("when an admin body is bad, then the binary answers the admin 422 naming the field, and 401 without the token", async () => {
+    const bad = await call("POST", "/admin/participants", ADMIN, { participant_type: "ect", cohort: 2024 });
+    expect(bad.status).toBe(422);
+    expect(bad.json).toEqual({ errors: [{ title: "lead_provider_id", detail: "is required" }] });
+    expect((await call("POST", "/admin/participants", null, { participant_type: "ect" })).status).toBe(401);
+  });
+
   test("when a lead provider lists its participants, then it gets its demo participants", async () => {
     const providers = await call("GET", "/admin/lead-providers", ADMIN);
     expect(providers.status).toBe(200);
