@@ -85,13 +85,16 @@ describe.skipIf(!available)("/api-docs in a browser", () => {
     await watched.page.close();
   }, 60_000);
 
-  test("when a demo provider's token is authorized and the participants list is tried, then the page shows 200 and the participants", async () => {
+  test("when a demo provider's token is authorized and the participants list and its CSV are tried, then the page shows 200 and the participants", async () => {
     const watched = await openDocs();
     const { page } = watched;
     await authorize(page, demoToken("Ambition Institute"));
     const answer = await tryIt(operation(page, "get", "/api/v2/participants/ecf"));
     expect(answer.status).toBe("200");
     expect(answer.text).toContain('"type": "participant"');
+    const csv = await tryIt(operation(page, "get", "/api/v2/participants/ecf.csv"));
+    expect(csv.status).toBe("200");
+    expect(csv.text).toContain("id,email,full_name,");
     expect(watched.consoleErrors).toEqual([]);
     expect(watched.outsideRequests(origin)).toEqual([]);
     await watched.page.close();
