@@ -97,8 +97,14 @@ export function privateApi(ctx: AppContext) {
   });
 }
 
+/**
+ * The admin guard: mount it first in any module of admin routes. It resolves
+ * `now`, and runs as a transform (derive), so before Elysia validates the
+ * route's params, query and body: a missing or lead-provider token is a 401
+ * before any 422.
+ */
 export function adminApi(ctx: AppContext) {
-  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+  return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
     await authenticateAdmin(ctx, request);
     return { now: requestNow(ctx.clock, request) };
   });
