@@ -19,7 +19,7 @@ import {
   unauthorized,
   unprocessable,
 } from "../../http/openapi";
-import { DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
+import { DECLARATION_ATTRIBUTE_KEYS, DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
 
 const TAGS = ["Participant declarations"];
 const DECLARATION_TYPES = ["started", "retained-1", "retained-2", "retained-3", "retained-4", "completed", "extended-1", "extended-2", "extended-3"];
@@ -89,10 +89,8 @@ export const DeclarationAttributesRequest = t.Object({
   has_passed: attribute("Read but not used by ECF declarations", "true"),
 });
 
-export const DECLARATION_ATTRIBUTES = {
-  keys: ["participant_id", "declaration_type", "declaration_date", "course_identifier", "evidence_held", "has_passed"],
-  raw: ["declaration_date"],
-} as const;
+/** What the POST permits (§3.1): `declaration_date` keeps a number or boolean as sent, for TypeBox to refuse. */
+export const DECLARATION_ATTRIBUTES = { keys: DECLARATION_ATTRIBUTE_KEYS, raw: ["declaration_date"] } as const;
 
 const POST_EXAMPLE = {
   participant_id: EXAMPLE_PARTICIPANT,
