@@ -16,9 +16,6 @@ import {
   checkParticipantAction,
   checkResume,
   checkWithdraw,
-  csvCell,
-  csvDocument,
-  csvRow,
   declarationFitsMilestone,
   inductionStatusToStatus,
   isBlank,
@@ -27,6 +24,7 @@ import {
   resolveTargetCohort,
   statusTransition,
 } from '../../src/modules/participants/rules';
+import { csvCell, csvDocument, csvRow } from '../../src/http/csv';
 
 // ---------------------------------------------------------------------------
 // Exact strings, written out again here on purpose (business-rules §6)

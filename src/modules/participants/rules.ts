@@ -629,9 +629,3 @@ export function checkParticipantAction(
       return checkChangeSchedule(facts);
   }
 }
-
-// ---------------------------------------------------------------------------
-// §4.5 CSV cells: shared with the declarations CSV, so they live in src/http/csv.ts
-// ---------------------------------------------------------------------------
-
-export { type CsvValue, csvCell, csvDocument, csvRow } from "../../http/csv";
