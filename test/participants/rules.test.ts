@@ -18,13 +18,13 @@ import {
   checkWithdraw,
   declarationFitsMilestone,
   inductionStatusToStatus,
-  isBlank,
   permittedCourses,
   readActionAttributes,
   resolveTargetCohort,
   statusTransition,
 } from '../../src/modules/participants/rules';
 import { csvCell, csvDocument, csvRow } from '../../src/http/csv';
+import { isBlank } from '../../src/http/ruby-compat';
 
 // ---------------------------------------------------------------------------
 // Exact strings, written out again here on purpose (business-rules §6)
