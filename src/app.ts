@@ -1,4 +1,4 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Db } from "../db/connection";
 import type { WriteCounter } from "../db/write-counter";
 import { GroupCommit } from "../db/group-commit";
@@ -6,9 +6,10 @@ import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
+import { operation } from "./http/openapi";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
-import { bodyTextOf, readUnreadBody } from "./http/json-api";
+import { bodyTextOf, json, liveValidationError, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
@@ -38,6 +39,14 @@ export interface AppDeps {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const HEALTHZ = operation({
+  operationId: "healthz",
+  tags: ["Operations"],
+  summary: "Readiness",
+  description: "200 once the database is open and migrated; no token needed.",
+  answers: { 200: { schema: t.Object({ status: t.Literal("ok") }), description: "Ready", type: "application/json", example: { status: "ok" } } },
+});
 
 /** The path of a request URL, without building a URL object on every request. */
 function pathOf(url: string): string {
@@ -167,7 +176,11 @@ export function createApp(deps: AppDeps) {
       if (error instanceof ApiError) return fail(request, error);
       if (code === "NOT_FOUND") return fail(request, ApiError.notFound());
       if (code === "PARSE") return fail(request, ApiError.badRequest("The request body could not be parsed"));
-      if (code === "VALIDATION") return fail(request, ApiError.badRequest("The request is not valid"));
+      if (code === "VALIDATION") {
+        // v2 requests only: the admin module answers its own validation failures
+        if (pathOf(request.url).startsWith("/api/")) return fail(request, liveValidationError(error));
+        return;
+      }
       // Never a stack trace to the client; the log keeps it.
       console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
       return fail(request, new ApiError(500, { error: "Internal server error" }));
@@ -184,13 +197,16 @@ export function createApp(deps: AppDeps) {
               "A local, resettable replica of the DfE Lead Provider API v2.0.0 for integration testing, with the sandbox's admin API.",
           },
           components: {
-            securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+            securitySchemes: {
+              bearerAuth: { type: "http", scheme: "bearer", description: "A lead provider's token (the demo providers' tokens are printed at start-up)" },
+              adminToken: { type: "http", scheme: "bearer", description: "The admin token, for the admin API (ADMIN_TOKEN, or printed once at the first start)" },
+            },
           },
           security: [{ bearerAuth: [] }],
         },
       }),
     )
-    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
+    .get("/healthz", () => json({ status: "ok" }), { response: HEALTHZ.response, detail: { ...HEALTHZ.detail, security: [] } })
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))
