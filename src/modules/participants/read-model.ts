@@ -78,20 +78,98 @@ const pageByUpdateOfCohorts = preparedQuery((db, providerId: string, cohortsJson
   pageQuery(db as Db, providerId, cohortsJson, since, limit, offset),
 );
 
+/**
+ * The plain page (no filter) when the app remembers where pages ended: the
+ * same page, started at the nearest known end before it (a seek into the
+ * index instead of walking every row before the page), with its own last
+ * row's sort keys (bare columns beside `max(n)`: the last row) to remember.
+ */
+function plainPageQuery(db: Db, providerId: string, after: DocumentCursor | null, limit: number, offset: number) {
+  let keys = ordered(visible(db, providerId, undefined, null), false);
+  if (after) {
+    keys = keys.where(
+      sql<boolean>`(participant_created_at, participant_seq, schedule_id, source_rowid, former) > (${after.key}, ${after.seq}, ${after.scheduleId}, ${after.rowid}, ${after.former})`,
+    );
+  }
+  const page = keys
+    .select(["participant_documents.id", "participant_created_at as sort_key", "participant_seq", "schedule_id", "source_rowid", "former"])
+    .limit(limit)
+    .offset(offset);
+  const numbered = db.selectFrom(page.as("page")).selectAll().select(sql<number>`row_number() over ()`.as("n"));
+  return db
+    .selectFrom(numbered.as("numbered"))
+    .innerJoin("participant_documents as d", "d.id", "numbered.id")
+    .select([
+      sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(d.resource, ',') as blob)`.as("json"),
+      sql<number | null>`max(numbered.n)`.as("count"),
+      "numbered.sort_key",
+      "numbered.participant_seq",
+      "numbered.schedule_id",
+      "numbered.source_rowid",
+      "numbered.former",
+    ]);
+}
+const plainPageFromStart = preparedQuery((db, providerId: string, limit: number, offset: number) => plainPageQuery(db as Db, providerId, null, limit, offset));
+const plainPageAfter = preparedQuery(
+  (db, providerId: string, key: string, seq: number, scheduleId: string, rowid: number, former: number, limit: number, offset: number) =>
+    plainPageQuery(db as Db, providerId, { key, seq, scheduleId, rowid, former }, limit, offset),
+);
+
+/** Where the plain list's pages ended, per provider, for one database version (AppContext.pageEnds); any write changes the version. */
+export type PageEnds = Map<string, { version: string; ends: Map<number, DocumentCursor> }>;
+
+async function plainPageRemembered(db: Db, providerId: string, perPage: number, offset: number, version: string, pageEnds: PageEnds) {
+  let known = pageEnds.get(providerId);
+  if (!known || known.version !== version) {
+    known = { version, ends: new Map() };
+    if (pageEnds.size > 1000) pageEnds.clear();
+    pageEnds.set(providerId, known);
+  }
+  // the nearest known end at or before this page's start
+  let from = 0;
+  let cursor: DocumentCursor | undefined;
+  for (const [end, key] of known.ends) {
+    if (end <= offset && end > from) {
+      from = end;
+      cursor = key;
+    }
+  }
+  const [row] = cursor
+    ? await plainPageAfter(db, providerId, cursor.key, cursor.seq, cursor.scheduleId, cursor.rowid, cursor.former, perPage, offset - from)
+    : await plainPageFromStart(db, providerId, perPage, offset);
+  if (row?.count && known.ends.size < 5000) {
+    known.ends.set(offset + row.count, { key: row.sort_key, seq: row.participant_seq, scheduleId: row.schedule_id, rowid: row.source_rowid, former: row.former });
+  }
+  return row;
+}
+
 const cohortsJsonOf = (filter: ParticipantFilter) => (filter.cohorts === null ? null : JSON.stringify(filter.cohorts));
 
 const OPEN = Buffer.from(`{"data":[`);
 const CLOSE = Buffer.from("]}");
 
-/** The JSON:API document of one list page (§4.4), as UTF-8 bytes. */
-export async function participantListJson(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * The JSON:API document of one list page (§4.4), as UTF-8 bytes. With the
+ * database version the request saw (response cache on) and the app's memory
+ * of page ends, a plain page starts where an earlier one ended.
+ */
+export async function participantListJson(
+  db: Db,
+  providerId: string,
+  filter: ParticipantFilter,
+  page: number,
+  perPage: number,
+  seek: { version: string | null; pageEnds: PageEnds } | null = null,
+): Promise<Uint8Array<ArrayBuffer>> {
   const offset = (page - 1) * perPage;
   const cohorts = cohortsJsonOf(filter);
   const since = filter.updatedSince;
   const [row] =
     since === null
       ? cohorts === null
-        ? await pageByCreation(db, providerId, perPage, offset)
+        ? seek?.version
+          ? [await plainPageRemembered(db, providerId, perPage, offset, seek.version, seek.pageEnds)]
+          : await pageByCreation(db, providerId, perPage, offset)
         : await pageByCreationOfCohorts(db, providerId, cohorts, perPage, offset)
       : cohorts === null
         ? await pageByUpdate(db, providerId, since, perPage, offset)

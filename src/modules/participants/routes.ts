@@ -34,7 +34,10 @@ export function participantsRoutes(ctx: AppContext) {
     // `respond_to` has json and csv only (the CSV has its own route): any other format is 406 (docs/live-parity.md §1)
     if (format !== "json") throw new ApiError(406, null);
     const params = readListParams(query, listOptions(true));
-    return cachedJsonApi(ctx, request, provider.id, () => listParticipants(ctx.db, provider.id, params));
+    return cachedJsonApi(ctx, request, provider.id, async () => {
+      const version = ctx.cache ? await ctx.cache.versionFor(request) : null;
+      return listParticipants(ctx.db, provider.id, params, { version, pageEnds: ctx.pageEnds });
+    });
   };
   const csv = async ({ provider, query }: Read) =>
     csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false))));

@@ -32,7 +32,7 @@ import {
   readActionAttributes,
   resolveTargetCohort,
 } from "./rules";
-import { participantCsvStream, participantJson, participantListJson } from "./read-model";
+import { type PageEnds, participantCsvStream, participantJson, participantListJson } from "./read-model";
 import { participantResource } from "./serialize";
 
 // ---------------------------------------------------------------------------
@@ -51,9 +51,11 @@ function filterFrom(params: Pick<ListParams, "cohorts" | "updatedSince">): Parti
 /**
  * One page of `GET /participants/ecf` (§4.4), from the read model
  * (read-model.ts): the stored resources of the page, concatenated by SQLite.
+ * With the database version the request saw (response cache on), a page
+ * starts where the previous one ended.
  */
-export async function listParticipants(db: Db, providerId: string, params: ListParams) {
-  return new JsonText(await participantListJson(db, providerId, filterFrom(params), params.page, params.perPage));
+export async function listParticipants(db: Db, providerId: string, params: ListParams, seek: { version: string | null; pageEnds: PageEnds }) {
+  return new JsonText(await participantListJson(db, providerId, filterFrom(params), params.page, params.perPage, seek));
 }
 
 /** `GET /participants/ecf.csv` (§4.5): the stored lines of every visible row, in batches as the client pulls. */
