@@ -44,7 +44,7 @@ function pageQuery(db: Db, callerId: string, participantId: string | null, since
     .where((eb) => eb.or([eb(sql.val(since), "is", null), eb("declarations.updated_at", ">", sql<string>`${since}`)]));
   if (participantId !== null) q = q.where("declarations.participant_id", "=", participantId);
   const page = q.select(v2DeclarationJson.as("json")).orderBy("declarations.created_at").orderBy(sql`declarations.rowid`).limit(limit).offset(offset);
-  return db.selectFrom(page.as("page")).select(sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(json, ',') as blob)`.as("json"));
+  return db.selectFrom(page.as("page")).select(sql<Uint8Array<ArrayBuffer>>`cast(concat('{"data":[', group_concat(json, ','), ']}') as blob)`.as("json"));
 }
 const pageOwn = preparedQuery((db, callerId: string, since: string | null, limit: number, offset: number) =>
   pageQuery(db as Db, callerId, null, since, limit, offset, false),
@@ -59,8 +59,6 @@ const pageWithTransfersOfPerson = preparedQuery((db, callerId: string, participa
   pageQuery(db as Db, callerId, participantId, since, limit, offset, true),
 );
 
-const OPEN = Buffer.from(`{"data":[`);
-const CLOSE = Buffer.from("]}");
 
 /** The JSON:API document of one list page (§5.5), as UTF-8 bytes. */
 export async function declarationListJson(db: Db, callerId: string, filter: DeclarationListFilter, limit: number, offset: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -74,7 +72,7 @@ export async function declarationListJson(db: Db, callerId: string, filter: Decl
     : person === null
       ? await pageOwn(db, callerId, since, limit, offset)
       : await pageOwnOfPerson(db, callerId, person, since, limit, offset);
-  return row?.json ? Buffer.concat([OPEN, row.json, CLOSE]) : Buffer.from(`{"data":[]}`);
+  return row!.json;
 }
 
 const oneVisible = preparedQuery((db, id: string, callerId: string, participantId: string | null, since: string | null) =>

@@ -63,7 +63,7 @@ function pageQuery(db: Db, providerId: string, cohortsJson: string | undefined, 
   return db
     .selectFrom(page.as("page"))
     .innerJoin("participant_documents as d", "d.id", "page.id")
-    .select(sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(d.resource, ',') as blob)`.as("json"));
+    .select(sql<Uint8Array<ArrayBuffer>>`cast(concat('{"data":[', group_concat(d.resource, ','), ']}') as blob)`.as("json"));
 }
 const pageByCreation = preparedQuery((db, providerId: string, limit: number, offset: number) =>
   pageQuery(db as Db, providerId, undefined, null, limit, offset),
@@ -100,7 +100,7 @@ function plainPageQuery(db: Db, providerId: string, after: DocumentCursor | null
     .selectFrom(numbered.as("numbered"))
     .innerJoin("participant_documents as d", "d.id", "numbered.id")
     .select([
-      sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(d.resource, ',') as blob)`.as("json"),
+      sql<Uint8Array<ArrayBuffer>>`cast(concat('{"data":[', group_concat(d.resource, ','), ']}') as blob)`.as("json"),
       sql<number | null>`max(numbered.n)`.as("count"),
       "numbered.sort_key",
       "numbered.participant_seq",
@@ -145,8 +145,6 @@ async function plainPageRemembered(db: Db, providerId: string, perPage: number, 
 
 const cohortsJsonOf = (filter: ParticipantFilter) => (filter.cohorts === null ? null : JSON.stringify(filter.cohorts));
 
-const OPEN = Buffer.from(`{"data":[`);
-const CLOSE = Buffer.from("]}");
 
 /**
  * The JSON:API document of one list page (§4.4), as UTF-8 bytes. With the
@@ -174,7 +172,7 @@ export async function participantListJson(
       : cohorts === null
         ? await pageByUpdate(db, providerId, since, perPage, offset)
         : await pageByUpdateOfCohorts(db, providerId, cohorts, since, perPage, offset);
-  return row?.json ? Buffer.concat([OPEN, row.json, CLOSE]) : Buffer.from(`{"data":[]}`);
+  return row!.json;
 }
 
 const personDocuments = preparedQuery((db, providerId: string, participantId: string, cohortsJson: string | null, since: string | null) =>
