@@ -3,6 +3,7 @@ import type { Db } from "../db/connection";
 import type { WriteCounter } from "../db/write-counter";
 import { GroupCommit } from "../db/group-commit";
 import { ResponseCache } from "./http/response-cache";
+import { RequestGate } from "./http/request-gate";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
@@ -11,6 +12,8 @@ import { bodyTextOf, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
+import { MemorySnapshotStore, type SnapshotStore } from "./modules/snapshots/store";
+import { snapshotRoutes } from "./modules/snapshots/routes";
 import { newId } from "./lib/ids";
 import { DEFAULT_REQUEST_LOG_SIZE } from "./config";
 import { adminRoutes } from "./modules/admin/routes";
@@ -33,6 +36,8 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off; default 10000 */
   requestLogSize?: number;
+  /** where snapshots live: files beside the database; in memory when omitted */
+  snapshots?: SnapshotStore;
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -51,6 +56,8 @@ export function createApp(deps: AppDeps) {
     clock: deps.clock ?? new Clock(),
     lastUsed: new LastUsedRecorder(),
     requestInfo: new WeakMap(),
+    gate: new RequestGate(),
+    snapshots: deps.snapshots ?? new MemorySnapshotStore(),
     requestLog: (deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) > 0 ? new RequestLog(deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) : null,
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
@@ -59,8 +66,9 @@ export function createApp(deps: AppDeps) {
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
   const requestLog = ctx.requestLog;
 
-  /** Both logs, after the answer is sent; registered only when one of them is on (a hook that does nothing still costs every request). */
+  /** After the answer is sent: the request leaves the gate, and both logs write. */
   const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
+    ctx.gate.leave(request);
     const info = ctx.requestInfo.get(request);
     if (!info) return;
     const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
@@ -138,6 +146,11 @@ export function createApp(deps: AppDeps) {
         }
       }
     })
+    // a snapshot restore waits for the requests inside and holds new ones until it is done
+    .onRequest(async () => {
+      const wait = ctx.gate.enter();
+      if (wait) await wait;
+    })
     .onError(({ error, code, request }) => {
       if (error instanceof ApiError) return fail(request, error);
       if (code === "NOT_FOUND") return fail(request, ApiError.notFound());
@@ -147,7 +160,7 @@ export function createApp(deps: AppDeps) {
       console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
       return fail(request, new ApiError(500, { error: "Internal server error" }));
     })
-    .use(deps.log || requestLog ? afterResponse : new Elysia())
+    .use(afterResponse)
     .use(requestLog ? copyResponse : new Elysia())
     .use(
       apiDocs({
@@ -170,6 +183,7 @@ export function createApp(deps: AppDeps) {
     .use(declarationsRoutes(ctx))
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
+    .use(snapshotRoutes(ctx))
     .use(inspectorPage());
 
   return app;

@@ -3,8 +3,10 @@ import type { GroupCommit } from "../db/group-commit";
 import type { Clock } from "./clock";
 import type { ApiError } from "./errors";
 import type { ResponseCache } from "./http/response-cache";
+import type { RequestGate } from "./http/request-gate";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
 import type { RequestLog } from "./modules/request-log/service";
+import type { SnapshotStore } from "./modules/snapshots/store";
 
 /** Per-request facts the two logs read, kept only while a log is on. */
 export interface RequestInfo {
@@ -37,6 +39,10 @@ export interface AppContext {
   requestLog: RequestLog | null;
   /** declaration POSTs arriving together share one commit */
   groupCommit: GroupCommit;
+  /** a snapshot restore runs with no request in flight */
+  gate: RequestGate;
+  /** saved states (PUT /admin/snapshots/{name}) */
+  snapshots: SnapshotStore;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
 }

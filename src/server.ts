@@ -4,6 +4,7 @@ import { prepareDatabase } from "./bootstrap";
 import { demoProviderLines } from "./modules/seed/demo";
 import type { Config } from "./config";
 import { MAX_BODY_BYTES } from "./http/json-api";
+import { FileSnapshotStore, MemorySnapshotStore } from "./modules/snapshots/store";
 
 export interface RunningServer {
   url: string;
@@ -23,6 +24,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
     requestLogSize: config.requestLogSize,
+    snapshots: config.databasePath === ":memory:" ? new MemorySnapshotStore() : FileSnapshotStore.besideDatabase(config.databasePath),
   });
   // reusePort off: a second sandbox on a taken port must fail, not share the port with another database
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES * 8, reusePort: false });

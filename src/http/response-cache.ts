@@ -64,6 +64,14 @@ export class ResponseCache {
     return body;
   }
 
+  /** forgets every answer and token owner (a snapshot restore) */
+  reset(): void {
+    this.entries.clear();
+    this.bytes = 0;
+    this.tokenOwners.clear();
+    this.perRequest = new WeakMap();
+  }
+
   private put(key: string, entry: Entry) {
     const old = this.entries.get(key);
     if (old) {

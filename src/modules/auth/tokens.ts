@@ -74,6 +74,11 @@ export function tokenFromAuthorization(header: string | null): string | null {
 export class LastUsedRecorder {
   private lastWritten = new Map<string, number>();
 
+  /** after a snapshot restore: the tokens' rows came back as they were saved */
+  reset(): void {
+    this.lastWritten.clear();
+  }
+
   async touch(db: Db, tokenId: string, now: Date): Promise<void> {
     const previous = this.lastWritten.get(tokenId);
     if (previous !== undefined && now.getTime() - previous < 60_000 && now.getTime() >= previous) return;

@@ -243,13 +243,21 @@ type PlainKey = ParticipantRowKey & { k1: string; k2: number; k3: string };
  * Where earlier pages ended, per provider, for one database version: a
  * provider reading page after page then seeks to where the last page ended
  * instead of walking every row before it (OFFSET). Any write changes the
- * version and forgets them, so positions never go stale.
+ * version and forgets them, so positions never go stale. Kept per database
+ * handle, so that two apps in one process (or a restarted one) never share
+ * them; a snapshot restore forgets them (`forgetPageEnds`).
  */
-const pageEnds = new Map<string, { version: string; ends: Map<number, PlainKey> }>();
+const pageEndsByDb = new WeakMap<Db, Map<string, { version: string; ends: Map<number, PlainKey> }>>();
+
+export function forgetPageEnds(db: Db): void {
+  pageEndsByDb.delete(db);
+}
 
 async function plainPage(db: Db, providerId: string, page: number, perPage: number, version: string | null): Promise<ParticipantRowKey[]> {
   const offset = (page - 1) * perPage;
   if (version === null) return (await plainPageKeys(db, providerId, perPage, offset)) as PlainKey[];
+  let pageEnds = pageEndsByDb.get(db);
+  if (!pageEnds) pageEndsByDb.set(db, (pageEnds = new Map()));
   let known = pageEnds.get(providerId);
   if (!known || known.version !== version) {
     known = { version, ends: new Map() };
