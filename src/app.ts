@@ -7,6 +7,8 @@ import { RequestGate } from "./http/request-gate";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
+import { liveValidationError } from "./http/json-api";
+import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { bodyTextOf, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
@@ -22,6 +24,7 @@ import { moveDeclarationState } from "./modules/declarations/service";
 import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { LastUsedRecorder } from "./modules/auth/tokens";
+import { usersRoutes } from "./modules/users/routes";
 
 export interface AppDeps {
   db: Db;
@@ -59,16 +62,22 @@ export function createApp(deps: AppDeps) {
     gate: new RequestGate(),
     snapshots: deps.snapshots ?? new MemorySnapshotStore(),
     requestLog: (deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) > 0 ? new RequestLog(deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) : null,
+    formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
+    pageEnds: new Map(),
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
   const requestLog = ctx.requestLog;
+  // the app's own entry, for a request routed again without its format suffix (set below, once `app` exists)
+  let handle: (request: Request) => Promise<Response> = async () => ApiError.notFound().toResponse();
 
   /** After the answer is sent: the request leaves the gate, and both logs write. */
   const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
     ctx.gate.leave(request);
+    // a request routed again without its format suffix is logged once, as the client sent it
+    if (ctx.formats.has(request)) return;
     const info = ctx.requestInfo.get(request);
     if (!info) return;
     const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
@@ -129,6 +138,8 @@ export function createApp(deps: AppDeps) {
   const app = new Elysia()
     .decorate("ctx", ctx)
     .onRequest(({ request }) => {
+      // the same request routed again without its `.<ext>` (below) was counted and logged already
+      if (ctx.formats.has(request)) return;
       const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
       let info: RequestInfo | undefined;
       if (deps.log || (requestLog && api)) {
@@ -145,17 +156,37 @@ export function createApp(deps: AppDeps) {
           return response;
         }
       }
+      const path = pathOf(request.url);
+      if (path.startsWith("/api/v2/")) {
+        // Rails' `(.:format)`: route the request again without the suffix, its format remembered
+        const split = splitFormat(request.method, path);
+        if (split.kind === "no-route") return fail(request, ApiError.notFound());
+        if (split.kind === "format") {
+          const url = request.url;
+          const start = url.indexOf(path, url.indexOf("//") + 2);
+          const query = url.indexOf("?", start);
+          const inner = new Request(url.slice(0, start) + split.path + (query < 0 ? "" : url.slice(query)), request);
+          ctx.formats.set(inner, split.format);
+          const info = ctx.requestInfo.get(request);
+          if (info) ctx.requestInfo.set(inner, info);
+          return handle(inner);
+        }
+      }
     })
     // a snapshot restore waits for the requests inside and holds new ones until it is done
-    .onRequest(async () => {
-      const wait = ctx.gate.enter();
+    .onRequest(async ({ request }) => {
+      const wait = ctx.gate.enter(request);
       if (wait) await wait;
     })
     .onError(({ error, code, request }) => {
       if (error instanceof ApiError) return fail(request, error);
       if (code === "NOT_FOUND") return fail(request, ApiError.notFound());
       if (code === "PARSE") return fail(request, ApiError.badRequest("The request body could not be parsed"));
-      if (code === "VALIDATION") return fail(request, ApiError.badRequest("The request is not valid"));
+      if (code === "VALIDATION") {
+        // v2 requests only: the admin module answers its own validation failures
+        if (pathOf(request.url).startsWith("/api/")) return fail(request, liveValidationError(error));
+        return;
+      }
       // Never a stack trace to the client; the log keeps it.
       console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
       return fail(request, new ApiError(500, { error: "Internal server error" }));
@@ -172,19 +203,24 @@ export function createApp(deps: AppDeps) {
               "A local, resettable replica of the DfE Lead Provider API v2.0.0 for integration testing, with the sandbox's admin API.",
           },
           components: {
-            securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+            securitySchemes: {
+              bearerAuth: { type: "http", scheme: "bearer", description: "A lead provider's token (the demo providers' tokens are printed at start-up)" },
+              adminToken: { type: "http", scheme: "bearer", description: "The admin token, for the admin API (ADMIN_TOKEN, or printed once at the first start)" },
+            },
           },
           security: [{ bearerAuth: [] }],
         },
       }),
     )
-    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
+    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness", security: [] } })
     .use(participantsRoutes(ctx))
+    .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
     .use(inspectorPage());
+  handle = (request) => app.handle(request);
 
   return app;
 }

@@ -5,6 +5,7 @@ import type { ApiError } from "./errors";
 import type { ResponseCache } from "./http/response-cache";
 import type { RequestGate } from "./http/request-gate";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
+import type { PageEnds } from "./modules/participants/queries";
 import type { RequestLog } from "./modules/request-log/service";
 import type { SnapshotStore } from "./modules/snapshots/store";
 
@@ -37,6 +38,8 @@ export interface AppContext {
   requestInfo: WeakMap<Request, RequestInfo>;
   /** the last REQUEST_LOG_SIZE /api/ requests; null when off */
   requestLog: RequestLog | null;
+  /** the Rails format of a request routed without its `.<ext>` suffix (src/http/format.ts); absent = json */
+  formats: WeakMap<Request, string>;
   /** declaration POSTs arriving together share one commit */
   groupCommit: GroupCommit;
   /** a snapshot restore runs with no request in flight */
@@ -45,4 +48,6 @@ export interface AppContext {
   snapshots: SnapshotStore;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
+  /** where the participants list's pages ended, per provider and database version */
+  pageEnds: PageEnds;
 }

@@ -9,19 +9,22 @@ export class RequestGate {
   private inFlight = 0;
   private closed: Promise<void> | null = null;
   private drained: (() => void) | null = null;
-  /** requests that stopped counting themselves (the one doing the exclusive work) */
-  private excused = new WeakSet<Request>();
+  /** the requests counted in `inFlight` (a request routed twice, or answered early, must not be counted wrong) */
+  private inside = new WeakSet<Request>();
   private queue: Promise<unknown> = Promise.resolve();
 
   /** null when the request may go on at once, else a promise to wait for */
-  enter(): Promise<void> | null {
-    if (this.closed) return this.closed.then(() => this.enter() ?? undefined);
-    this.inFlight++;
+  enter(request: Request): Promise<void> | null {
+    if (this.closed) return this.closed.then(() => this.enter(request) ?? undefined);
+    if (!this.inside.has(request)) {
+      this.inside.add(request);
+      this.inFlight++;
+    }
     return null;
   }
 
   leave(request: Request): void {
-    if (this.excused.has(request)) return;
+    if (!this.inside.delete(request)) return;
     this.inFlight--;
     if (this.inFlight === 0 && this.drained) this.drained();
   }
@@ -32,10 +35,7 @@ export class RequestGate {
    * others (a stuck stream must not block a restore for ever).
    */
   exclusive<T>(request: Request, work: () => Promise<T>, drainMs = 10_000): Promise<T> {
-    if (!this.excused.has(request)) {
-      this.excused.add(request);
-      this.inFlight--;
-    }
+    this.leave(request);
     const run = this.queue.then(async () => {
       let open!: () => void;
       this.closed = new Promise<void>((resolve) => (open = resolve));

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import pkg from "../../package.json";
 
 const root = join(import.meta.dir, "../..");
@@ -78,6 +78,13 @@ beforeAll(async () => {
   );
   if (build.exitCode !== 0) throw new Error(`bun build --compile failed:\n${build.stderr.toString()}${build.stdout.toString()}`);
 
+  // nothing to fall back on: no node_modules in the binary's folder or any folder above it
+  for (let up = dir; ; up = dirname(up)) {
+    if (existsSync(join(up, "node_modules"))) throw new Error(`${join(up, "node_modules")} exists: the smoke test must run the binary without one`);
+    if (dirname(up) === up) break;
+  }
+  if (dir.startsWith(root)) throw new Error(`the smoke folder ${dir} is inside the source tree`);
+
   // run it from a folder that is not the repo, with its database in a folder of its own
   const workdir = join(dir, "elsewhere");
   mkdirSync(join(dir, "data"), { recursive: true });
@@ -137,11 +144,25 @@ describe("release: the compiled binary", () => {
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url).not.toMatch(/^(https?:)?\/\//);
     for (const url of urls) expect((await fetch(new URL(url, `${base}/api-docs`))).status).toBe(200);
+    // Swagger UI's files come out of the binary whole (it runs from a folder with no node_modules)
+    const bundle = urls.find((url) => url.endsWith("/swagger-ui-bundle.js"))!;
+    const served = new Uint8Array(await (await fetch(new URL(bundle, base))).arrayBuffer());
+    const original = readFileSync(join(root, "node_modules/swagger-ui-dist/swagger-ui-bundle.js"));
+    expect(Buffer.from(served).equals(original)).toBe(true);
+    // and carried inside the binary, not read from the source tree's node_modules
+    expect(readFileSync(binary).indexOf(original)).toBeGreaterThan(0);
     const spec = await call("GET", "/api-docs/json", null);
     expect(spec.status).toBe(200);
     const paths = Object.keys(spec.json.paths);
     expect(paths).toContain("/admin/lead-providers");
     expect(paths.some((p) => p.startsWith("/api/v2/"))).toBe(true);
+  });
+
+  test("when an admin body is bad, then the binary answers the admin 422 naming the field, and 401 without the token", async () => {
+    const bad = await call("POST", "/admin/participants", ADMIN, { participant_type: "ect", cohort: 2024 });
+    expect(bad.status).toBe(422);
+    expect(bad.json).toEqual({ errors: [{ title: "lead_provider_id", detail: "is required" }] });
+    expect((await call("POST", "/admin/participants", null, { participant_type: "ect" })).status).toBe(401);
   });
 
   test("when a lead provider lists its participants, then it gets its demo participants", async () => {
@@ -191,6 +212,14 @@ describe("release: the compiled binary", () => {
     expect(declaration.status).toBe(200);
     expect(declaration.json.data.type).toBe("participant-declaration");
     expect(declaration.json.data.attributes.participant_id).toBe(participant.json.participant_id);
+  });
+
+  test("when it runs, then the SQLite addon it loaded is the one it carries, not a file of the source tree", () => {
+    const maps = readFileSync(`/proc/${server!.pid}/maps`, "utf8");
+    const loaded = [...new Set(maps.split("\n").map((line) => line.split(/\s+/)[5] ?? "").filter((file) => file.endsWith(".node")))];
+    console.log(`[smoke] native addons loaded: ${loaded.join(", ") || "none"}`);
+    expect(loaded.length).toBeGreaterThan(0);
+    for (const file of loaded) expect(file).not.toContain("node_modules");
   });
 
   test("when the healthcheck command asks the running server, then it exits 0", () => {

@@ -6,7 +6,6 @@ import { migrations } from "../../../db/migrations";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { toTimestamp } from "../../lib/time";
-import { forgetPageEnds } from "../participants/queries";
 import { copyDatabaseInto, restoreDatabaseFrom } from "./queries";
 import type { SnapshotInfo, SnapshotStore } from "./store";
 
@@ -98,5 +97,5 @@ export async function restoreInApp(ctx: AppContext, store: SnapshotStore, reques
 export function forgetDataViews(ctx: AppContext): void {
   ctx.cache?.reset();
   ctx.lastUsed.reset();
-  forgetPageEnds(ctx.db);
+  ctx.pageEnds.clear();
 }
