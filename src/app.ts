@@ -76,10 +76,11 @@ export function createApp(deps: AppDeps) {
   /** After the answer is sent: the request leaves the gate, and both logs write. */
   const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
     ctx.gate.leave(request);
-    // a request routed again without its format suffix is logged once, as the client sent it
-    if (ctx.formats.has(request)) return;
+    // a request routed again without its format suffix shares the info of the one the client sent
+    // (whose own after-response hook does not run: it was answered from onRequest); logged once, with the client's URL
     const info = ctx.requestInfo.get(request);
-    if (!info) return;
+    if (!info || info.done) return;
+    info.done = true;
     const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
     const durationMs = Math.round((performance.now() - info.start) * 100) / 100;
     if (deps.log) {
@@ -88,7 +89,7 @@ export function createApp(deps: AppDeps) {
           time: new Date().toISOString(),
           request_id: info.requestId,
           method: request.method,
-          path: pathOf(request.url),
+          path: pathOf(info.url),
           status,
           duration_ms: durationMs,
           lead_provider_id: info.providerId ?? null,
@@ -106,7 +107,7 @@ export function createApp(deps: AppDeps) {
       time: info.time,
       providerId: info.providerId ?? null,
       method: request.method,
-      url: request.url,
+      url: info.url,
       status,
       durationMs,
       requestBody: requestLog!.keep(bodyTextOf(request)),
@@ -143,7 +144,7 @@ export function createApp(deps: AppDeps) {
       const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
       let info: RequestInfo | undefined;
       if (deps.log || (requestLog && api)) {
-        info = { start: performance.now(), time: Date.now(), logged: requestLog !== null && api };
+        info = { start: performance.now(), time: Date.now(), url: request.url, logged: requestLog !== null && api };
         if (deps.log) info.requestId = request.headers.get("x-request-id") ?? newId();
         ctx.requestInfo.set(request, info);
       }

@@ -17,6 +17,10 @@ export interface RequestInfo {
   start: number;
   /** Date.now() on arrival */
   time: number;
+  /** the URL as the client sent it */
+  url: string;
+  /** logged already (a request routed again shares its info) */
+  done?: boolean;
   /** the JSON line's request id (LOG_REQUESTS) */
   requestId?: string;
   /** recorded in the request log (an /api/ request while the log is on) */

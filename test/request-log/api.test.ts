@@ -79,6 +79,16 @@ describe("request log (sandbox-contract.md, Request log)", () => {
     expect(JSON.parse(body.data[0].response_body)).toEqual(answer.body);
   });
 
+  test("when a path has a format suffix (.json), then the request is recorded once, with the path the client sent", async () => {
+    await t.admin("DELETE", "/admin/requests");
+    const answer = await t.call("GET", `${DECLARATIONS}.json?page[per_page]=1`, { token: provider.token });
+    expect(answer.status).toBe(200);
+    const { body } = await requests();
+    expect(body.data).toHaveLength(1);
+    expect(body.data[0]).toMatchObject({ path: `${DECLARATIONS}.json`, query: "page[per_page]=1", status: 200, lead_provider_id: provider.id });
+    expect(JSON.parse(body.data[0].response_body)).toEqual(answer.body);
+  });
+
   test("when tokens are unknown, missing or the admin's, then no token or Authorization value is stored and lead_provider_id is null", async () => {
     await t.admin("DELETE", "/admin/requests");
     const secret = "sekret-token-value-123";
@@ -143,7 +153,9 @@ describe("request log (sandbox-contract.md, Request log)", () => {
     expect((await t.call("GET", "/admin/requests", { token: provider.token })).status).toBe(401);
     await failingDeclaration();
     expect((await requests()).body.data.length).toBeGreaterThan(0);
-    expect((await t.admin("DELETE", "/admin/requests")).status).toBe(200);
+    const cleared = await t.admin("DELETE", "/admin/requests");
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.deleted).toBeGreaterThan(0);
     expect((await requests()).body.data).toEqual([]);
   });
 

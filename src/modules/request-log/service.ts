@@ -114,12 +114,16 @@ export class RequestLog {
     return record && record.id === id ? record : null;
   }
 
-  clear(): void {
+  /** empties the log; returns how many records it held */
+  clear(): number {
+    let held = 0;
+    for (const _ of this.newestFirst()) held++;
     this.ring = new Array(this.capacity);
     this.firstId = this.nextId;
     this.trimFrom = this.nextId;
     this.bodyBytes = 0;
     this.lastCut = null;
+    return held;
   }
 }
 
