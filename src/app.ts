@@ -14,7 +14,7 @@ import { bodyTextOf, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
-import { MemorySnapshotStore, type SnapshotStore } from "./modules/snapshots/store";
+import { MemorySnapshotStore, SnapshotBase, type SnapshotStore } from "./modules/snapshots/store";
 import { snapshotRoutes } from "./modules/snapshots/routes";
 import { newId } from "./lib/ids";
 import { DEFAULT_REQUEST_LOG_SIZE } from "./config";
@@ -61,6 +61,7 @@ export function createApp(deps: AppDeps) {
     requestInfo: new WeakMap(),
     gate: new RequestGate(),
     snapshots: deps.snapshots ?? new MemorySnapshotStore(),
+    snapshotBase: new SnapshotBase(),
     requestLog: (deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) > 0 ? new RequestLog(deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) : null,
     formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,

@@ -7,7 +7,7 @@ import type { RequestGate } from "./http/request-gate";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
 import type { PageEnds } from "./modules/participants/queries";
 import type { RequestLog } from "./modules/request-log/service";
-import type { SnapshotStore } from "./modules/snapshots/store";
+import type { SnapshotBase, SnapshotStore } from "./modules/snapshots/store";
 
 /** Per-request facts the two logs read, kept only while a log is on. */
 export interface RequestInfo {
@@ -50,6 +50,8 @@ export interface AppContext {
   gate: RequestGate;
   /** saved states (PUT /admin/snapshots/{name}) */
   snapshots: SnapshotStore;
+  /** the snapshot the database last equalled, for restores that write back only the changed rows */
+  snapshotBase: SnapshotBase;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
   /** where the participants list's pages ended, per provider and database version */

@@ -321,3 +321,41 @@ describe("snapshots with DATABASE_PATH=:memory:", () => {
     }
   });
 });
+
+describe("restores that write back only the tracked rows", () => {
+  test("when the snapshot the database last equalled is restored, then only the changed rows are written, with the same result as comparing every row", async () => {
+    const { restoreSnapshot } = await import("../../src/modules/snapshots/service");
+    const dir = mkdtempSync(join(tmpdir(), "snapshots-tracked-"));
+    const path = join(dir, "sandbox.sqlite");
+    const t = await createTestApp({ path });
+    try {
+      const world = await buildWorld(t);
+      const providers = [world.a, world.b];
+      const before = await everything(t, providers);
+      expect((await t.admin("PUT", "/admin/snapshots/tracked")).status).toBe(201);
+      const ctx = (t.app as any).decorator.ctx;
+
+      await changeEverything(t, world);
+      const tracked = await restoreSnapshot(t.database.db, ctx.snapshots, "tracked", ctx.snapshotBase);
+      expect(tracked).toMatchObject({ status: "restored", compared: "tracked rows" });
+      expect(tracked.status === "restored" && tracked.changedRows).toBeGreaterThan(0);
+      expect(await everything(t, providers)).toEqual(before);
+
+      // again, restored by comparing every row (no base): nothing left to write
+      const full = await restoreSnapshot(t.database.db, ctx.snapshots, "tracked");
+      expect(full).toMatchObject({ status: "restored", compared: "every row", changedRows: 0 });
+
+      // a write by another connection (e.g. the CLI) is not tracked: every row is compared
+      const other = openDatabase(path);
+      await other.db.deleteFrom("declaration_state_history").execute();
+      await other.close();
+      const afterOther = await restoreSnapshot(t.database.db, ctx.snapshots, "tracked", ctx.snapshotBase);
+      expect(afterOther).toMatchObject({ status: "restored", compared: "every row" });
+      expect(afterOther.status === "restored" && afterOther.changedRows).toBeGreaterThan(0);
+      expect(await everything(t, providers)).toEqual(before);
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -14,7 +14,7 @@ export function snapshotRoutes(ctx: AppContext) {
     .put(
       "/snapshots/:name",
       async ({ params, set }) => {
-        const { info, replaced } = await saveSnapshot(ctx.db, store, params.name);
+        const { info, replaced } = await saveSnapshot(ctx.db, store, params.name, ctx.snapshotBase);
         set.status = replaced ? 200 : 201;
         return info;
       },

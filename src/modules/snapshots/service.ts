@@ -6,8 +6,8 @@ import { migrations } from "../../../db/migrations";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { toTimestamp } from "../../lib/time";
-import { copyDatabaseInto, restoreDatabaseFrom } from "./queries";
-import type { SnapshotInfo, SnapshotStore } from "./store";
+import { type RestoreOutcome, copyDatabaseInto, restoreDatabaseFrom } from "./queries";
+import type { SnapshotBase, SnapshotInfo, SnapshotStore } from "./store";
 
 export const SNAPSHOT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -22,9 +22,11 @@ export function unknownSnapshot(name: string): ApiError {
   return ApiError.errors(404, [{ title: "Not found", detail: `There is no snapshot named '${name}'` }]);
 }
 
-export async function saveSnapshot(db: Db, store: SnapshotStore, name: string): Promise<{ info: SnapshotInfo; replaced: boolean }> {
+export async function saveSnapshot(db: Db, store: SnapshotStore, name: string, base?: SnapshotBase): Promise<{ info: SnapshotInfo; replaced: boolean }> {
   checkName(name);
-  return store.save(name, (path) => copyDatabaseInto(db, path));
+  const { info, replaced, written } = await store.save(name, (path) => copyDatabaseInto(db, path));
+  base?.set(store.identity(name), written.dataVersion);
+  return { info, replaced };
 }
 
 export function listSnapshots(store: SnapshotStore): SnapshotInfo[] {
@@ -42,12 +44,13 @@ export function deleteSnapshot(store: SnapshotStore, name: string): { name: stri
  * (a migration this one does not know) is refused; one from an older sandbox
  * is brought up to date on a copy first.
  */
-export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string): Promise<void> {
+export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string, base?: SnapshotBase): Promise<RestoreOutcome> {
   checkName(name);
   if (!store.has(name)) throw unknownSnapshot(name);
   const known = Object.keys(migrations).sort();
-  await store.withFile(name, async (path) => {
-    let outcome = await restoreDatabaseFrom(db, path, known);
+  const identity = store.identity(name);
+  return store.withFile(name, async (path) => {
+    let outcome = await restoreDatabaseFrom(db, path, known, base?.trackedSince(identity) ?? null);
     if (outcome.status === "older") {
       const dir = mkdtempSync(join(tmpdir(), "sandbox-snapshot-"));
       try {
@@ -59,7 +62,7 @@ export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string
         } finally {
           await old.close();
         }
-        outcome = await restoreDatabaseFrom(db, copy, known);
+        outcome = await restoreDatabaseFrom(db, copy, known, null);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -72,6 +75,8 @@ export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string
     }
     if (outcome.status === "not-a-snapshot") throw ApiError.unprocessable("name", `'${name}' is not a sandbox database`);
     if (outcome.status !== "restored") throw new Error(`restore of '${name}' left the database at an unexpected schema`);
+    base?.set(identity, outcome.dataVersion);
+    return outcome;
   });
 }
 
@@ -85,7 +90,7 @@ export async function restoreInApp(ctx: AppContext, store: SnapshotStore, reques
   if (!store.has(name)) throw unknownSnapshot(name);
   return ctx.gate.exclusive(request, async () => {
     try {
-      await restoreSnapshot(ctx.db, store, name);
+      await restoreSnapshot(ctx.db, store, name, ctx.snapshotBase);
     } finally {
       forgetDataViews(ctx);
     }

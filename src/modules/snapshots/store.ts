@@ -14,8 +14,10 @@ export interface SnapshotStore {
   /** newest first */
   list(): SnapshotInfo[];
   has(name: string): boolean;
+  /** changes whenever the snapshot of that name is written again; null when there is none */
+  identity(name: string): string | null;
   /** `write(path)` fills a new file (which must not exist yet); it then replaces any snapshot of that name in one step */
-  save(name: string, write: (path: string) => Promise<void>): Promise<{ info: SnapshotInfo; replaced: boolean }>;
+  save<T>(name: string, write: (path: string) => Promise<T>): Promise<{ info: SnapshotInfo; replaced: boolean; written: T }>;
   /** a file holding the snapshot while `use` runs */
   withFile<T>(name: string, use: (path: string) => Promise<T>): Promise<T>;
   delete(name: string): boolean;
@@ -59,14 +61,23 @@ export class FileSnapshotStore implements SnapshotStore {
     return existsSync(this.path(name));
   }
 
-  async save(name: string, write: (path: string) => Promise<void>) {
+  identity(name: string): string | null {
+    try {
+      const stat = statSync(this.path(name));
+      return `${name}@${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return null;
+    }
+  }
+
+  async save<T>(name: string, write: (path: string) => Promise<T>) {
     mkdirSync(this.dir, { recursive: true });
     const temp = join(this.dir, tempName());
     try {
-      await write(temp);
+      const written = await write(temp);
       const replaced = this.has(name);
       renameSync(temp, this.path(name)); // atomic: a reader sees the old file or the new one
-      return { info: this.info(name)!, replaced };
+      return { info: this.info(name)!, replaced, written };
     } finally {
       rmSync(temp, { force: true });
     }
@@ -85,7 +96,8 @@ export class FileSnapshotStore implements SnapshotStore {
 
 /** For DATABASE_PATH=:memory:: the bytes of each snapshot file, gone with the process. */
 export class MemorySnapshotStore implements SnapshotStore {
-  private snapshots = new Map<string, { bytes: Uint8Array; createdAt: string }>();
+  private snapshots = new Map<string, { bytes: Uint8Array; createdAt: string; serial: number }>();
+  private serial = 0;
 
   list(): SnapshotInfo[] {
     return [...this.snapshots].map(([name, s]) => ({ name, created_at: s.createdAt, size_bytes: s.bytes.byteLength })).sort(newestFirst);
@@ -95,14 +107,19 @@ export class MemorySnapshotStore implements SnapshotStore {
     return this.snapshots.has(name);
   }
 
-  async save(name: string, write: (path: string) => Promise<void>) {
+  identity(name: string): string | null {
+    const snapshot = this.snapshots.get(name);
+    return snapshot ? `${name}#${snapshot.serial}` : null;
+  }
+
+  async save<T>(name: string, write: (path: string) => Promise<T>) {
     const temp = join(tmpdir(), `sandbox-snapshot${tempName()}${SUFFIX}`);
     try {
-      await write(temp);
+      const written = await write(temp);
       const replaced = this.snapshots.has(name);
-      const snapshot = { bytes: new Uint8Array(readFileSync(temp)), createdAt: new Date().toISOString() };
+      const snapshot = { bytes: new Uint8Array(readFileSync(temp)), createdAt: new Date().toISOString(), serial: ++this.serial };
       this.snapshots.set(name, snapshot);
-      return { info: { name, created_at: snapshot.createdAt, size_bytes: snapshot.bytes.byteLength }, replaced };
+      return { info: { name, created_at: snapshot.createdAt, size_bytes: snapshot.bytes.byteLength }, replaced, written };
     } finally {
       rmSync(temp, { force: true });
     }
@@ -121,5 +138,25 @@ export class MemorySnapshotStore implements SnapshotStore {
 
   delete(name: string): boolean {
     return this.snapshots.delete(name);
+  }
+}
+
+/**
+ * Which snapshot the database last equalled (after a save or a restore), and
+ * SQLite's data_version then: restoring that same snapshot again needs to
+ * write back only the rows changed since (see `restoreDatabaseFrom`).
+ */
+export class SnapshotBase {
+  identity: string | null = null;
+  dataVersion = 0;
+
+  set(identity: string | null, dataVersion: number): void {
+    this.identity = identity;
+    this.dataVersion = dataVersion;
+  }
+
+  /** the data_version to compare with, when the database last equalled this snapshot */
+  trackedSince(identity: string | null): number | null {
+    return identity !== null && identity === this.identity ? this.dataVersion : null;
   }
 }
