@@ -105,6 +105,7 @@ export function createApp(deps: AppDeps) {
   });
   const record = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | undefined) =>
     requestLog!.record({
+      id: info.id,
       time: info.time,
       providerId: info.providerId ?? null,
       method: request.method,
@@ -145,7 +146,8 @@ export function createApp(deps: AppDeps) {
       const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
       let info: RequestInfo | undefined;
       if (deps.log || (requestLog && api)) {
-        info = { start: performance.now(), time: Date.now(), url: request.url, logged: requestLog !== null && api };
+        info = { start: performance.now(), time: Date.now(), url: request.url, logged: requestLog !== null && api, id: 0 };
+        if (info.logged) info.id = requestLog!.arrived();
         if (deps.log) info.requestId = request.headers.get("x-request-id") ?? newId();
         ctx.requestInfo.set(request, info);
       }
@@ -154,7 +156,10 @@ export function createApp(deps: AppDeps) {
         if (authorization !== null && !limiter.allow(authorization)) {
           // answered here, so no after-response hook runs: record it now
           const response = tooManyRequests();
-          if (info?.logged) record(request, info, 429, 0, "Retry later\n");
+          if (info?.logged) {
+            info.done = true;
+            record(request, info, 429, 0, "Retry later\n");
+          }
           return response;
         }
       }
@@ -162,7 +167,16 @@ export function createApp(deps: AppDeps) {
       if (path.startsWith("/api/v2/")) {
         // Rails' `(.:format)`: route the request again without the suffix, its format remembered
         const split = splitFormat(request.method, path);
-        if (split.kind === "no-route") return fail(request, ApiError.notFound());
+        if (split.kind === "no-route") {
+          // answered here, so no after-response hook runs: record it now
+          return fail(request, ApiError.notFound()).then((response) => {
+            if (info?.logged && !info.done) {
+              info.done = true;
+              record(request, info, 404, Math.round((performance.now() - info.start) * 100) / 100, undefined);
+            }
+            return response;
+          });
+        }
         if (split.kind === "format") {
           const url = request.url;
           const start = url.indexOf(path, url.indexOf("//") + 2);

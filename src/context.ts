@@ -17,6 +17,8 @@ export interface RequestInfo {
   start: number;
   /** Date.now() on arrival */
   time: number;
+  /** the request log's id, given on arrival */
+  id: number;
   /** the URL as the client sent it */
   url: string;
   /** logged already (a request routed again shares its info) */
