@@ -188,11 +188,10 @@ export function createApp(deps: AppDeps) {
           return handle(inner);
         }
       }
-    })
-    // a snapshot restore waits for the requests inside and holds new ones until it is done
-    .onRequest(async ({ request }) => {
+      // a snapshot restore waits for the requests inside and holds new ones until it is done;
+      // Elysia awaits this hook (it returns a call), and a promise of undefined lets the request go on
       const wait = ctx.gate.enter(request);
-      if (wait) await wait;
+      if (wait) return wait;
     })
     .onError(({ error, code, request }) => {
       if (error instanceof ApiError) return fail(request, error);
