@@ -71,7 +71,9 @@ export function createApp(deps: AppDeps) {
 
   const app = new Elysia()
     .decorate("ctx", ctx)
-    .onRequest(({ request }) => {
+    .onRequest(({ request, set }) => {
+      // every answer, errors and the docs included: browsers must not guess a type (issue 14)
+      set.headers["x-content-type-options"] = "nosniff";
       if (deps.log) {
         started.set(request, { at: performance.now(), id: request.headers.get("x-request-id") ?? newId() });
         ctx.requestInfo.set(request, {});

@@ -3,8 +3,8 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { json, readJsonObject } from "../../http/json-api";
 import { validateBody } from "../../http/validate";
-import { parseRfc3339 } from "../../clock";
-import { toTimestamp } from "../../lib/time";
+import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
+import { calendarDateExists, toTimestamp } from "../../lib/time";
 import { adminApi } from "../auth/plugin";
 import {
   ClockBody,
@@ -95,7 +95,8 @@ export function adminRoutes(ctx: AppContext, hooks: AdminHooks = {}) {
       async ({ request }) => {
         const body = validateBody(ClockBody, await readJsonObject(request));
         const instant = parseRfc3339(body.now) ?? parseIsoLoose(body.now);
-        if (!instant) throw ApiError.unprocessable("now", "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z");
+        if (!instant) throw ApiError.unprocessable("now", "must be an ISO 8601 date-time of a day that exists, e.g. 2025-01-10T10:42:00Z");
+        if (!inClockRange(instant)) throw ApiError.badRequest(`must be in the years ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`, "now");
         return json({ now: toTimestamp(ctx.clock.set(instant)) });
       },
       { parse: "none", ...detail("Move the service's clock") },
@@ -106,7 +107,7 @@ export function adminRoutes(ctx: AppContext, hooks: AdminHooks = {}) {
 /** ISO 8601 without a zone (taken as UTC) or a plain date (midnight UTC). */
 function parseIsoLoose(value: string): Date | null {
   const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/.exec(value.trim());
-  if (!m) return null;
+  if (!m || !calendarDateExists(Number(m[1]!.slice(0, 4)), Number(m[1]!.slice(5, 7)), Number(m[1]!.slice(8, 10)))) return null;
   const date = new Date(`${m[1]}T${m[2] ?? "00:00:00"}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
 }
