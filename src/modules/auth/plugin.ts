@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { requestNow } from "../../clock";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { type TokenOwner, findTokenOwner, tokenFromAuthorization } from "./tokens";
+import { type TokenOwner, findTokenOwner, findTokenOwnerByHash, hashToken, tokenFromAuthorization } from "./tokens";
 
 export interface AuthenticatedProvider {
   id: string;
@@ -15,11 +15,13 @@ export interface AuthenticatedProvider {
 async function cachedTokenOwner(ctx: AppContext, request: Request, token: string): Promise<TokenOwner | null> {
   if (!ctx.cache) return findTokenOwner(ctx.db, token);
   const version = await ctx.cache.versionFor(request);
-  const hit = ctx.cache.tokenOwners.get(token);
+  // keyed by the hash: a flood of long bogus tokens then costs 64 bytes each, and at most 10,000 are kept
+  const tokenHash = hashToken(token);
+  const hit = ctx.cache.tokenOwners.get(tokenHash);
   if (hit && hit.version === version) return hit.owner as TokenOwner | null;
-  const owner = await findTokenOwner(ctx.db, token);
-  if (ctx.cache.tokenOwners.size > 10_000) ctx.cache.tokenOwners.clear();
-  ctx.cache.tokenOwners.set(token, { version, owner });
+  const owner = await findTokenOwnerByHash(ctx.db, tokenHash);
+  if (ctx.cache.tokenOwners.size >= 10_000) ctx.cache.tokenOwners.clear();
+  ctx.cache.tokenOwners.set(tokenHash, { version, owner });
   return owner;
 }
 

@@ -48,7 +48,11 @@ const tokenOwnerQuery = preparedQuery((db, tokenHash: string) =>
 );
 
 export async function findTokenOwner(db: Db, token: string): Promise<TokenOwner | null> {
-  const [row] = await tokenOwnerQuery(db, hashToken(token));
+  return findTokenOwnerByHash(db, hashToken(token));
+}
+
+export async function findTokenOwnerByHash(db: Db, tokenHash: string): Promise<TokenOwner | null> {
+  const [row] = await tokenOwnerQuery(db, tokenHash);
   return row ? { tokenId: row.id, kind: row.kind, leadProviderId: row.lead_provider_id } : null;
 }
 
