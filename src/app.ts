@@ -6,6 +6,7 @@ import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext } from "./context";
 import { ApiError } from "./errors";
+import { LoopShare } from "./http/csv";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { newId } from "./lib/ids";
 import { adminRoutes } from "./modules/admin/routes";
@@ -46,6 +47,19 @@ export function createApp(deps: AppDeps) {
     requestInfo: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
+    loopShare: new LoopShare(),
+    logError(request, fields) {
+      console.error(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: "error",
+          request_id: ctx.requestInfo.get(request)?.id,
+          method: request.method,
+          path: pathOf(request.url),
+          ...fields,
+        }),
+      );
+    },
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
@@ -75,8 +89,9 @@ export function createApp(deps: AppDeps) {
       // every answer, errors and the docs included: browsers must not guess a type (issue 14)
       set.headers["x-content-type-options"] = "nosniff";
       if (deps.log) {
-        started.set(request, { at: performance.now(), id: request.headers.get("x-request-id") ?? newId() });
-        ctx.requestInfo.set(request, {});
+        const id = request.headers.get("x-request-id") ?? newId();
+        started.set(request, { at: performance.now(), id });
+        ctx.requestInfo.set(request, { id });
       }
       if (limiter) {
         const authorization = request.headers.get("authorization");

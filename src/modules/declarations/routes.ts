@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { csvResponse } from "../../http/csv";
+import { csvResponse, exportOptions } from "../../http/csv";
 import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { readListParams } from "../../http/list-params";
 import { leadProviderApi } from "../auth/plugin";
@@ -42,7 +42,7 @@ export function declarationsRoutes(ctx: AppContext) {
       "/participant-declarations.csv",
       ({ request, provider }) => {
         const params = listParams(request, false);
-        return csvResponse(declarationsCsvStream(ctx.db, provider.id, params));
+        return csvResponse(declarationsCsvStream(ctx.db, provider.id, params, exportOptions(ctx, request)));
       },
       detail("List all participant declarations as CSV"),
     )

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { csvResponse, csvStream } from "../../http/csv";
+import { csvResponse, csvStream, exportOptions } from "../../http/csv";
 import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
@@ -45,7 +45,7 @@ export function participantsRoutes(ctx: AppContext) {
   const csv = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
     const params = readListParams(request, false);
     const nextBatch = await participantCsvBatches(ctx.db, provider.id, filterFrom(params));
-    return csvResponse(csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine));
+    return csvResponse(csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine, exportOptions(ctx, request)));
   };
   const single = async (context: { request: Request; provider: { id: string }; params: { id: string } }) => {
     const { request, provider, params } = context;
