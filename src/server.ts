@@ -22,6 +22,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     dataVersion: database.dataVersion,
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
+    requestLogSize: config.requestLogSize,
   });
   // reusePort off: a second sandbox on a taken port must fail, not share the port with another database
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES * 8, reusePort: false });
@@ -49,6 +50,8 @@ export async function startServer(config: Config, print: (line: string) => void 
         await server.stop(false);
         // after-response hooks (the request log) of the last responses run on the next ticks
         await Bun.sleep(20);
+        // the tokens' last uses noted since the last write
+        await app.decorator.ctx.lastUsed.close();
         await database.close();
       })();
       return stopping;

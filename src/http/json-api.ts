@@ -1,5 +1,6 @@
 import type { AppContext } from "../context";
 import { ApiError, JSONAPI, MISSING_DATA_ERROR } from "../errors";
+import { validateBodyFilter } from "./rails-params";
 
 /** A 200 JSON:API document with the live content type (no charset). */
 export function jsonApi(body: unknown, status = 200): Response {
@@ -17,13 +18,21 @@ export async function cachedJsonApi(ctx: AppContext, request: Request, providerI
   const gzip = acceptsGzip(request);
   if (!ctx.cache) {
     const body = JSON.stringify(await compute());
+    noteResponseText(ctx, request, body);
     return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
   const body = await ctx.cache.get(key, async () => JSON.stringify(await compute()), request);
+  noteResponseText(ctx, request, body);
   if (!gzip) return jsonApi(body);
   return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
+}
+
+/** The request log keeps the text itself (no copy of the Response, and the JSON even when the answer is gzipped). */
+function noteResponseText(ctx: AppContext, request: Request, body: string) {
+  const info = ctx.requestInfo.get(request);
+  if (info) info.responseText = body;
 }
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
@@ -45,38 +54,52 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const JSON_CONTENT_TYPES = ["application/json", "application/vnd.api+json", "text/x-json"];
 
+/** The body text as the handler read it, kept on the request so that the request log records it without reading it twice. */
+const BODY_TEXT = Symbol("body text");
+
 /** The body's bytes are not UTF-8, or its JSON escapes a lone surrogate (`"\ud800"`): never stored. */
 export class InvalidTextError extends Error {}
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const UTF8_LOSSY = new TextDecoder("utf-8");
 
 /**
  * Reads at most MAX_BODY_BYTES of the body as UTF-8 text; a larger one is a
  * 413, cut off as it streams (a chunked body has no Content-Length to judge
- * first, and buffering it whole would let a client hold megabytes per request).
+ * first, and buffering it whole would let a client hold megabytes per
+ * request). Bytes that are not UTF-8 throw InvalidTextError; each caller
+ * answers it in its own shape.
  */
 export async function readBodyText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw payloadTooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      reader.cancel().catch(() => {});
-      throw payloadTooLarge();
+  let bytes: Uint8Array = new Uint8Array(0);
+  if (request.body) {
+    const reader = request.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        reader.cancel().catch(() => {});
+        throw payloadTooLarge();
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+    bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   }
+  let text: string;
   try {
-    return UTF8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    text = UTF8.decode(bytes);
   } catch {
+    // the request log shows what came, with U+FFFD where the bytes were not text
+    (request as unknown as Record<symbol, string>)[BODY_TEXT] = UTF8_LOSSY.decode(bytes);
     throw new InvalidTextError("not UTF-8");
   }
+  (request as unknown as Record<symbol, string>)[BODY_TEXT] = text;
+  return text;
 }
 
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
@@ -112,10 +135,47 @@ function parseJsonText(text: string): unknown {
 const INVALID_TEXT_ERROR = ApiError.badRequest("The request body is not valid JSON: it must be UTF-8 text without lone surrogates (\\ud800-\\udfff)");
 const ADMIN_INVALID_TEXT_ERROR = ApiError.errors(422, [{ title: "body", detail: "must be valid JSON: UTF-8 text without lone surrogates (\\ud800-\\udfff)" }]);
 
+/** The body text read by `readBodyText`, or undefined when nobody read it. */
+export function bodyTextOf(request: Request): string | undefined {
+  return (request as unknown as Record<symbol, string | undefined>)[BODY_TEXT];
+}
+
+/** For a request answered without reading its body (refused before it, e.g. 401): read it now, for the request log. */
+export async function readUnreadBody(request: Request): Promise<void> {
+  if (bodyTextOf(request) !== undefined || request.bodyUsed) return;
+  if (request.method === "GET" || request.method === "HEAD") return;
+  if (request.body === null) return;
+  await readBodyText(request).catch(() => undefined);
+}
+
 function payloadTooLarge(): ApiError {
   return ApiError.errors(413, [
     { title: "Payload too large", detail: `The request body must be at most ${MAX_BODY_BYTES} bytes` },
   ]);
+}
+
+/**
+ * The JSON body as Rails merges it into `params` (`undefined` when it is not
+ * parsed: another content type, or empty), after `validate_filters` has
+ * looked at its `filter` (src/http/rails-params.ts). Malformed JSON is our
+ * 400 (live: an empty 400, README differences).
+ */
+export async function readJsonParams(request: Request): Promise<unknown> {
+  const text = await readBodyText(request).catch((e) => {
+    throw e instanceof InvalidTextError ? INVALID_TEXT_ERROR : e;
+  });
+  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  // an empty body is not parsed at all (Rails)
+  if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseJsonText(text);
+  } catch (e) {
+    if (e instanceof InvalidTextError) throw INVALID_TEXT_ERROR;
+    throw ApiError.badRequest("The request body is not valid JSON");
+  }
+  validateBodyFilter(request, parsed);
+  return parsed;
 }
 
 /**
@@ -127,19 +187,8 @@ function payloadTooLarge(): ApiError {
  * shape (README, "Differences from the live service").
  */
 export async function readDataAttributes(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request).catch((e) => {
-    throw e instanceof InvalidTextError ? INVALID_TEXT_ERROR : e;
-  });
-  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  // an empty body is not parsed at all (Rails), so it simply has no `data`
-  if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") throw MISSING_DATA_ERROR;
-  let parsed: unknown;
-  try {
-    parsed = parseJsonText(text);
-  } catch (e) {
-    if (e instanceof InvalidTextError) throw INVALID_TEXT_ERROR;
-    throw ApiError.badRequest("The request body is not valid JSON");
-  }
+  const parsed = await readJsonParams(request);
+  if (parsed === undefined) throw MISSING_DATA_ERROR;
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw MISSING_DATA_ERROR;
   const data = (parsed as Record<string, unknown>).data;
   if (data === null || data === undefined || typeof data !== "object") throw MISSING_DATA_ERROR;

@@ -421,12 +421,13 @@ describe("effects (business-rules §6.6)", () => {
     expect((await getOne(ect.participant_id)).attributes.schedule_identifier).toBe("ecf-standard-september");
   });
 
-  test("when the alias without /ecf is used, then it behaves the same", async () => {
+  test("when the path without /ecf is used, then 404 (its controller was deleted) and the schedule stays", async () => {
     const q = await newParticipant();
     const r = await t.call("PUT", `/api/v2/participants/${q.participant_id}/change-schedule`, {
       token: p.token,
       body: { data: { attributes: { ...ECT, schedule_identifier: "ecf-reduced-april" } } },
     });
-    expect(expectOk(r).attributes.schedule_identifier).toBe("ecf-reduced-april");
+    expect({ status: r.status, body: r.body }).toEqual({ status: 404, body: { error: "Resource not Found" } });
+    expect((await stored(q.training_record_id)).identifier).toBe("ecf-standard-september");
   });
 });

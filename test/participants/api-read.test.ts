@@ -358,24 +358,25 @@ describe("one row per training record (business-rules §4.1)", () => {
   });
 });
 
-describe("aliases without /ecf (business-rules §4, §6)", () => {
-  test("when the aliases are used, then they answer exactly as the /ecf routes", async () => {
+describe("aliases without /ecf (config/routes.rb:115-119, docs/live-parity.md §1)", () => {
+  test("when the list aliases are used, then they answer exactly as the /ecf routes, and the show and action paths without /ecf are 404", async () => {
     const p = await t.newProvider();
     const q = await t.newParticipant(p.id);
     expect(await list(p.token, "", "/api/v2/participants")).toEqual(await list(p.token));
-    expect(await single(p.token, q.participant_id, "", "/api/v2/participants")).toEqual(await single(p.token, q.participant_id));
     const csvAlias = await t.request("GET", "/api/v2/participants.csv", { token: p.token });
     const csv = await t.request("GET", `${LIST}.csv`, { token: p.token });
     expect(csvAlias.status).toBe(200);
     expect(csvAlias.headers.get("content-type")).toBe("text/csv");
     expect(await csvAlias.text()).toBe(await csv.text());
+    // no show route without /ecf, and the actions' controller was deleted (cd1f5478e): both 404, nothing changes
+    const show = await t.call("GET", `/api/v2/participants/${q.participant_id}`, { token: p.token });
+    expect({ status: show.status, body: show.body }).toEqual({ status: 404, body: NOT_FOUND });
     const r = await t.call("PUT", `/api/v2/participants/${q.participant_id}/defer`, {
       token: p.token,
       body: { data: { attributes: { course_identifier: "ecf-induction", reason: "other" } } },
     });
-    expect(r.status).toBe(200);
-    assertMatchesContract("ECFParticipantResponse", r.body);
-    expect(r.body.data.attributes.training_status).toBe("deferred");
+    expect({ status: r.status, body: r.body }).toEqual({ status: 404, body: NOT_FOUND });
+    expect((await single(p.token, q.participant_id)).attributes.training_status).toBe("active");
   });
 
   test("when an unknown path or format is asked for, then 404 Resource not Found, or 406 for another format extension", async () => {

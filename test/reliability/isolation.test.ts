@@ -72,7 +72,8 @@ const ROWS: Row[] = [
   { route: "GET /participants/{id}", call: (id) => send("GET", `/api/v2/participants/${id}`), expected: notFound },
   ...["defer", "resume", "withdraw", "change-schedule"].flatMap((action) => [
     { route: `PUT /participants/ecf/{id}/${action}`, call: (id: string) => send("PUT", `/api/v2/participants/ecf/${id}/${action}`, actionBody(action)), expected: notRecognised },
-    { route: `PUT /participants/{id}/${action}`, call: (id: string) => send("PUT", `/api/v2/participants/${id}/${action}`, actionBody(action)), expected: notRecognised },
+    // no controller behind the path without /ecf (docs/live-parity.md §1): 404 for every id
+    { route: `PUT /participants/{id}/${action}`, call: (id: string) => send("PUT", `/api/v2/participants/${id}/${action}`, actionBody(action)), expected: notFound },
   ]),
   { route: "GET /participant-declarations/{id}", call: (id) => send("GET", `/api/v2/participant-declarations/${id}`), expected: notFound },
   { route: "PUT /participant-declarations/{id}/void", call: (id) => send("PUT", `/api/v2/participant-declarations/${id}/void`), expected: notFound },

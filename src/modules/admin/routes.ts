@@ -43,7 +43,7 @@ export function adminRoutes(ctx: AppContext, hooks: AdminHooks = {}) {
       },
       { parse: "none", ...detail("Create a lead provider and a token for it") },
     )
-    .get("/lead-providers", async () => json(await listLeadProviders(ctx.db)), detail("List lead providers and their tokens"))
+    .get("/lead-providers", async () => json(await listLeadProviders(ctx.db, (id, stored) => ctx.lastUsed.seen(id, stored))), detail("List lead providers and their tokens"))
     .post(
       "/lead-providers/:id/api-tokens",
       async ({ params, now }) => {

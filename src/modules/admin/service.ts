@@ -40,7 +40,8 @@ export async function mintToken(db: Db, leadProviderId: string, now: Date) {
   return { id, api_token: apiToken };
 }
 
-export async function listLeadProviders(db: Db) {
+/** `lastUsed` overlays the uses noted but not yet written (LastUsedRecorder.seen) */
+export async function listLeadProviders(db: Db, lastUsed: (tokenId: string, stored: string | null) => string | null = (_, stored) => stored) {
   const providers = await db.selectFrom("lead_providers").selectAll().orderBy("created_at").orderBy("name").execute();
   const tokens = await db
     .selectFrom("api_tokens")
@@ -55,7 +56,7 @@ export async function listLeadProviders(db: Db) {
     api_tokens: p.is_demo ? [demoToken(p.name)] : [],
     tokens: tokens
       .filter((t) => t.lead_provider_id === p.id)
-      .map((t) => ({ id: t.id, hash_prefix: t.token_hash.slice(0, 12), created_at: t.created_at, last_used_at: t.last_used_at })),
+      .map((t) => ({ id: t.id, hash_prefix: t.token_hash.slice(0, 12), created_at: t.created_at, last_used_at: lastUsed(t.id, t.last_used_at) })),
   }));
 }
 

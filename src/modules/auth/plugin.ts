@@ -2,6 +2,8 @@ import { Elysia } from "elysia";
 import { requestNow } from "../../clock";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
+import { RAILS_FORMATS } from "../../http/format";
+import { railsQuery, validateQueryFilter } from "../../http/rails-params";
 import { type TokenOwner, findTokenOwner, findTokenOwnerByHash, hashToken, tokenFromAuthorization } from "./tokens";
 
 export interface AuthenticatedProvider {
@@ -36,7 +38,7 @@ export async function authenticateLeadProvider(ctx: AppContext, request: Request
   const owner = await cachedTokenOwner(ctx, request, token);
   if (!owner) throw ApiError.unauthorized();
   if (owner.kind !== "lead_provider" || !owner.leadProviderId) throw ApiError.forbidden();
-  await ctx.lastUsed.touch(ctx.db, owner.tokenId, ctx.clock.now());
+  ctx.lastUsed.touch(owner.tokenId, ctx.clock.now());
   const info = ctx.requestInfo.get(request);
   if (info) info.providerId = owner.leadProviderId;
   return { id: owner.leadProviderId };
@@ -57,9 +59,41 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
  */
 export function leadProviderApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+    const format = checkRequestFormat(ctx, request);
+    const query = railsQuery(request);
     const provider = await authenticateLeadProvider(ctx, request);
+    validateQueryFilter(query);
     const now = requestNow(ctx.clock, request);
-    return { provider, now };
+    return { provider, now, format };
+  });
+}
+
+/**
+ * The request's Rails format (`json` without a suffix). Rails parses the
+ * query before it looks at the format, and both before authentication
+ * (docs/live-parity.md §2); an extension Rails does not know is a 500 live, 406 here.
+ */
+function checkRequestFormat(ctx: AppContext, request: Request): string {
+  railsQuery(request);
+  const format = ctx.formats.get(request) ?? "json";
+  if (!RAILS_FORMATS.has(format)) throw new ApiError(406, null);
+  return format;
+}
+
+/**
+ * The private-API controllers (`/users`, `/ecf-users`): any known token is
+ * authenticated, but only tokens with private API access pass
+ * `check_access_scope` (live `app/controllers/api/v1/users_controller.rb:43-45`).
+ * The sandbox has no such token: unknown → 401, every known one → 403.
+ */
+export function privateApi(ctx: AppContext) {
+  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+    checkRequestFormat(ctx, request);
+    const token = tokenFromAuthorization(request.headers.get("authorization"));
+    if (!token) throw ApiError.unauthorized();
+    const owner = await cachedTokenOwner(ctx, request, token);
+    if (!owner) throw ApiError.unauthorized();
+    throw ApiError.forbidden();
   });
 }
 

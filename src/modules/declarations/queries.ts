@@ -356,8 +356,13 @@ export async function visibleDeclarations(db: DbOrTrx, callerId: string) {
   );
 }
 
-export async function findVisibleDeclaration(db: DbOrTrx, callerId: string, id: string): Promise<Declaration | null> {
-  return (await (await visibleDeclarations(db, callerId)).selectAll().where("declarations.id", "=", id).executeTakeFirst()) ?? null;
+export async function findVisibleDeclaration(
+  db: DbOrTrx,
+  callerId: string,
+  id: string,
+  filter: DeclarationListFilter = { participantId: null, updatedAfter: null },
+): Promise<Declaration | null> {
+  return (await (await filtered(db, callerId, filter)).selectAll().where("declarations.id", "=", id).executeTakeFirst()) ?? null;
 }
 
 export interface DeclarationListFilter {
@@ -408,4 +413,14 @@ export async function listDeclarationsBatch(
     query = query.where(sql<boolean>`(declarations.created_at, declarations.rowid) > (${after.createdAt}, ${after.rowid})`);
   }
   return query.orderBy("declarations.created_at").orderBy(sql`declarations.rowid`).limit(limit).execute();
+}
+
+/** The training record's `completed` declarations, for the mentor completion date (rules.ts). */
+export async function completedDeclarations(db: DbOrTrx, trainingRecordId: string) {
+  return db
+    .selectFrom("declarations")
+    .select(["state", "declaration_date"])
+    .where("training_record_id", "=", trainingRecordId)
+    .where("declaration_type", "=", "completed")
+    .execute();
 }

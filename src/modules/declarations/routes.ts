@@ -1,7 +1,8 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { csvResponse, exportOptions } from "../../http/csv";
-import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api";
+import { ApiError } from "../../errors";
+import { cachedJsonApi, jsonApi, readDataAttributes, readJsonParams } from "../../http/json-api";
 import { readListParams } from "../../http/list-params";
 import { leadProviderApi } from "../auth/plugin";
 import {
@@ -32,7 +33,9 @@ export function declarationsRoutes(ctx: AppContext) {
     )
     .get(
       "/participant-declarations",
-      async ({ request, provider }) => {
+      async ({ request, provider, format }) => {
+        // `respond_to` has json and csv only (the CSV has its own route): any other format is 406 (docs/live-parity.md §1)
+        if (format !== "json") throw new ApiError(406, null);
         const params = listParams(request, true);
         return cachedJsonApi(ctx, request, provider.id, () => listDeclarations(ctx.db, provider.id, params));
       },
@@ -48,12 +51,20 @@ export function declarationsRoutes(ctx: AppContext) {
     )
     .get(
       "/participant-declarations/:id",
-      async ({ request, params, provider }) => cachedJsonApi(ctx, request, provider.id, () => showDeclaration(ctx.db, provider.id, params.id)),
+      async ({ request, params, provider }) => {
+        // live `query_scope.find(id)`: the list's scope with its filters (docs/live-parity.md §5)
+        const filters = listParams(request, false);
+        return cachedJsonApi(ctx, request, provider.id, () => showDeclaration(ctx.db, provider.id, params.id, filters));
+      },
       detail("Get a single participant declaration"),
     )
     .put(
       "/participant-declarations/:id/void",
-      async ({ params, provider, now }) => jsonApi(await voidProviderDeclaration(ctx.db, provider.id, params.id, now)),
+      async ({ request, params, provider, now }) => {
+        // the body is not used, but `validate_filters` reads `params`, which parses it
+        await readJsonParams(request);
+        return jsonApi(await voidProviderDeclaration(ctx.db, provider.id, params.id, now));
+      },
       { parse: "none", ...detail("Void a participant declaration") },
     );
 }

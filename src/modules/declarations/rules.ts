@@ -57,6 +57,34 @@ export function isBillableState(state: DeclarationState): boolean {
   return BILLABLE_STATES.includes(state);
 }
 
+// ---------------------------------------------------------------------------
+// Mentor completion (live app/services/participant_declarations/handle_mentor_completion.rb)
+// ---------------------------------------------------------------------------
+
+/**
+ * A mentor's `completed` declaration, recorded or voided, makes live recompute
+ * the mentor profile's completion date (`Mentors::CheckTrainingCompletion`,
+ * app/services/mentors/check_training_completion.rb:25-35). Not on a clawback.
+ */
+export function isMentorCompletionEvent(courseIdentifier: string, declarationType: string): boolean {
+  return courseIdentifier === "ecf-mentor" && declarationType === "completed";
+}
+
+/**
+ * The completion date live stores on the mentor profile (a `date` column): the
+ * day of the latest-dated `completed` declaration that is submitted, eligible,
+ * payable or paid (`billable_or_changeable`, app/models/participant_declaration.rb:68,106,108),
+ * or none. When it changes the profile is saved, which touches the person.
+ */
+export function mentorCompletionDate(completed: ReadonlyArray<{ state: DeclarationState; declaration_date: string }>): string | null {
+  let latest: string | null = null;
+  for (const d of completed) {
+    if (!isBillableState(d.state)) continue;
+    if (latest === null || d.declaration_date > latest) latest = d.declaration_date;
+  }
+  return latest === null ? null : latest.slice(0, 10);
+}
+
 /** How v2 shows a state: `_` becomes `-` (`awaiting-clawback`, `clawed-back`) (§5.5). */
 export function dasherizeState(state: DeclarationState): string {
   return state.replace(/_/g, '-');

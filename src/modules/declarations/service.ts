@@ -9,7 +9,7 @@ import type { Transaction } from "kysely";
 import type { Database, Declaration, DeclarationState } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import type { ListParams } from "../../http/list-params";
-import { newId } from "../../lib/ids";
+import { castUuid, newId } from "../../lib/ids";
 import { toDateOnly, toTimestamp } from "../../lib/time";
 import { castDeclarationDate, formatTimestamp, isBlank } from "./declaration-date";
 import {
@@ -21,6 +21,8 @@ import {
   courseParticipantType,
   initialDeclarationState,
   isBillableState,
+  isMentorCompletionEvent,
+  mentorCompletionDate,
   participantTypeCourse,
   readDeclarationAttributes,
   voidDeclaration,
@@ -31,6 +33,7 @@ import {
   type DeclarationListFilter,
   billableSlotTaken,
   callerHasInductionRecord,
+  completedDeclarations,
   findDeclaration,
   findVisibleDeclaration,
   hasOpenOutputFeeStatement,
@@ -47,6 +50,7 @@ import {
 } from "./queries";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
 import { type CsvStreamOptions, csvStream } from "../../http/csv";
+import { touchTrainingRecord } from "../admin/service";
 
 // ---------------------------------------------------------------------------
 // POST (§5.1–§5.4)
@@ -165,6 +169,9 @@ export async function recordDeclaration(
   const read = readDeclarationAttributes(attributes);
   if (!read.ok) throw ApiError.errors(read.status, read.errors);
   const input = read.input;
+  // Rails casts `participant_id` for the uuid column (any case, braces, hyphens): compare and store the canonical form
+  const canonicalId = input.participant_id === undefined ? null : castUuid(input.participant_id);
+  if (canonicalId !== null) input.participant_id = canonicalId;
   const declaration = await inTransaction(async (trx) => {
     const facts = await gatherDeclarationFacts(trx, callerId, input, now);
     const result = checkDeclaration(facts);
@@ -180,7 +187,10 @@ export async function recordDeclaration(
       eligibleForFunding: record.eligibleForFunding,
     });
     const stamp = toTimestamp(now);
-    return insertNewDeclaration(trx, {
+    const completion = isMentorCompletionEvent(slot.courseIdentifier, slot.declarationType)
+      ? mentorCompletionDate(await completedDeclarations(trx, record.id))
+      : undefined;
+    const inserted = await insertNewDeclaration(trx, {
       id: newId(),
       participant_id: slot.participantId,
       training_record_id: record.id,
@@ -193,8 +203,21 @@ export async function recordDeclaration(
       state,
       created_at: stamp,
     });
+    if (completion !== undefined) await touchOnMentorCompletion(trx, record.id, slot.participantId, completion, stamp);
+    return inserted;
   });
   return { data: v1Declaration(declaration) };
+}
+
+/**
+ * Live saves the mentor profile with its recomputed completion date
+ * (`complete_training!`, app/models/participant_profile/mentor.rb:64-68); a
+ * save with a change touches the profile, its teacher profile and the user,
+ * so the person's rows move and enter `filter[updated_since]` (docs/live-parity.md §3).
+ */
+async function touchOnMentorCompletion(trx: DbOrTrx, trainingRecordId: string, participantId: string, before: string | null, stamp: string) {
+  const after = mentorCompletionDate(await completedDeclarations(trx, trainingRecordId));
+  if (after !== before) await touchTrainingRecord(trx, { id: trainingRecordId, participant_id: participantId }, stamp);
 }
 
 // ---------------------------------------------------------------------------
@@ -213,13 +236,21 @@ async function moveState(trx: DbOrTrx, declaration: Declaration, next: Declarati
 /** `PUT /participant-declarations/{id}/void`: the caller's own declarations only (else 404). */
 export async function voidProviderDeclaration(db: Db, callerId: string, id: string, now: Date) {
   const declaration = await db.transaction().execute(async (trx) => {
-    const current = await findDeclaration(trx, id);
+    const canonical = castUuid(id);
+    const current = canonical === null ? null : await findDeclaration(trx, canonical);
     if (!current || current.lead_provider_id !== callerId) throw ApiError.notFound();
     // Only the clawback of a paid declaration needs an open output-fee statement.
     const open = current.state === "paid" ? await hasOpenOutputFeeStatement(trx, callerId, current.cohort, toDateOnly(now)) : true;
     const result = voidDeclaration(current.state, { callerHasOpenOutputFeeStatement: open, cohort: current.cohort });
     if (!result.ok) throw ApiError.errors(422, result.errors);
-    return moveState(trx, current, result.next, now);
+    // a void (not a clawback) of a mentor's completed declaration recomputes the completion date (void_participant_declaration.rb:33-37)
+    const completion =
+      result.next === "voided" && isMentorCompletionEvent(current.course_identifier, current.declaration_type)
+        ? mentorCompletionDate(await completedDeclarations(trx, current.training_record_id))
+        : undefined;
+    const moved = await moveState(trx, current, result.next, now);
+    if (completion !== undefined) await touchOnMentorCompletion(trx, current.training_record_id, current.participant_id, completion, toTimestamp(now));
+    return moved;
   });
   return { data: v2Declaration(declaration) };
 }
@@ -259,8 +290,15 @@ export async function listDeclarations(db: Db, callerId: string, params: ListPar
   return { data: rows.map(v2Declaration) };
 }
 
-export async function showDeclaration(db: Db, callerId: string, id: string) {
-  const declaration = await findVisibleDeclaration(db, callerId, id);
+export async function showDeclaration(
+  db: Db,
+  callerId: string,
+  id: string,
+  params: Pick<ListParams, "participantId" | "updatedSince"> = { participantId: null, updatedSince: null },
+) {
+  // cast as Rails casts a uuid for `find`: a value it refuses matches nothing
+  const canonical = castUuid(id);
+  const declaration = canonical === null ? null : await findVisibleDeclaration(db, callerId, canonical, listFilter(params));
   if (!declaration) throw ApiError.notFound();
   return { data: v2Declaration(declaration) };
 }

@@ -3,7 +3,7 @@ import type { Db } from "../../../db/connection";
 import { findSchedule, findScheduleById } from "../../../db/reference-data";
 import type { Database, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
-import { UUID_PATTERN, newId } from "../../lib/ids";
+import { castUuid, newId } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 import { touchTrainingRecord } from "../admin/service";
 import { participantRowsFor } from "./queries";
@@ -35,8 +35,10 @@ interface Resolution {
  */
 async function resolve(trx: Trx, providerId: string, participantId: string, attributes: unknown): Promise<Resolution> {
   const attrs = readActionAttributes(attributes);
-  const records = UUID_PATTERN.test(participantId)
-    ? await trx.selectFrom("training_records").selectAll().where("participant_id", "=", participantId.toLowerCase()).orderBy("created_at", "desc").execute()
+  // the path id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
+  const id = castUuid(participantId);
+  const records = id !== null
+    ? await trx.selectFrom("training_records").selectAll().where("participant_id", "=", id).orderBy("created_at", "desc").execute()
     : [];
   const type = typeof attrs.courseIdentifier === "string" ? COURSE_TYPE[attrs.courseIdentifier] : undefined;
   const record = type ? (records.find((r) => r.participant_type === type) ?? null) : null;
@@ -156,7 +158,7 @@ export async function performParticipantAction(
     await touchTrainingRecord(trx, record, stamp);
     return record.id;
   });
-  const rows = await participantRowsFor(db, providerId, participantId.toLowerCase(), { cohorts: null, updatedSince: null });
+  const rows = await participantRowsFor(db, providerId, castUuid(participantId)!, { cohorts: null, updatedSince: null });
   const row = rows.find((r) => r.training_record_id === recordId)!;
   return { data: participantResource(row) };
 }

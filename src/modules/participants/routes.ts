@@ -6,6 +6,7 @@ import { cachedJsonApi, jsonApi, readDataAttributes } from "../../http/json-api"
 import { performParticipantAction } from "./actions";
 import type { ParticipantAction } from "./rules";
 import { type ListParams, readListParams as readRequestListParams } from "../../http/list-params";
+import { castUuid } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 import { leadProviderApi } from "../auth/plugin";
 import { type ParticipantFilter, listParticipantRows, participantCsvBatches, participantRowsFor } from "./queries";
@@ -32,9 +33,11 @@ function filterFrom(params: ListParams): ParticipantFilter {
 
 const tags = { tags: ["ECF participants"] };
 
-/** The ECF participant reads (business-rules §4) and their undocumented aliases without `/ecf`. */
+/** The ECF participant reads and actions (business-rules §4, §6) and the undocumented list aliases without `/ecf`. */
 export function participantsRoutes(ctx: AppContext) {
-  const list = async ({ request, provider }: { request: Request; provider: { id: string } }) => {
+  const list = async ({ request, provider, format }: { request: Request; provider: { id: string }; format: string }) => {
+    // `respond_to` has json and csv only (the CSV has its own route): any other format is 406 (docs/live-parity.md §1)
+    if (format !== "json") throw new ApiError(406, null);
     const params = readListParams(request, true);
     return cachedJsonApi(ctx, request, provider.id, async () => {
       const version = ctx.cache ? await ctx.cache.versionFor(request) : null;
@@ -47,18 +50,13 @@ export function participantsRoutes(ctx: AppContext) {
     const nextBatch = await participantCsvBatches(ctx.db, provider.id, filterFrom(params));
     return csvResponse(csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine, exportOptions(ctx, request)));
   };
-  const single = async (context: { request: Request; provider: { id: string }; params: { id: string } }) => {
-    const { request, provider, params } = context;
-    // `/participants/ecf.json` is the list; any other format extension is 406 with an empty body (§3.3).
-    const format = /^ecf\.([^/]*)$/.exec(params.id);
-    if (format) {
-      if (format[1] === "json") return list(context);
-      throw new ApiError(406, null);
-    }
+  const single = async ({ request, provider, params }: { request: Request; provider: { id: string }; params: { id: string } }) => {
     const listParams = readListParams(request, false);
     return cachedJsonApi(ctx, request, provider.id, async () => {
-      // ids compare as UUIDs, whatever their case (as the actions resolve them)
-      const rows = await participantRowsFor(ctx.db, provider.id, params.id.toLowerCase(), filterFrom(listParams));
+      // the id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
+      const id = castUuid(params.id);
+      if (id === null) throw ApiError.notFound();
+      const rows = await participantRowsFor(ctx.db, provider.id, id, filterFrom(listParams));
       if (rows.length === 0) throw ApiError.notFound();
       // A person with more than one visible record: the ECT one wins (§4.1).
       const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
@@ -84,14 +82,12 @@ export function participantsRoutes(ctx: AppContext) {
     .get("/participants/ecf", list, { detail: { ...tags, summary: "Retrieve multiple participants" } })
     .get("/participants/ecf.csv", csv, { detail: { ...tags, summary: "Retrieve all participants in CSV format" } })
     .get("/participants/ecf/:id", single, { detail: { ...tags, summary: "Get a single participant" } })
+    // Only the list aliases exist live: the action paths without /ecf point at a deleted controller and
+    // `/participants/{id}` has no route, so both are 404 (config/routes.rb:115-119, docs/live-parity.md §1).
     .get("/participants", list, { detail: { ...tags, summary: "Alias of /participants/ecf (live, undocumented)" } })
-    .get("/participants.csv", csv, { detail: { ...tags, summary: "Alias of /participants/ecf.csv (live, undocumented)" } })
-    .get("/participants/:id", single, { detail: { ...tags, summary: "Alias of /participants/ecf/{id} (live, undocumented)" } })
-    .get("/participants.json", list, { detail: { hide: true } });
+    .get("/participants.csv", csv, { detail: { ...tags, summary: "Alias of /participants/ecf.csv (live, undocumented)" } });
   for (const [action, summary] of actions) {
-    routes = routes
-      .put(`/participants/ecf/:id/${action}`, act(action), { parse: "none", detail: { ...tags, summary } })
-      .put(`/participants/:id/${action}`, act(action), { parse: "none", detail: { ...tags, summary: `Alias of /participants/ecf/{id}/${action} (live, undocumented)` } }) as any;
+    routes = routes.put(`/participants/ecf/:id/${action}`, act(action), { parse: "none", detail: { ...tags, summary } }) as any;
   }
   return routes;
 }
