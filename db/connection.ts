@@ -1,3 +1,6 @@
+import { randomInt } from "node:crypto";
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import Sqlite from "better-sqlite3/linux-x64";
 import { Kysely } from "kysely";
@@ -17,6 +20,13 @@ export interface OpenDatabase {
   writes: WriteCounter;
   /** SQLite's `data_version`: moves when another connection commits (for cache validation) */
   dataVersion(): number;
+  /**
+   * Marks the file as this database (its header's application id, set once)
+   * and checkpoints, so the file on disk holds it; call after preparing.
+   */
+  markFile(): void;
+  /** null while the file behind the handle is the one opened and can be written; else what is wrong */
+  fileProblem(): string | null;
   close(): Promise<void>;
 }
 
@@ -34,11 +44,59 @@ export function openDatabase(path: string): OpenDatabase {
   const dataVersion = sqlite.prepare("pragma data_version").pluck();
   const db = new Kysely<Database>({ dialect: betterSqliteDialect(sqlite), plugins: [writes] });
   let closed = false;
+  const file = path === ":memory:" || path === "" ? null : resolve(path);
+  const opened = file ? statSync(file) : null;
+  let mark: number | null = null;
   return {
     db,
     sqlite,
     writes,
     dataVersion: () => dataVersion.get() as number,
+    markFile() {
+      if (!file) return;
+      let id = sqlite.pragma("application_id", { simple: true }) as number;
+      if (id === 0) {
+        id = randomInt(1, 2 ** 31);
+        sqlite.pragma(`application_id = ${id}`);
+      }
+      // the header on disk then carries it (and the start-up writes leave the WAL)
+      sqlite.pragma("wal_checkpoint(TRUNCATE)");
+      mark = id;
+    },
+    fileProblem() {
+      if (!file || !opened) return null;
+      let now;
+      try {
+        now = statSync(file);
+      } catch {
+        return "the database file was deleted";
+      }
+      if (now.ino !== opened.ino || now.dev !== opened.dev) return "the database file was replaced by another file";
+      if (mark !== null) {
+        // `cp other.sqlite DATABASE_PATH` keeps the inode: the header tells
+        const header = Buffer.alloc(72);
+        try {
+          const fd = openSync(file, "r");
+          try {
+            readSync(fd, header, 0, 72, 0);
+          } finally {
+            closeSync(fd);
+          }
+        } catch {
+          return "the database file cannot be read";
+        }
+        if (header.toString("latin1", 0, 16) !== "SQLite format 3\u0000" || header.readInt32BE(68) !== mark) {
+          return "the database file was overwritten by another file";
+        }
+      }
+      try {
+        accessSync(file, constants.W_OK);
+        accessSync(dirname(file), constants.W_OK);
+      } catch {
+        return "the database file or its folder cannot be written";
+      }
+      return null;
+    },
     async close() {
       if (closed) return;
       closed = true;

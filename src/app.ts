@@ -36,6 +36,8 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off; default 10000 */
   requestLogSize?: number;
+  /** what is wrong with the database file (deleted, replaced, read-only), for /healthz; none = nothing checked */
+  fileProblem?: () => string | null;
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -212,7 +214,16 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
-    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
+    .get(
+      "/healthz",
+      () => {
+        const problem = deps.fileProblem?.() ?? null;
+        // a file deleted or replaced under the handle would take writes and lose them: not ready
+        if (problem) return new Response(JSON.stringify({ status: "database unavailable", detail: problem }), { status: 503, headers: { "content-type": "application/json" } });
+        return { status: "ok" };
+      },
+      { detail: { tags: ["Operations"], summary: "Readiness: 200, or 503 when the database file was deleted, replaced or cannot be written" } },
+    )
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))

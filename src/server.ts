@@ -16,7 +16,9 @@ export interface RunningServer {
 export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
   const database = openDatabase(config.databasePath);
   const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken });
+  database.markFile();
   const app = createApp({
+    fileProblem: database.fileProblem,
     db: database.db,
     writes: config.responseCache ? database.writes : undefined,
     dataVersion: database.dataVersion,

@@ -23,9 +23,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** `serve` from source as a child process over a real socket; resolves once /healthz answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, prefix: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const proc = Bun.spawn([process.execPath, cli, "serve"], {
+  // `prefix`: e.g. setpriv, to run it as another user
+  const proc = Bun.spawn([...prefix, process.execPath, cli, "serve"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off", ...env },
     stdin: "ignore",
     stdout: "pipe",
