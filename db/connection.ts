@@ -6,11 +6,26 @@ import Sqlite from "better-sqlite3/linux-x64";
 import { Kysely } from "kysely";
 import { Migrator } from "kysely/migration";
 import { betterSqliteDialect } from "./sqlite-dialect";
-import { staticMigrationProvider } from "./migrations";
+import { migrations, staticMigrationProvider } from "./migrations";
 import type { Database } from "./schema";
 import { WriteCounter } from "./write-counter";
 
 export type Db = Kysely<Database>;
+
+/**
+ * A database this version must not touch (written by a newer version, or
+ * damaged): start-up stops with this one line and exit code 2.
+ */
+export class DatabaseRefusal extends Error {}
+
+/** The refusal for a file SQLite cannot read as a database, or null when `error` is something else. */
+export function damagedDatabase(path: string, error: unknown): DatabaseRefusal | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return null;
+  return new DatabaseRefusal(
+    `DATABASE_PATH ${path} is damaged or not a SQLite database (${code}); check it with sqlite3 ${path} 'PRAGMA integrity_check', then restore a copy or set DATABASE_PATH to a new file`,
+  );
+}
 
 export interface OpenDatabase {
   db: Db;
@@ -36,7 +51,13 @@ export interface OpenDatabase {
  */
 export function openDatabase(path: string): OpenDatabase {
   const sqlite = new Sqlite(path, { timeout: 5000 });
-  sqlite.pragma("journal_mode = WAL");
+  try {
+    // the first read of the file: a file that is not a database fails here
+    sqlite.pragma("journal_mode = WAL");
+  } catch (error) {
+    sqlite.close();
+    throw damagedDatabase(path, error) ?? error;
+  }
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
@@ -108,6 +129,16 @@ export function openDatabase(path: string): OpenDatabase {
 
 /** Runs every migration not yet applied; safe to call on every start. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  // a migration we do not know was applied by a newer version: its schema is not ours to change
+  const applied = await db
+    .selectFrom("kysely_migration" as any)
+    .select("name")
+    .execute()
+    .catch(() => [] as Array<{ name: string }>);
+  const unknown = applied.map((r) => r.name as string).filter((name) => !Object.hasOwn(migrations, name)).sort();
+  if (unknown.length > 0) {
+    throw new DatabaseRefusal(`this database was written by a newer version (migration ${unknown[unknown.length - 1]}); use that version or a new DATABASE_PATH`);
+  }
   const migrator = new Migrator({ db, provider: staticMigrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
