@@ -7,6 +7,7 @@ import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError, sqliteCode, storageFailure } from "./errors";
 import { LoopShare } from "./http/csv";
+import { liveValidationError } from "./http/json-api";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { bodyTextOf, readUnreadBody } from "./http/json-api";
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
     formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
+    pageEnds: new Map(),
     loopShare: new LoopShare(),
     logError(request, fields) {
       console.error(
@@ -185,7 +187,11 @@ export function createApp(deps: AppDeps) {
       if (error instanceof ApiError) return fail(request, error);
       if (code === "NOT_FOUND") return fail(request, ApiError.notFound());
       if (code === "PARSE") return fail(request, ApiError.badRequest("The request body could not be parsed"));
-      if (code === "VALIDATION") return fail(request, ApiError.badRequest("The request is not valid"));
+      if (code === "VALIDATION") {
+        // v2 requests only: the admin module answers its own validation failures
+        if (pathOf(request.url).startsWith("/api/")) return fail(request, liveValidationError(error));
+        return;
+      }
       // the disk, not the request: 503 naming the cause, and one log line with SQLite's code
       const storage = storageFailure(error);
       if (storage) {
@@ -208,7 +214,10 @@ export function createApp(deps: AppDeps) {
               "A local, resettable replica of the DfE Lead Provider API v2.0.0 for integration testing, with the sandbox's admin API.",
           },
           components: {
-            securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+            securitySchemes: {
+              bearerAuth: { type: "http", scheme: "bearer", description: "A lead provider's token (the demo providers' tokens are printed at start-up)" },
+              adminToken: { type: "http", scheme: "bearer", description: "The admin token, for the admin API (ADMIN_TOKEN, or printed once at the first start)" },
+            },
           },
           security: [{ bearerAuth: [] }],
         },
@@ -222,7 +231,7 @@ export function createApp(deps: AppDeps) {
         if (problem) return new Response(JSON.stringify({ status: "database unavailable", detail: problem }), { status: 503, headers: { "content-type": "application/json" } });
         return { status: "ok" };
       },
-      { detail: { tags: ["Operations"], summary: "Readiness: 200, or 503 when the database file was deleted, replaced or cannot be written" } },
+      { detail: { tags: ["Operations"], summary: "Readiness: 200, or 503 when the database file was deleted, replaced or cannot be written", security: [] } },
     )
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))

@@ -5,6 +5,7 @@ import type { ApiError } from "./errors";
 import type { LoopShare } from "./http/csv";
 import type { ResponseCache } from "./http/response-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
+import type { PageEnds } from "./modules/participants/queries";
 import type { RequestLog } from "./modules/request-log/service";
 
 /** Per-request facts the two logs read, kept only while a log is on. */
@@ -42,6 +43,8 @@ export interface AppContext {
   groupCommit: GroupCommit;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
+  /** where the participants list's pages ended, per provider and database version */
+  pageEnds: PageEnds;
   /** CSV exports take turns on the event loop with everything else */
   loopShare: LoopShare;
   /** one JSON line on stderr: a failure, with the request it happened in (never a token, never a stack to the client) */

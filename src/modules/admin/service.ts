@@ -2,9 +2,10 @@ import type { Transaction } from "kysely";
 import type { Db } from "../../../db/connection";
 import { ensureProviderStatements, findSchedule } from "../../../db/reference-data";
 import type { Database, TrainingRecord } from "../../../db/schema";
+import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
 import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
-import { toTimestamp } from "../../lib/time";
+import { calendarDateExists, toTimestamp } from "../../lib/time";
 import { demoToken, generateToken, storeToken } from "../auth/tokens";
 import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
@@ -245,4 +246,25 @@ export async function setInductionStatus(db: Db, participantId: string, input: S
     await touchTrainingRecord(trx, record, stamp);
     return { participant_id: participantId, training_record_id: record.id, status: input.status };
   });
+}
+
+/**
+ * The instant of `PUT /admin/clock` (its body already matched the ISO 8601
+ * pattern): RFC 3339, or without a zone (taken as UTC), or a plain date
+ * (midnight UTC). A pattern cannot rule out a 13th month.
+ */
+export function parseClockInstant(value: string): Date {
+  const instant = parseRfc3339(value) ?? parseIsoLoose(value);
+  // a day that does not exist (2025-02-31) is refused, not rolled over into March
+  if (!instant) throw ApiError.unprocessable("now", "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z");
+  // past year 9999 timestamps are written `+010000-…` and sort first (issue 14)
+  if (!inClockRange(instant)) throw ApiError.badRequest(`must be in the years ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`, "now");
+  return instant;
+}
+
+function parseIsoLoose(value: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/.exec(value.trim());
+  if (!m || !calendarDateExists(Number(m[1]!.slice(0, 4)), Number(m[1]!.slice(5, 7)), Number(m[1]!.slice(8, 10)))) return null;
+  const date = new Date(`${m[1]}T${m[2] ?? "00:00:00"}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

@@ -53,14 +53,16 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
 }
 
 /**
- * Resolves `provider` and `now` for every route of a v2 feature module.
- * Authentication runs before anything else the route does (bodies are read
- * by the handlers themselves, after this), as live.
+ * Derives `provider`, `now` and the Rails `format` for every route of a v2
+ * feature module, in the live order: the query must nest, the format must be
+ * known, then authentication, then `validate_filters`. A derive is a
+ * transform, so all of it comes before the route's own transform that reads
+ * the body (json-api `readJsonApiBody`) and before TypeBox checks it.
  */
 export function leadProviderApi(ctx: AppContext) {
-  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
-    const format = checkRequestFormat(ctx, request);
+  return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
     const query = railsQuery(request);
+    const format = checkRequestFormat(ctx, request);
     const provider = await authenticateLeadProvider(ctx, request);
     validateQueryFilter(query);
     const now = requestNow(ctx.clock, request);
@@ -74,7 +76,6 @@ export function leadProviderApi(ctx: AppContext) {
  * (docs/live-parity.md §2); an extension Rails does not know is a 500 live, 406 here.
  */
 function checkRequestFormat(ctx: AppContext, request: Request): string {
-  railsQuery(request);
   const format = ctx.formats.get(request) ?? "json";
   if (!RAILS_FORMATS.has(format)) throw new ApiError(406, null);
   return format;
@@ -88,6 +89,7 @@ function checkRequestFormat(ctx: AppContext, request: Request): string {
  */
 export function privateApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+    railsQuery(request);
     checkRequestFormat(ctx, request);
     const token = tokenFromAuthorization(request.headers.get("authorization"));
     if (!token) throw ApiError.unauthorized();
@@ -97,8 +99,14 @@ export function privateApi(ctx: AppContext) {
   });
 }
 
+/**
+ * The admin guard: mount it first in any module of admin routes. It resolves
+ * `now`, and runs as a transform (derive), so before Elysia validates the
+ * route's params, query and body: a missing or lead-provider token is a 401
+ * before any 422.
+ */
 export function adminApi(ctx: AppContext) {
-  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+  return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
     await authenticateAdmin(ctx, request);
     return { now: requestNow(ctx.clock, request) };
   });
