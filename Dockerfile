@@ -12,9 +12,12 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# the bun package links its binary in a postinstall script; redo it if scripts were skipped
-RUN npm ci --no-audit --no-fund \
- && (node_modules/.bin/bun --version || node node_modules/bun/install.js) \
+# --ignore-scripts: better-sqlite3 ships its prebuilt binaries (the app loads
+# better-sqlite3/linux-x64), but npm would still run node-gyp for its binding.gyp,
+# which needs Python and a compiler that this image has not; the bun package
+# links its binary in a postinstall script, so that one is run by hand
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+ && node node_modules/bun/install.js \
  && node_modules/.bin/bun --version
 COPY tsconfig.json ./
 COPY db ./db
