@@ -114,7 +114,8 @@ export function csvStream<R>(
       } catch (error) {
         done = true;
         failed?.(error, sent);
-        controller.error(new Error("CSV export failed"));
+        // no reason: Bun prints an Error reason to stderr with its source (minified, in the binary); the line above says it all
+        controller.error(undefined);
         return;
       }
       started = true;
