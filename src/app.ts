@@ -1,4 +1,4 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Db } from "../db/connection";
 import type { WriteCounter } from "../db/write-counter";
 import { GroupCommit } from "../db/group-commit";
@@ -7,10 +7,10 @@ import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError, sqliteCode, storageFailure } from "./errors";
 import { LoopShare } from "./http/csv";
-import { liveValidationError } from "./http/json-api";
+import { operation } from "./http/openapi";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
-import { bodyTextOf, readUnreadBody } from "./http/json-api";
+import { bodyTextOf, json, liveValidationError, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
@@ -42,6 +42,23 @@ export interface AppDeps {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const HEALTHZ = operation({
+  operationId: "healthz",
+  tags: ["Operations"],
+  summary: "Readiness",
+  description:
+    "200 once the database is open and migrated; 503 when the database file behind the open handle was deleted, replaced or overwritten, or cannot be written. No token needed.",
+  answers: {
+    200: { schema: t.Object({ status: t.Literal("ok") }), description: "Ready", type: "application/json", example: { status: "ok" } },
+    503: {
+      schema: t.Object({ status: t.Literal("database unavailable"), detail: t.String() }),
+      description: "Not ready: the database file is gone, replaced or read-only",
+      type: "application/json",
+      example: { status: "database unavailable", detail: "the database file was deleted" },
+    },
+  },
+});
 
 /** The path of a request URL, without building a URL object on every request. */
 function pathOf(url: string): string {
@@ -228,10 +245,10 @@ export function createApp(deps: AppDeps) {
       () => {
         const problem = deps.fileProblem?.() ?? null;
         // a file deleted or replaced under the handle would take writes and lose them: not ready
-        if (problem) return new Response(JSON.stringify({ status: "database unavailable", detail: problem }), { status: 503, headers: { "content-type": "application/json" } });
-        return { status: "ok" };
+        if (problem) return json({ status: "database unavailable", detail: problem }, 503);
+        return json({ status: "ok" });
       },
-      { detail: { tags: ["Operations"], summary: "Readiness: 200, or 503 when the database file was deleted, replaced or cannot be written", security: [] } },
+      { response: HEALTHZ.response, detail: { ...HEALTHZ.detail, security: [] } },
     )
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))

@@ -13,6 +13,7 @@ import {
   notAcceptable,
   notFound,
   nullable,
+  payloadTooLarge,
   operation,
   TextBody,
   tooManyRequests,
@@ -198,7 +199,7 @@ const csvBadRequest = badRequest("A bad `filter` (not a hash, a nested value, an
   detail: "Filter must be a hash",
 });
 
-const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
+const common = { 401: unauthorized, 403: forbidden, 406: notAcceptable, 429: tooManyRequests };
 
 export const listOperation = (op: Partial<Operation> = {}) =>
   operation({
@@ -242,7 +243,6 @@ export const showOperation = (op: Partial<Operation> = {}) =>
       400: csvBadRequest,
       ...common,
       404: notFound,
-      406: notAcceptable,
     },
     ...op,
   });
@@ -252,6 +252,7 @@ const actionAnswers = (what: string, example: { title: string; detail: string })
   400: missingData,
   ...common,
   404: notFound,
+  413: payloadTooLarge,
   422: unprocessable("The participant, course or action is refused: one item per attribute", example),
 });
 
