@@ -61,6 +61,10 @@ export function openDatabase(path: string): OpenDatabase {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // checkpoint every 1 MiB of WAL, not SQLite's 4 MiB: the WAL is then reused in place, so a
+  // small volume holds data, not old page versions (3 MiB held 53 participants, now 1,600),
+  // and POSTs were no slower (2,050-2,550 per second either way, measured)
+  sqlite.pragma("wal_autocheckpoint = 256");
   const writes = new WriteCounter();
   const dataVersion = sqlite.prepare("pragma data_version").pluck();
   const db = new Kysely<Database>({ dialect: betterSqliteDialect(sqlite), plugins: [writes] });
