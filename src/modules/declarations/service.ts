@@ -48,7 +48,7 @@ import {
 } from "./queries";
 import { courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
-import { csvStream } from "../../http/csv";
+import { type CsvStreamOptions, csvStream } from "../../http/csv";
 import { touchTrainingRecord } from "../admin/service";
 
 // ---------------------------------------------------------------------------
@@ -302,8 +302,6 @@ export async function showDeclaration(
   return { data: v2Declaration(declaration) };
 }
 
-export const CSV_BATCH_SIZE = 1000;
-
 /**
  * The CSV body, `batchSize` rows per query as the client pulls (a keyset on
  * creation time and rowid). No rows at all → an empty body, without the header (§4.5).
@@ -312,7 +310,7 @@ export function declarationsCsvStream(
   db: Db,
   callerId: string,
   params: Pick<ListParams, "participantId" | "updatedSince">,
-  batchSize = CSV_BATCH_SIZE,
+  options: CsvStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   const filter = listFilter(params);
   let cursor: DeclarationCursor | null = null;
@@ -322,5 +320,5 @@ export function declarationsCsvStream(
     if (last) cursor = { createdAt: last.created_at, rowid: last.rowid };
     return rows;
   };
-  return csvStream(CSV_HEADER, nextBatch, csvDeclarationLine, batchSize);
+  return csvStream(CSV_HEADER, nextBatch, csvDeclarationLine, options);
 }

@@ -8,7 +8,7 @@ import type { Db } from "../../../db/connection";
 import { findSchedule, findScheduleById } from "../../../db/reference-data";
 import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
-import { csvStream } from "../../http/csv";
+import { type CsvStreamOptions, csvStream } from "../../http/csv";
 import type { ListParams } from "../../http/list-params";
 import { castUuid, newId } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
@@ -60,9 +60,9 @@ export async function listParticipants(db: Db, providerId: string, params: ListP
 }
 
 /** `GET /participants/ecf.csv` (§4.5): every visible row, read in batches as the client pulls. */
-export async function participantsCsvStream(db: Db, providerId: string, params: ListParams): Promise<ReadableStream<Uint8Array>> {
+export async function participantsCsvStream(db: Db, providerId: string, params: ListParams, options: CsvStreamOptions = {}): Promise<ReadableStream<Uint8Array>> {
   const nextBatch = await participantCsvBatches(db, providerId, filterFrom(params));
-  return csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine);
+  return csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine, options);
 }
 
 /** `GET /participants/ecf/{id}` (§4.1): the ECT row wins; outside the filters, or unknown, is 404. */
