@@ -6,7 +6,7 @@ import type { LoopShare } from "./http/csv";
 import type { ResponseCache } from "./http/response-cache";
 import type { RequestGate } from "./http/request-gate";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
-import type { PageEnds } from "./modules/participants/queries";
+import type { PageEnds } from "./modules/participants/read-model";
 import type { RequestLog } from "./modules/request-log/service";
 import type { SnapshotBase, SnapshotStore } from "./modules/snapshots/store";
 

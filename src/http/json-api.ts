@@ -5,11 +5,18 @@ import { validateBodyFilter } from "./rails-params";
 
 /** A 200 JSON:API document with the live content type (no charset). */
 export function jsonApi(body: unknown, status = 200): Response {
-  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+  return new Response(typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body), {
     status,
     headers: { "content-type": JSONAPI },
   });
 }
+
+/** A document that is JSON already (built by the database), as text or UTF-8 bytes: sent as it is. */
+export class JsonText {
+  constructor(readonly text: string | Uint8Array<ArrayBuffer>) {}
+}
+
+const serialized = (document: unknown): string | Uint8Array<ArrayBuffer> => (document instanceof JsonText ? document.text : JSON.stringify(document));
 
 /**
  * A 200 JSON:API answer to a read, served from the response cache while the
@@ -18,23 +25,44 @@ export function jsonApi(body: unknown, status = 200): Response {
 export async function cachedJsonApi(ctx: AppContext, request: Request, providerId: string, compute: () => Promise<unknown>): Promise<Response> {
   const gzip = acceptsGzip(request);
   if (!ctx.cache) {
-    const body = JSON.stringify(await compute());
+    const body = serialized(await compute());
     noteResponseText(ctx, request, body);
     return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  const body = await ctx.cache.get(key, async () => JSON.stringify(await compute()), request);
+  const body = await ctx.cache.get<string | Uint8Array<ArrayBuffer>>(key, async () => serialized(await compute()), request);
   noteResponseText(ctx, request, body);
   if (!gzip) return jsonApi(body);
   return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
 }
 
 /** The request log keeps the text itself (no copy of the Response, and the JSON even when the answer is gzipped). */
-function noteResponseText(ctx: AppContext, request: Request, body: string) {
+function noteResponseText(ctx: AppContext, request: Request, body: string | Uint8Array) {
   const info = ctx.requestInfo.get(request);
-  if (info) info.responseText = body;
+  if (info) info.responseText = typeof body === "string" ? body : textHead(body);
 }
+
+/**
+ * The text of the first bytes of a UTF-8 body, enough for what the request
+ * log keeps (its first 64 KiB, request-log/service.ts `keep`), cut at a
+ * character boundary, without decoding a large page whole.
+ */
+function textHead(bytes: Uint8Array, limit = 64 * 1024 + 4): string {
+  // the same cached body again: the same string, so that the log's own cut of it is reused too
+  if (lastHead.bytes === bytes) return lastHead.text;
+  let end = bytes.length;
+  if (end > limit) {
+    end = limit;
+    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  }
+  const text = utf8.decode(bytes.subarray(0, end));
+  lastHead = { bytes, text };
+  return text;
+}
+const utf8 = new TextDecoder();
+/** a memo of the last decoding only (identity of the bytes), not state: any app in the process may use it */
+let lastHead: { bytes: Uint8Array | null; text: string } = { bytes: null, text: "" };
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
 function acceptsGzip(request: Request): boolean {
