@@ -19,8 +19,8 @@ const token = demoToken("Ambition Institute");
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "hostile-exports-"));
   database = openDatabase(join(dir, "sandbox.sqlite"));
-  // 5 cohorts × 400: 2,000 records for each demo provider, four batches of an export
-  await prepareDatabase(database.db, { seed: "demo", adminToken: "exports-admin-token", participantsPerCohort: 400 });
+  // 5 cohorts × 900: 4,500 records for each demo provider, more than two batches of an export (CSV_BATCH_LINES)
+  await prepareDatabase(database.db, { seed: "demo", adminToken: "exports-admin-token", participantsPerCohort: 900 });
   app = createApp({ db: database.db, rateLimit: false });
   // the exports run in another process, so that the client's own work does not pace them
   server = await startServerProcess({ DATABASE_PATH: join(dir, "sandbox.sqlite"), ADMIN_TOKEN: "exports-admin-token", SEED: "demo" });
@@ -60,21 +60,21 @@ describe("exports share the loop", () => {
       const reader = r.body!.getReader();
       const first = await reader.read();
       expect(new TextDecoder().decode(first.value).slice(0, 9)).toBe("id,email,");
-      // the table goes away under the export
-      await sql`alter table training_records rename to training_records_gone`.execute(database.db);
+      // the table the export reads (the read model, migration 0003) goes away under it
+      await sql`alter table participant_documents rename to participant_documents_gone`.execute(database.db);
       let broken: unknown = null;
       try {
         for (;;) if ((await reader.read()).done) break;
       } catch (e) {
         broken = e;
       }
-      await sql`alter table training_records_gone rename to training_records`.execute(database.db);
+      await sql`alter table participant_documents_gone rename to participant_documents`.execute(database.db);
       expect(broken).not.toBeNull();
       expect(lines.length).toBe(1);
       expect(lines[0]).not.toContain("\n");
       const logged = JSON.parse(lines[0]!);
       expect(logged).toMatchObject({ level: "error", method: "GET", path: "/api/v2/participants/ecf.csv", outcome: "failed" });
-      expect(logged.message).toContain("CSV export failed after 500 rows");
+      expect(logged.message).toMatch(/^CSV export failed after [1-9][0-9]* rows/);
       expect(logged.error).toContain("no such table");
     } finally {
       console.error = original;
@@ -83,7 +83,7 @@ describe("exports share the loop", () => {
 
   test("when an export fails in the server process, then its stderr has one JSON line per failed request and no source code", async () => {
     const before = server.stderr().length;
-    await sql`alter table participants rename to participants_gone`.execute(database.db);
+    await sql`alter table participant_documents rename to participant_documents_gone`.execute(database.db);
     let broken = false;
     try {
       const r = await fetch(`${server.url}/api/v2/participants/ecf.csv`, { headers: { authorization: `Bearer ${token}` } });
@@ -91,7 +91,7 @@ describe("exports share the loop", () => {
     } catch {
       broken = true;
     } finally {
-      await sql`alter table participants_gone rename to participants`.execute(database.db);
+      await sql`alter table participant_documents_gone rename to participant_documents`.execute(database.db);
     }
     expect(broken).toBe(true);
     await Bun.sleep(200);
