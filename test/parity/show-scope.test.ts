@@ -1,0 +1,80 @@
+/**
+ * What each single-record endpoint searches (docs/live-parity.md §5).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type TestApp, createTestApp } from "../support/app";
+
+const NOW = "2024-10-01T12:00:00Z";
+const headers = { "x-with-server-date": NOW };
+const NOT_FOUND = { error: "Resource not Found" };
+const UPDATED_SINCE_ERROR = { errors: [{ title: "Bad request", detail: "The filter '#/updated_since' must be a valid RCF3339 date" }] };
+
+let t: TestApp;
+let p: { id: string; token: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  p = await t.newProvider();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("the participant show is the list narrowed to one person (participants_query.rb:38-44)", () => {
+  test("when the show's filter[cohort] or filter[updated_since] leaves the person out, then 404; inside them, the person", async () => {
+    const q = await t.newParticipant(p.id, { cohort: 2023 });
+    const path = `/api/v2/participants/ecf/${q.participant_id}`;
+    const get = (query: string) => t.call("GET", `${path}${query}`, { token: p.token });
+    expect((await get("?filter[cohort]=2023")).status).toBe(200);
+    expect((await get("?filter[cohort]=2022,2023")).status).toBe(200);
+    expect(await get("?filter[cohort]=2024")).toMatchObject({ status: 404, body: NOT_FOUND });
+    expect((await get("?filter[updated_since]=2000-01-01T00:00:00Z")).status).toBe(200);
+    expect(await get("?filter[updated_since]=2999-01-01T00:00:00Z")).toMatchObject({ status: 404, body: NOT_FOUND });
+    expect(await get("?filter[updated_since]=yesterday")).toMatchObject({ status: 400, body: UPDATED_SINCE_ERROR });
+  });
+
+  test("when the person has an ECT and a mentor record, then the show gives the ECT one unless the filter leaves only the mentor", async () => {
+    const ect = await t.newParticipant(p.id, { cohort: 2024 });
+    await t.newParticipant(p.id, { cohort: 2023, participant_type: "mentor", participant_id: ect.participant_id });
+    const path = `/api/v2/participants/ecf/${ect.participant_id}`;
+    expect((await t.call("GET", path, { token: p.token })).body.data.attributes.participant_type).toBe("ect");
+    expect((await t.call("GET", `${path}?filter[cohort]=2023`, { token: p.token })).body.data.attributes.participant_type).toBe("mentor");
+  });
+});
+
+describe("the declaration show applies the list filters (participant_declarations_controller.rb:35-37,49-55,69-71)", () => {
+  test("when the show's filter[updated_since] or filter[participant_id] leaves the declaration out, then 404; a bad value is the list's 400", async () => {
+    const q = await t.newParticipant(p.id);
+    const other = await t.newParticipant(p.id);
+    const declared = await t.call("POST", "/api/v2/participant-declarations", {
+      token: p.token,
+      headers,
+      body: { data: { attributes: { participant_id: q.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
+    });
+    const path = `/api/v2/participant-declarations/${declared.body.data.id}`;
+    const get = (query: string) => t.call("GET", `${path}${query}`, { token: p.token });
+    expect((await get("")).status).toBe(200);
+    // updated_since is strictly later than, as on the list (index.rb:23)
+    expect((await get("?filter[updated_since]=2024-09-30T12:00:00Z")).status).toBe(200);
+    expect(await get(`?filter[updated_since]=${encodeURIComponent(NOW)}`)).toMatchObject({ status: 404, body: NOT_FOUND });
+    expect((await get(`?filter[participant_id]=${q.participant_id}`)).status).toBe(200);
+    expect(await get(`?filter[participant_id]=${other.participant_id}`)).toMatchObject({ status: 404, body: NOT_FOUND });
+    expect(await get("?filter[updated_since]=soon")).toMatchObject({ status: 400, body: UPDATED_SINCE_ERROR });
+    const bad = await get("?filter[participant_id]=nope");
+    expect(bad).toMatchObject({ status: 400, body: { errors: [{ title: "Bad request", detail: 'invalid input syntax for type uuid: "nope"' }] } });
+    // page is not read by show
+    expect((await get("?page[per_page]=0")).status).toBe(200);
+  });
+
+  test("when void is given filters, then they are not applied (it finds among the caller's own declarations, participant_declarations_controller.rb:73-75)", async () => {
+    const q = await t.newParticipant(p.id);
+    const declared = await t.call("POST", "/api/v2/participant-declarations", {
+      token: p.token,
+      headers,
+      body: { data: { attributes: { participant_id: q.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
+    });
+    const r = await t.call("PUT", `/api/v2/participant-declarations/${declared.body.data.id}/void?filter[updated_since]=2999-01-01T00:00:00Z`, { token: p.token, headers });
+    expect(r.status).toBe(200);
+    expect(r.body.data.attributes.state).toBe("voided");
+  });
+});
