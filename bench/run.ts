@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { NAIVE_ROWS, seedNaive } from "./naive";
 import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
 
 const { values } = parseArgs({
@@ -91,11 +92,11 @@ async function waitHealthy(url: string, timeoutMs = 10_000): Promise<number> {
   throw new Error(`${url} did not become healthy`);
 }
 
-async function startService(command: string[] = [process.execPath, join(ROOT, "src/cli.ts"), "serve"]) {
+async function startService(command: string[] = [process.execPath, join(ROOT, "src/cli.ts"), "serve"], extraEnv: Record<string, string> = {}) {
   const port = await freePort();
   const t0 = performance.now();
   const proc = Bun.spawn(command, {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: DB, ADMIN_TOKEN: "bench-admin-token", SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: DB, ADMIN_TOKEN: "bench-admin-token", SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off", ...extraEnv },
     stdout: "ignore",
     stderr: "inherit",
   });
@@ -109,29 +110,40 @@ interface Scenario {
   name: string;
   path: string;
   rows: number;
-  target?: string;
+  /** the naive stack's request for the same page size (same polling parameter when uncached) */
+  naive: string;
+  /** the uncached run varies `filter[updated_since]` per request, as a polling provider does */
+  poll: boolean;
+  target: string;
 }
 const some = meta.participantIds[Math.floor(meta.participantIds.length / 2)]!;
+const someDeclaration = meta.declarationIds[Math.floor(meta.declarationIds.length / 2)]!;
 const scenarios: Scenario[] = [
-  { name: "participants, 100/page", path: "/api/v2/participants/ecf?page[per_page]=100", rows: 100, target: "≥ 0.25×, p99 ≤ 10 ms" },
-  { name: "participants, 3000/page", path: "/api/v2/participants/ecf?page[per_page]=3000", rows: 3000, target: "≥ 1.5 M rows/s" },
-  { name: "participants, page 300 of 100", path: "/api/v2/participants/ecf?page[per_page]=100&page[page]=300", rows: 100, target: "≤ 2× page 1 time" },
-  { name: "declarations, 100/page (1 M in db)", path: "/api/v2/participant-declarations?page[per_page]=100", rows: 100, target: "≥ 0.25×" },
-  { name: "participant by id", path: `/api/v2/participants/ecf/${some}`, rows: 1, target: "≥ 0.5×" },
+  { name: "participants, 100/page", path: "/api/v2/participants/ecf?page[per_page]=100", rows: 100, naive: "/flat?per_page=100", poll: true, target: "uncached ≥ 2× naive, p99 ≤ 10 ms" },
+  { name: "participants, 3000/page", path: "/api/v2/participants/ecf?page[per_page]=3000", rows: 3000, naive: "/flat?per_page=3000", poll: true, target: "uncached ≥ 1.5 M rows/s, ≥ 2× naive" },
+  { name: "participants, page 300 of 100", path: "/api/v2/participants/ecf?page[per_page]=100&page[page]=300", rows: 100, naive: "/flat?per_page=100&page=300", poll: true, target: "≤ 2× page 1 time" },
+  { name: "declarations, 100/page (1 M in db)", path: "/api/v2/participant-declarations?page[per_page]=100", rows: 100, naive: "/flat?per_page=100", poll: true, target: "uncached ≥ 2× naive" },
+  { name: "participant by id", path: `/api/v2/participants/ecf/${some}`, rows: 1, naive: "/flat/50000", poll: true, target: "uncached ≥ 0.5× ceiling" },
+  { name: "declaration by id", path: `/api/v2/participant-declarations/${someDeclaration}`, rows: 1, naive: "/flat/50000", poll: false, target: "" },
 ];
 
-// the ceiling serves exactly the bytes the service answered, per path
+// the same seeded file, served twice: with the response cache (the default) and without it
 const service = await startService();
+const uncached = await startService(undefined, { RESPONSE_CACHE: "off" });
 await Bun.sleep(200);
 const idleRssKiB = rssKiB(service.proc.pid, "VmRSS");
 const bodies: Record<string, { body: string; type: string }> = {};
+const POLL_SINCE = "filter[updated_since]=2000-01-01T00:00:00Z";
+const polled = (path: string) => `${path}${path.includes("?") ? "&" : "?"}${POLL_SINCE}`;
 for (const s of scenarios) {
-  const r = await fetch(`${service.url}${s.path}`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
-  const body = await r.text();
-  if (r.status !== 200) throw new Error(`${s.path} → ${r.status} ${body.slice(0, 200)}`);
-  const count = s.rows === 1 ? 1 : (JSON.parse(body).data as unknown[]).length;
-  if (count !== s.rows) throw new Error(`${s.path} returned ${count} rows, expected ${s.rows}`);
-  bodies[s.path] = { body, type: r.headers.get("content-type") ?? "application/json" };
+  for (const [url, path] of [[service.url, s.path], [uncached.url, s.poll ? polled(s.path) : s.path]] as const) {
+    const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+    const body = await r.text();
+    if (r.status !== 200) throw new Error(`${path} → ${r.status} ${body.slice(0, 200)}`);
+    const count = s.rows === 1 ? 1 : (JSON.parse(body).data as unknown[]).length;
+    if (count !== s.rows) throw new Error(`${path} returned ${count} rows, expected ${s.rows}`);
+    if (url === service.url) bodies[s.path] = { body, type: r.headers.get("content-type") ?? "application/json" };
+  }
 }
 const ceilingFile = join(WORK, "ceiling-bodies.json");
 writeFileSync(ceilingFile, JSON.stringify(bodies));
@@ -139,6 +151,20 @@ const ceilingPort = await freePort();
 const ceiling = Bun.spawn([process.execPath, join(import.meta.dir, "ceiling.ts"), ceilingFile, String(ceilingPort)], { stdout: "ignore", stderr: "inherit" });
 const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
 await waitHealthy(ceilingUrl);
+
+// the naive stack: Elysia + Kysely + better-sqlite3 over a flat 100,000-row table
+const naiveFile = join(WORK, "naive.sqlite");
+seedNaive(naiveFile);
+const naivePort = await freePort();
+const naive = Bun.spawn([process.execPath, join(import.meta.dir, "naive.ts"), naiveFile, String(naivePort)], { stdout: "ignore", stderr: "inherit" });
+const naiveUrl = `http://127.0.0.1:${naivePort}`;
+await waitHealthy(naiveUrl);
+for (const s of scenarios) {
+  const r = await fetch(`${naiveUrl}${s.naive}`);
+  const body = (await r.json()) as { data: unknown };
+  const count = Array.isArray(body.data) ? body.data.length : 1;
+  if (r.status !== 200 || count !== s.rows) throw new Error(`naive ${s.naive} → ${r.status}, ${count} rows, expected ${s.rows}`);
+}
 
 interface WrkResult {
   rps: number;
@@ -151,8 +177,15 @@ function toMs(v: string): number {
   const n = Number(m[1]);
   return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : m[2] === "m" ? n * 60_000 : n;
 }
-async function wrk(url: string, seconds: number): Promise<WrkResult> {
-  const proc = Bun.spawn(["wrk", "-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", "-H", `Authorization: Bearer ${BENCH_TOKEN}`, url], { stdout: "pipe", stderr: "pipe" });
+const POLL_SCRIPT = join(import.meta.dir, "poll.lua");
+/** `poll`: the name of the query parameter to vary per request (wrk script bench/poll.lua) */
+async function wrk(url: string, seconds: number, poll?: string, token = true): Promise<WrkResult> {
+  const command = ["wrk", "-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
+  if (token) command.push("-H", `Authorization: Bearer ${BENCH_TOKEN}`);
+  if (poll) command.push("-s", POLL_SCRIPT);
+  command.push(url);
+  if (poll) command.push("--", poll);
+  const proc = Bun.spawn(command, { stdout: "pipe", stderr: "pipe" });
   const out = await new Response(proc.stdout).text();
   await proc.exited;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
@@ -163,23 +196,34 @@ async function wrk(url: string, seconds: number): Promise<WrkResult> {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-console.log(`warming up (${scenarios.length} scenarios)…`);
+/** Every measured target: cached and uncached service, ceiling, naive (one per distinct naive request). */
+type Target = { key: string; run: (seconds: number) => Promise<WrkResult> };
+const targets: Target[] = [];
 for (const s of scenarios) {
-  await wrk(`${service.url}${s.path}`, 1);
-  await wrk(`${ceilingUrl}${s.path}`, 1);
+  targets.push({ key: `cached ${s.name}`, run: (d) => wrk(`${service.url}${s.path}`, d) });
+  targets.push({ key: `uncached ${s.name}`, run: (d) => wrk(`${uncached.url}${s.path}`, d, s.poll ? "filter[updated_since]" : undefined) });
+  targets.push({ key: `ceiling ${s.name}`, run: (d) => wrk(`${ceilingUrl}${s.path}`, d, undefined, false) });
+  if (!targets.some((t) => t.key === `naive ${s.naive}`)) {
+    const list = s.naive.includes("?");
+    targets.push({ key: `naive ${s.naive}`, run: (d) => wrk(`${naiveUrl}${s.naive}`, d, list ? "updated_since" : undefined, false) });
+  }
 }
-const results = new Map<string, { svc: WrkResult[]; ceil: WrkResult[] }>();
+console.log(`warming up (${targets.length} targets)…`);
+for (const t of targets) await t.run(1);
+const results = new Map<string, WrkResult[]>();
 for (let round = 1; round <= ROUNDS; round++) {
-  for (const s of scenarios) {
-    process.stdout.write(`\rround ${round}/${ROUNDS}: ${s.name.padEnd(40)}`);
-    const entry = results.get(s.name) ?? { svc: [], ceil: [] };
-    entry.svc.push(await wrk(`${service.url}${s.path}`, DURATION));
-    entry.ceil.push(await wrk(`${ceilingUrl}${s.path}`, DURATION));
-    results.set(s.name, entry);
+  for (const t of targets) {
+    process.stdout.write(`\rround ${round}/${ROUNDS}: ${t.key.padEnd(60)}`);
+    results.set(t.key, [...(results.get(t.key) ?? []), await t.run(DURATION)]);
   }
 }
 process.stdout.write("\n");
 const peakRssKiB = rssKiB(service.proc.pid, "VmHWM");
+const uncachedPeakRssKiB = rssKiB(uncached.proc.pid, "VmHWM");
+naive.kill("SIGTERM");
+await naive.exited;
+uncached.proc.kill("SIGTERM");
+await uncached.proc.exited;
 
 // ---- CSV: one client, time to last byte, RSS growth ------------------------------
 const rssBeforeCsv = rssKiB(service.proc.pid, "VmRSS");
@@ -255,31 +299,39 @@ if (built.exitCode === 0) {
 }
 
 // ---- table -------------------------------------------------------------------------------
-const rows: string[][] = [["scenario", "req/s", "ceiling req/s", "ratio", "rows/s", "p50 ms", "p99 ms", "target"]];
-const page1 = results.get(scenarios[0]!.name)!;
+const med = (key: string, f: (r: WrkResult) => number) => median(results.get(key)!.map(f));
+const rows: string[][] = [["scenario", "ceiling req/s", "cached req/s", "× ceiling", "cached p99", "uncached req/s", "× ceiling", "naive req/s", "× naive", "uncached rows/s", "p50 ms", "p99 ms", "target"]];
 for (const s of scenarios) {
-  const r = results.get(s.name)!;
-  const rps = median(r.svc.map((x) => x.rps));
-  const ceil = median(r.ceil.map((x) => x.rps));
+  const ceil = med(`ceiling ${s.name}`, (r) => r.rps);
+  const cached = med(`cached ${s.name}`, (r) => r.rps);
+  const cold = med(`uncached ${s.name}`, (r) => r.rps);
+  const naiveRps = med(`naive ${s.naive}`, (r) => r.rps);
   rows.push([
     s.name,
-    rps.toFixed(0),
     ceil.toFixed(0),
-    `${(rps / ceil).toFixed(2)}×`,
-    (rps * s.rows).toExponential(2),
-    median(r.svc.map((x) => x.p50)).toFixed(2),
-    median(r.svc.map((x) => x.p99)).toFixed(2),
-    s.target ?? "",
+    cached.toFixed(0),
+    `${(cached / ceil).toFixed(2)}×`,
+    med(`cached ${s.name}`, (r) => r.p99).toFixed(2),
+    cold.toFixed(0),
+    `${(cold / ceil).toFixed(2)}×`,
+    naiveRps.toFixed(0),
+    `${(cold / naiveRps).toFixed(2)}×`,
+    (cold * s.rows).toExponential(2),
+    med(`uncached ${s.name}`, (r) => r.p50).toFixed(2),
+    med(`uncached ${s.name}`, (r) => r.p99).toFixed(2),
+    s.target,
   ]);
 }
-const deep = results.get(scenarios[2]!.name)!;
-const deepRatio = median(deep.svc.map((x) => x.p50)) / median(page1.svc.map((x) => x.p50));
+const p50Of = (key: string) => med(key, (r) => r.p50);
+const deepRatio = p50Of(`cached ${scenarios[2]!.name}`) / p50Of(`cached ${scenarios[0]!.name}`);
+const deepRatioUncached = p50Of(`uncached ${scenarios[2]!.name}`) / p50Of(`uncached ${scenarios[0]!.name}`);
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log("\n" + rows.map((r) => "| " + r.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |").join("\n"));
 console.log(`
 | other measure | value | target |
 | --- | --- | --- |
-| page 300 p50 / page 1 p50 | ${deepRatio.toFixed(2)}× | ≤ 2× |
+| page 300 p50 / page 1 p50, cached | ${deepRatio.toFixed(2)}× | ≤ 2× |
+| page 300 p50 / page 1 p50, uncached | ${deepRatioUncached.toFixed(2)}× | ≤ 2× |
 | participants CSV, ${csvRows.toLocaleString()} rows, time to last byte (median of 3) | ${median(csvTimes).toFixed(0)} ms | ≤ 250 ms |
 | CSV RSS growth | ${((csvPeak - rssBeforeCsv) / 1024).toFixed(1)} MiB | ≤ 50 MiB |
 | declaration POSTs, distinct participants, ${CONNECTIONS} clients | ${postPerSecond.toFixed(0)}/s (${ok} accepted; synchronous=FULL, WAL) | ≥ 2,000/s |
@@ -287,7 +339,9 @@ console.log(`
 | start-up to /healthz on the seeded database, from source with \`bun src/cli.ts\` (median of 5) | ${median(starts).toFixed(0)} ms | |
 | idle RSS after start, compiled binary | ${(binaryIdleKiB / 1024).toFixed(1)} MiB | ≤ 60 MiB |
 | idle RSS after start, from source | ${(idleRssKiB / 1024).toFixed(1)} MiB | |
-| peak RSS under load | ${(peakRssKiB / 1024).toFixed(1)} MiB | |
+| peak RSS under load, cached / uncached service | ${(peakRssKiB / 1024).toFixed(1)} / ${(uncachedPeakRssKiB / 1024).toFixed(1)} MiB | |
 | seeding (6 providers, 110,000 records, ~1 M declarations) | ${meta.seedSeconds.toFixed(1)} s | < 60 s |
 `);
-console.log(`wrk -t2 -c${CONNECTIONS}, ${ROUNDS} interleaved rounds of ${DURATION}s per scenario and target, after a 1 s warm-up; medians.`);
+console.log(`wrk -t2 -c${CONNECTIONS}, ${ROUNDS} interleaved rounds of ${DURATION}s per target, after a 1 s warm-up; medians.
+cached: the same URL again and again (response cache on); uncached: RESPONSE_CACHE=off and a new filter[updated_since] per request (bench/poll.lua).
+naive: Elysia + Kysely SqliteDialect + better-sqlite3 over a flat ${NAIVE_ROWS.toLocaleString()}-row table, same page size, new updated_since per request.`);

@@ -1,7 +1,8 @@
-import { Database as BunDatabase } from "bun:sqlite";
+import type BetterSqlite3 from "better-sqlite3";
+import Sqlite from "better-sqlite3/linux-x64";
 import { Kysely } from "kysely";
 import { Migrator } from "kysely/migration";
-import { bunSqliteDialect } from "./bun-sqlite-dialect";
+import { betterSqliteDialect } from "./sqlite-dialect";
 import { staticMigrationProvider } from "./migrations";
 import type { Database } from "./schema";
 import { WriteCounter } from "./write-counter";
@@ -11,7 +12,7 @@ export type Db = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   /** the raw handle, for PRAGMAs and WAL checkpoints only; every query goes through Kysely */
-  sqlite: BunDatabase;
+  sqlite: BetterSqlite3.Database;
   /** writes sent through `db` by this process (for cache validation) */
   writes: WriteCounter;
   /** SQLite's `data_version`: moves when another connection commits (for cache validation) */
@@ -24,24 +25,24 @@ export interface OpenDatabase {
  * so that every acknowledged commit survives a kill or power loss, foreign keys on.
  */
 export function openDatabase(path: string): OpenDatabase {
-  const sqlite = new BunDatabase(path, { create: true, strict: false });
-  sqlite.exec("PRAGMA journal_mode = WAL");
-  sqlite.exec("PRAGMA synchronous = FULL");
-  sqlite.exec("PRAGMA foreign_keys = ON");
-  sqlite.exec("PRAGMA busy_timeout = 5000");
+  const sqlite = new Sqlite(path, { timeout: 5000 });
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
   const writes = new WriteCounter();
-  const dataVersion = sqlite.query("pragma data_version");
-  const db = new Kysely<Database>({ dialect: bunSqliteDialect(sqlite), plugins: [writes] });
+  const dataVersion = sqlite.prepare("pragma data_version").pluck();
+  const db = new Kysely<Database>({ dialect: betterSqliteDialect(sqlite), plugins: [writes] });
   let closed = false;
   return {
     db,
     sqlite,
     writes,
-    dataVersion: () => (dataVersion.get() as { data_version: number }).data_version,
+    dataVersion: () => dataVersion.get() as number,
     async close() {
       if (closed) return;
       closed = true;
-      // destroy() closes the bun:sqlite handle, which checkpoints and removes the -wal file
+      // destroy() closes the handle; the last connection to close checkpoints and removes the -wal file
       await db.destroy();
     },
   };

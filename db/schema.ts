@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from "kysely";
 
 /**
- * Table name → row type, written as bun:sqlite returns rows: timestamps are
+ * Table name → row type, written as the SQLite driver (better-sqlite3) returns rows: timestamps are
  * RFC 3339 text with whole seconds and `Z` (so they sort as text), dates are
  * `YYYY-MM-DD` text, booleans are 0/1 integers.
  */

@@ -4,11 +4,16 @@ import type { WriteCounter } from "../db/write-counter";
 import { GroupCommit } from "../db/group-commit";
 import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
-import type { AppContext } from "./context";
+import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
+import { bodyTextOf, readUnreadBody } from "./http/json-api";
+import { RequestLog } from "./modules/request-log/service";
+import { requestLogRoutes } from "./modules/request-log/routes";
+import { inspectorPage } from "./modules/request-log/inspector";
 import { newId } from "./lib/ids";
+import { DEFAULT_REQUEST_LOG_SIZE } from "./config";
 import { adminRoutes } from "./modules/admin/routes";
 import { declarationsRoutes } from "./modules/declarations/routes";
 import { moveDeclarationState } from "./modules/declarations/service";
@@ -28,6 +33,8 @@ export interface AppDeps {
   dataVersion?: () => number;
   /** where the one-JSON-line-per-request log goes; none when omitted */
   log?: (line: string) => void;
+  /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off; default 10000 */
+  requestLogSize?: number;
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -46,55 +53,104 @@ export function createApp(deps: AppDeps) {
     clock: deps.clock ?? new Clock(),
     lastUsed: new LastUsedRecorder(),
     requestInfo: new WeakMap(),
+    requestLog: (deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) > 0 ? new RequestLog(deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) : null,
     formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
-  const started = new WeakMap<Request, { at: number; id: string }>();
+  const requestLog = ctx.requestLog;
   // the app's own entry, for a request routed again without its format suffix (set below, once `app` exists)
   let handle: (request: Request) => Promise<Response> = async () => ApiError.notFound().toResponse();
 
-  // only when logging: a hook that does nothing still costs every request
-  const requestLog = new Elysia().onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
-      // a request routed again without its format suffix is logged once, as the client sent it
-      if (!deps.log || ctx.formats.has(request)) return;
-      const start = started.get(request);
-      const url = new URL(request.url);
+  /** Both logs, after the answer is sent; registered only when one of them is on (a hook that does nothing still costs every request). */
+  const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
+    // a request routed again without its format suffix is logged once, as the client sent it
+    if (ctx.formats.has(request)) return;
+    const info = ctx.requestInfo.get(request);
+    if (!info) return;
+    const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+    const durationMs = Math.round((performance.now() - info.start) * 100) / 100;
+    if (deps.log) {
       deps.log(
         JSON.stringify({
           time: new Date().toISOString(),
-          request_id: start?.id,
+          request_id: info.requestId,
           method: request.method,
-          path: url.pathname,
-          status: responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200,
-          duration_ms: start ? Math.round((performance.now() - start.at) * 100) / 100 : undefined,
-          lead_provider_id: ctx.requestInfo.get(request)?.providerId ?? null,
+          path: pathOf(request.url),
+          status,
+          duration_ms: durationMs,
+          lead_provider_id: info.providerId ?? null,
         }),
       );
+    }
+    if (info.logged && requestLog) {
+      let responseText = info.responseText;
+      if (responseText === undefined && info.responseCopy) responseText = await info.responseCopy.text().catch(() => undefined);
+      record(request, info, status, durationMs, responseText);
+    }
+  });
+  const record = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | undefined) =>
+    requestLog!.record({
+      time: info.time,
+      providerId: info.providerId ?? null,
+      method: request.method,
+      url: request.url,
+      status,
+      durationMs,
+      requestBody: requestLog!.keep(bodyTextOf(request)),
+      // an error's body is rendered from `error` when read
+      responseBody: info.error ? null : requestLog!.keep(responseText),
+      error: info.error ?? null,
     });
+
+  /** The request log's copy of an answer it has no text for; streamed CSV and gzipped bytes are not copied. */
+  const copyResponse = new Elysia().onAfterHandle({ as: "global" }, ({ request, response }) => {
+    const info = ctx.requestInfo.get(request);
+    if (!info?.logged || info.responseText !== undefined || !(response instanceof Response)) return;
+    const type = response.headers.get("content-type");
+    if (type !== null && type.startsWith("text/csv")) return;
+    if (response.headers.has("content-encoding")) return;
+    info.responseCopy = response.clone() as Response;
+  });
+
+  /** Every error answer is rendered here; the request log keeps the error object itself. */
+  const fail = async (request: Request, error: ApiError) => {
+    const info = ctx.requestInfo.get(request);
+    if (info?.logged) {
+      info.error = error;
+      await readUnreadBody(request);
+    }
+    return error.toResponse();
+  };
 
   const app = new Elysia()
     .decorate("ctx", ctx)
     .onRequest(({ request }) => {
       // the same request routed again without its `.<ext>` (below) was counted and logged already
       if (ctx.formats.has(request)) return;
-      if (deps.log) {
-        started.set(request, { at: performance.now(), id: request.headers.get("x-request-id") ?? newId() });
-        ctx.requestInfo.set(request, {});
+      const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
+      let info: RequestInfo | undefined;
+      if (deps.log || (requestLog && api)) {
+        info = { start: performance.now(), time: Date.now(), logged: requestLog !== null && api };
+        if (deps.log) info.requestId = request.headers.get("x-request-id") ?? newId();
+        ctx.requestInfo.set(request, info);
       }
-      if (limiter) {
+      if (limiter && api) {
         const authorization = request.headers.get("authorization");
-        if (authorization !== null && pathOf(request.url).startsWith("/api/")) {
-          if (!limiter.allow(authorization)) return tooManyRequests();
+        if (authorization !== null && !limiter.allow(authorization)) {
+          // answered here, so no after-response hook runs: record it now
+          const response = tooManyRequests();
+          if (info?.logged) record(request, info, 429, 0, "Retry later\n");
+          return response;
         }
       }
       const path = pathOf(request.url);
       if (path.startsWith("/api/v2/")) {
         // Rails' `(.:format)`: route the request again without the suffix, its format remembered
         const split = splitFormat(request.method, path);
-        if (split.kind === "no-route") return ApiError.notFound().toResponse();
+        if (split.kind === "no-route") return fail(request, ApiError.notFound());
         if (split.kind === "format") {
           const url = request.url;
           const start = url.indexOf(path, url.indexOf("//") + 2);
@@ -108,15 +164,16 @@ export function createApp(deps: AppDeps) {
       }
     })
     .onError(({ error, code, request }) => {
-      if (error instanceof ApiError) return error.toResponse();
-      if (code === "NOT_FOUND") return ApiError.notFound().toResponse();
-      if (code === "PARSE") return ApiError.badRequest("The request body could not be parsed").toResponse();
-      if (code === "VALIDATION") return ApiError.badRequest("The request is not valid").toResponse();
+      if (error instanceof ApiError) return fail(request, error);
+      if (code === "NOT_FOUND") return fail(request, ApiError.notFound());
+      if (code === "PARSE") return fail(request, ApiError.badRequest("The request body could not be parsed"));
+      if (code === "VALIDATION") return fail(request, ApiError.badRequest("The request is not valid"));
       // Never a stack trace to the client; the log keeps it.
-      console.error(JSON.stringify({ level: "error", path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) }));
-      return new ApiError(500, { error: "Internal server error" }).toResponse();
+      console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
+      return fail(request, new ApiError(500, { error: "Internal server error" }));
     })
-    .use(deps.log ? requestLog : new Elysia())
+    .use(deps.log || requestLog ? afterResponse : new Elysia())
+    .use(requestLog ? copyResponse : new Elysia())
     .use(
       apiDocs({
         documentation: {
@@ -137,7 +194,9 @@ export function createApp(deps: AppDeps) {
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))
-    .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }));
+    .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
+    .use(requestLogRoutes(ctx))
+    .use(inspectorPage());
   handle = (request) => app.handle(request);
 
   return app;

@@ -14,6 +14,8 @@ export interface Config {
   logRequests: boolean;
   /** repeated GETs answered from memory until the next write (RESPONSE_CACHE=off to disable) */
   responseCache: boolean;
+  /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off */
+  requestLogSize: number;
 }
 
 /** A bad setting: start-up stops with this one line and exit code 2. */
@@ -53,6 +55,18 @@ function readDatabasePath(env: Env): string {
   return raw;
 }
 
+export const DEFAULT_REQUEST_LOG_SIZE = 10_000;
+const MAX_REQUEST_LOG_SIZE = 1_000_000;
+
+function readRequestLogSize(env: Env): number {
+  const raw = env.REQUEST_LOG_SIZE;
+  if (raw === undefined || raw === "") return DEFAULT_REQUEST_LOG_SIZE;
+  if (!/^\d+$/.test(raw) || Number(raw) > MAX_REQUEST_LOG_SIZE) {
+    throw new ConfigError(`REQUEST_LOG_SIZE must be a whole number from 0 (off) to ${MAX_REQUEST_LOG_SIZE}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
 function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -77,5 +91,6 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: readChoice(env, "RATE_LIMIT", ["on", "off"] as const, "on") === "on",
     logRequests: readChoice(env, "LOG_REQUESTS", ["on", "off"] as const, "on") === "on",
     responseCache: readChoice(env, "RESPONSE_CACHE", ["on", "off"] as const, "on") === "on",
+    requestLogSize: readRequestLogSize(env),
   };
 }

@@ -1,8 +1,30 @@
 import type { Db } from "../db/connection";
 import type { GroupCommit } from "../db/group-commit";
 import type { Clock } from "./clock";
+import type { ApiError } from "./errors";
 import type { ResponseCache } from "./http/response-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
+import type { RequestLog } from "./modules/request-log/service";
+
+/** Per-request facts the two logs read, kept only while a log is on. */
+export interface RequestInfo {
+  /** set by authentication */
+  providerId?: string;
+  /** performance.now() on arrival */
+  start: number;
+  /** Date.now() on arrival */
+  time: number;
+  /** the JSON line's request id (LOG_REQUESTS) */
+  requestId?: string;
+  /** recorded in the request log (an /api/ request while the log is on) */
+  logged: boolean;
+  /** the error that rendered the answer */
+  error?: ApiError;
+  /** the JSON text of the answer, when the handler had it as text (cached reads) */
+  responseText?: string;
+  /** a copy of any other answer, read after it was sent */
+  responseCopy?: Response;
+}
 
 /** What every feature module needs; built once by `createApp`. */
 export interface AppContext {
@@ -10,7 +32,9 @@ export interface AppContext {
   clock: Clock;
   lastUsed: LastUsedRecorder;
   /** per-request facts the logger reads (provider id), keyed by the Request */
-  requestInfo: WeakMap<Request, { providerId?: string }>;
+  requestInfo: WeakMap<Request, RequestInfo>;
+  /** the last REQUEST_LOG_SIZE /api/ requests; null when off */
+  requestLog: RequestLog | null;
   /** the Rails format of a request routed without its `.<ext>` suffix (src/http/format.ts); absent = json */
   formats: WeakMap<Request, string>;
   /** declaration POSTs arriving together share one commit */

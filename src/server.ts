@@ -22,6 +22,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     dataVersion: database.dataVersion,
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
+    requestLogSize: config.requestLogSize,
   });
   // reusePort off: a second sandbox on a taken port must fail, not share the port with another database
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES * 8, reusePort: false });

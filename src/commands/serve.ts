@@ -9,7 +9,7 @@ SEED=none. Stops gracefully on SIGTERM or SIGINT (exit code 0).
 
 Configured by the environment: PORT (3000), HOST (0.0.0.0),
 DATABASE_PATH (data/sandbox.sqlite), ADMIN_TOKEN, SEED (demo|none),
-RATE_LIMIT (on|off), LOG_REQUESTS (on|off).`;
+RATE_LIMIT (on|off), LOG_REQUESTS (on|off), REQUEST_LOG_SIZE (10000; 0 = off).`;
 
 export async function serve(args: string[]): Promise<void> {
   if (parseCommand("serve", args, {}, SERVE_HELP).answered) return;

@@ -18,13 +18,21 @@ export async function cachedJsonApi(ctx: AppContext, request: Request, providerI
   const gzip = acceptsGzip(request);
   if (!ctx.cache) {
     const body = JSON.stringify(await compute());
+    noteResponseText(ctx, request, body);
     return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
   const body = await ctx.cache.get(key, async () => JSON.stringify(await compute()), request);
+  noteResponseText(ctx, request, body);
   if (!gzip) return jsonApi(body);
   return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
+}
+
+/** The request log keeps the text itself (no copy of the Response, and the JSON even when the answer is gzipped). */
+function noteResponseText(ctx: AppContext, request: Request, body: string) {
+  const info = ctx.requestInfo.get(request);
+  if (info) info.responseText = body;
 }
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
@@ -46,13 +54,30 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const JSON_CONTENT_TYPES = ["application/json", "application/vnd.api+json", "text/x-json"];
 
+/** The body text as the handler read it, kept on the request so that the request log records it without reading it twice. */
+const BODY_TEXT = Symbol("body text");
+
 /** Reads at most MAX_BODY_BYTES of the body as text; a larger one is a 413. */
 export async function readBodyText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw payloadTooLarge();
   const text = await request.text();
+  (request as unknown as Record<symbol, string>)[BODY_TEXT] = text;
   if (text.length > MAX_BODY_BYTES && Buffer.byteLength(text) > MAX_BODY_BYTES) throw payloadTooLarge();
   return text;
+}
+
+/** The body text read by `readBodyText`, or undefined when nobody read it. */
+export function bodyTextOf(request: Request): string | undefined {
+  return (request as unknown as Record<symbol, string | undefined>)[BODY_TEXT];
+}
+
+/** For a request answered without reading its body (refused before it, e.g. 401): read it now, for the request log. */
+export async function readUnreadBody(request: Request): Promise<void> {
+  if (bodyTextOf(request) !== undefined || request.bodyUsed) return;
+  if (request.method === "GET" || request.method === "HEAD") return;
+  if (request.body === null) return;
+  await readBodyText(request).catch(() => undefined);
 }
 
 function payloadTooLarge(): ApiError {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { type TestApp, createTestApp } from "../support/app";
+import { ASSETS_PATH } from "../../src/modules/docs/plugin";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,34 +14,88 @@ function referencedUrls(html: string): string[] {
   return [...html.matchAll(/(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
+function expectDocsHeaders(response: Response) {
+  const csp = response.headers.get("content-security-policy") ?? "";
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("connect-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toContain("unsafe-eval");
+  expect(csp).not.toContain("unsafe-inline");
+  expect(csp).not.toMatch(/https?:|\*/);
+  expect(response.headers.get("x-frame-options")).toBe("DENY");
+  expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+}
+
 describe("docs served offline", () => {
-  test("when /api-docs is asked for, then the page references only URLs on this service", async () => {
+  test("when /api-docs is asked for, then it is Swagger UI loaded only from this service, with a strict CSP", async () => {
     const response = await t.request("GET", "/api-docs");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
+    expectDocsHeaders(response);
     const html = await response.text();
     const urls = referencedUrls(html);
-    expect(urls).toContain("/api-docs/assets/reference.js");
-    for (const url of urls) expect(url).not.toMatch(/^(https?:)?\/\//);
-    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(urls).toContain(`${ASSETS_PATH}/swagger-ui-bundle.js`);
+    expect(urls).toContain(`${ASSETS_PATH}/swagger-ui.css`);
+    for (const url of urls) expect(url).toStartWith("/api-docs/");
+    // no inline script: the CSP allows none
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
   });
 
-  for (const [path, type] of [
-    ["/api-docs/assets/reference.js", "text/javascript"],
-    ["/api-docs/assets/reference.css", "text/css"],
+  for (const [file, type] of [
+    ["swagger-ui-bundle.js", "text/javascript"],
+    ["swagger-ui.css", "text/css"],
+    ["init.js", "text/javascript"],
+    ["docs.css", "text/css"],
+    ["favicon-32x32.png", "image/png"],
   ] as const) {
-    test(`when ${path} is asked for, then it is served from the service and loads nothing from the web`, async () => {
-      const response = await t.request("GET", path);
+    test(`when ${file} is asked for, then the service serves it itself`, async () => {
+      const response = await t.request("GET", `${ASSETS_PATH}/${file}`);
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toStartWith(type);
-      expect(await response.text()).not.toMatch(/https?:\/\//);
+      expectDocsHeaders(response);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
     });
   }
 
-  test("when /api-docs/json is asked for, then it lists the v2 API and the admin API, but not the docs' own routes", async () => {
-    const { status, body } = await t.call("GET", "/api-docs/json");
+  test("when Swagger UI starts, then it reads this service's document and turns the outside validator off", async () => {
+    const init = await (await t.request("GET", `${ASSETS_PATH}/init.js`)).text();
+    expect(init).toContain('url: "/api-docs/json"');
+    expect(init).toContain("validatorUrl: null");
+    expect(init).not.toMatch(/https?:\/\//);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  test("when /api-docs/json is checked by swagger-parser, then it is valid OpenAPI 3", async () => {
+    const { status, body, response } = await t.call("GET", "/api-docs/json");
     expect(status).toBe(200);
+    expectDocsHeaders(response);
+    expect(body.openapi).toStartWith("3.");
+    // validate() dereferences in place: give it a copy
+    const validated = await SwaggerParser.validate(structuredClone(body));
+    expect(validated.info.title).toBe("Lead provider API - 2.0.0");
+  });
+
+  test("when /api-docs/json is asked for, then every response has a description and one media type", async () => {
+    const { body } = await t.call("GET", "/api-docs/json");
+    for (const [path, item] of Object.entries<any>(body.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        expect(Object.keys(operation.responses).length).toBeGreaterThan(0);
+        for (const [status, response] of Object.entries<any>(operation.responses)) {
+          expect({ path, method, status, description: typeof response.description }).toEqual({ path, method, status, description: "string" });
+          if (response.content) expect(Object.keys(response.content)).toHaveLength(1);
+        }
+      }
+    }
+  });
+
+  test("when /api-docs/json is asked for, then it lists both CSV exports, the v2 API and the admin API with its bodies, but not the docs' own routes", async () => {
+    const { body } = await t.call("GET", "/api-docs/json");
     const paths = Object.keys(body.paths);
+    expect(paths).toContain("/api/v2/participants/ecf.csv");
+    expect(paths).toContain("/api/v2/participant-declarations.csv");
+    expect(Object.keys(body.paths["/api/v2/participants/ecf.csv"].get.responses["200"].content)).toEqual(["text/csv"]);
     for (const admin of ["/admin/lead-providers", "/admin/participants", "/admin/clock", "/admin/participant-declarations/{id}/state"]) {
       expect(paths).toContain(admin);
     }

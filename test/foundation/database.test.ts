@@ -20,9 +20,9 @@ describe("database", () => {
   test("when a file database is opened, then it is in WAL mode with foreign keys on and synchronous FULL", async () => {
     const dir = mkdtempSync(join(tmpdir(), "db-"));
     const database = openDatabase(join(dir, "x.sqlite"));
-    expect((database.sqlite.query("pragma journal_mode").get() as any).journal_mode).toBe("wal");
-    expect((database.sqlite.query("pragma foreign_keys").get() as any).foreign_keys).toBe(1);
-    expect((database.sqlite.query("pragma synchronous").get() as any).synchronous).toBe(2);
+    expect(database.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(database.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(database.sqlite.pragma("synchronous", { simple: true })).toBe(2);
     await database.close();
   });
 

@@ -10,7 +10,7 @@ describe("the server over a real socket", () => {
     const databasePath = join(dir, "sandbox.sqlite");
     const lines: string[] = [];
     const server = await startServer(
-      { port: 0, host: "127.0.0.1", databasePath, adminToken: null, seed: "demo", rateLimit: true, logRequests: false, responseCache: true },
+      { port: 0, host: "127.0.0.1", databasePath, adminToken: null, seed: "demo", rateLimit: true, logRequests: false, responseCache: true, requestLogSize: 10000 },
       (line) => lines.push(line),
     );
     try {
@@ -46,7 +46,7 @@ describe("the server over a real socket", () => {
     // a second start keeps the data and does not print a new admin token
     const again: string[] = [];
     const second = await startServer(
-      { port: 0, host: "127.0.0.1", databasePath, adminToken: null, seed: "demo", rateLimit: false, logRequests: false, responseCache: true },
+      { port: 0, host: "127.0.0.1", databasePath, adminToken: null, seed: "demo", rateLimit: false, logRequests: false, responseCache: true, requestLogSize: 10000 },
       (line) => again.push(line),
     );
     await second.stop();

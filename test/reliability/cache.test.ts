@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Database } from "bun:sqlite";
+import Database from "better-sqlite3/linux-x64";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,8 +41,8 @@ describe("the response cache", () => {
   test("when another process writes the database file, then the next answer shows it", async () => {
     expect((await get("/api/v2/participants/ecf")).body.data[0].attributes.full_name).toBe("Before Change");
     const other = new Database(path);
-    other.exec("PRAGMA busy_timeout = 5000");
-    other.query("update participants set full_name = 'Changed Elsewhere' where id = ?").run(participant.participant_id);
+    other.pragma("busy_timeout = 5000");
+    other.prepare("update participants set full_name = 'Changed Elsewhere' where id = ?").run(participant.participant_id);
     other.close();
     expect((await get("/api/v2/participants/ecf")).body.data[0].attributes.full_name).toBe("Changed Elsewhere");
     expect((await get(`/api/v2/participants/ecf/${participant.participant_id}`)).body.data.attributes.full_name).toBe("Changed Elsewhere");

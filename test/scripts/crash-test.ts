@@ -6,7 +6,7 @@
  *
  *   bun test/scripts/crash-test.ts [--cycles 20] [--writers 8]
  */
-import { Database } from "bun:sqlite";
+import Database from "better-sqlite3/linux-x64";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,8 +114,8 @@ for (let cycle = 1; cycle <= cycles; cycle++) {
 
   // check the file as the next start will find it
   const db = new Database(databasePath);
-  lastIntegrity = (db.query("pragma integrity_check").get() as { integrity_check: string }).integrity_check;
-  const has = (sql: string, ...params: string[]) => db.query(sql).get(...params) !== null;
+  lastIntegrity = db.pragma("integrity_check", { simple: true }) as string;
+  const has = (sql: string, ...params: string[]) => db.prepare(sql).get(...params) !== undefined;
   let lostThisCycle = 0;
   for (const ack of acknowledged) {
     const present =

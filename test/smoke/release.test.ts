@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import pkg from "../../package.json";
 
 const root = join(import.meta.dir, "../..");
@@ -77,6 +77,13 @@ beforeAll(async () => {
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
   if (build.exitCode !== 0) throw new Error(`bun build --compile failed:\n${build.stderr.toString()}${build.stdout.toString()}`);
+
+  // nothing to fall back on: no node_modules in the binary's folder or any folder above it
+  for (let up = dir; ; up = dirname(up)) {
+    if (existsSync(join(up, "node_modules"))) throw new Error(`${join(up, "node_modules")} exists: the smoke test must run the binary without one`);
+    if (dirname(up) === up) break;
+  }
+  if (dir.startsWith(root)) throw new Error(`the smoke folder ${dir} is inside the source tree`);
 
   // run it from a folder that is not the repo, with its database in a folder of its own
   const workdir = join(dir, "elsewhere");
@@ -191,6 +198,14 @@ describe("release: the compiled binary", () => {
     expect(declaration.status).toBe(200);
     expect(declaration.json.data.type).toBe("participant-declaration");
     expect(declaration.json.data.attributes.participant_id).toBe(participant.json.participant_id);
+  });
+
+  test("when it runs, then the SQLite addon it loaded is the one it carries, not a file of the source tree", () => {
+    const maps = readFileSync(`/proc/${server!.pid}/maps`, "utf8");
+    const loaded = [...new Set(maps.split("\n").map((line) => line.split(/\s+/)[5] ?? "").filter((file) => file.endsWith(".node")))];
+    console.log(`[smoke] native addons loaded: ${loaded.join(", ") || "none"}`);
+    expect(loaded.length).toBeGreaterThan(0);
+    for (const file of loaded) expect(file).not.toContain("node_modules");
   });
 
   test("when the healthcheck command asks the running server, then it exits 0", () => {

@@ -1,34 +1,124 @@
 import { type ElysiaSwaggerConfig, swagger } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
-import referenceCss from "./assets/reference.css" with { type: "text" };
-import referenceJs from "./assets/reference.js" with { type: "text" };
+import swaggerUiBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+import swaggerUiCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+import favicon from "swagger-ui-dist/favicon-32x32.png" with { type: "file" };
+import swaggerUiPackage from "swagger-ui-dist/package.json";
+import docsCss from "./assets/docs.css" with { type: "text" };
+import { finishDocument } from "./openapi";
 
 export const DOCS_PATH = "/api-docs";
 export const SPEC_PATH = `${DOCS_PATH}/json`;
-export const ASSETS_PATH = `${DOCS_PATH}/assets`;
+/** versioned, so the browser may keep Swagger UI's files for good */
+export const ASSETS_PATH = `${DOCS_PATH}/assets/${swaggerUiPackage.version}`;
 
 /**
- * The interactive docs at /api-docs and the OpenAPI document at /api-docs/json,
- * working offline. The swagger plugin writes the OpenAPI document and the page;
- * by default that page loads Scalar from a CDN, so `scalarCDN` points it at our
- * own small renderer instead (assets/reference.js, carried in the binary as
- * text), and `customCss` replaces the Elysia theme (whose fonts come from the
- * web). The page then references only URLs on this service.
+ * Only this service's own origin. Swagger UI needs no eval and no inline
+ * script (its start-up is init.js below); it does set `style` attributes
+ * (React), which `style-src` without 'unsafe-inline' allows when set through
+ * the DOM, and its icons are data: URLs in its stylesheet.
  */
-export function apiDocs(options: { documentation: ElysiaSwaggerConfig["documentation"] }) {
-  const asset = (body: string, type: string) => () =>
-    new Response(body, { headers: { "content-type": `${type}; charset=utf-8`, "cache-control": "no-cache" } });
-  return new Elysia({ name: "api-docs" })
-    .use(
-      swagger({
-        path: DOCS_PATH,
-        specPath: SPEC_PATH,
-        scalarCDN: `${ASSETS_PATH}/reference.js`,
-        // shown until the script has rendered; the full styles are in reference.css
-        scalarConfig: { customCss: "body { font-family: system-ui, sans-serif; }" },
-        documentation: options.documentation,
-      }),
-    )
-    .get(`${ASSETS_PATH}/reference.js`, asset(referenceJs as unknown as string, "text/javascript"), { detail: { hide: true } })
-    .get(`${ASSETS_PATH}/reference.css`, asset(referenceCss, "text/css"), { detail: { hide: true } });
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const SECURITY_HEADERS = {
+  "content-security-policy": CONTENT_SECURITY_POLICY,
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+/** Swagger UI's start-up: no validator badge (it would call validator.swagger.io), the document of this service. */
+const INIT_JS = `window.ui = SwaggerUIBundle({
+  url: ${JSON.stringify(SPEC_PATH)},
+  dom_id: "#swagger-ui",
+  validatorUrl: null,
+  deepLinking: true,
+  filter: true,
+  docExpansion: "list",
+  defaultModelsExpandDepth: 0,
+  displayRequestDuration: true,
+  showExtensions: true,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout"
+});
+`;
+
+function page(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="icon" type="image/png" href="${ASSETS_PATH}/favicon-32x32.png">
+<link rel="stylesheet" href="${ASSETS_PATH}/swagger-ui.css">
+<link rel="stylesheet" href="${ASSETS_PATH}/docs.css">
+</head>
+<body>
+<noscript><p class="noscript">This page needs JavaScript. The OpenAPI document is at <a href="${SPEC_PATH}">${SPEC_PATH}</a>.</p></noscript>
+<div id="swagger-ui"></div>
+<script src="${ASSETS_PATH}/swagger-ui-bundle.js"></script>
+<script src="${ASSETS_PATH}/init.js"></script>
+</body>
+</html>
+`;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The OpenAPI document at /api-docs/json, written by the swagger plugin from
+ * every route's TypeBox schemas and finished by `finishDocument`, and Swagger
+ * UI at /api-docs, served from swagger-ui-dist's files carried in the binary:
+ * the page loads nothing from anywhere but this service.
+ */
+export function apiDocs(options: { documentation: NonNullable<ElysiaSwaggerConfig["documentation"]> }) {
+  const html = page(escapeHtml(options.documentation.info?.title ?? "API"));
+  const headers = (type: string, cache = "public, max-age=31536000, immutable") => ({
+    ...SECURITY_HEADERS,
+    "content-type": type,
+    "cache-control": cache,
+  });
+  const file = (path: string, type: string) => () => new Response(Bun.file(path), { headers: headers(type) });
+  // ours: small, and they change with the service, so asked for again each time
+  const text = (body: string, type: string) => () => new Response(body, { headers: headers(type, "no-cache") });
+  const hidden = { detail: { hide: true } };
+  return (
+    new Elysia({ name: "api-docs" })
+      // The plugin's own page loads Swagger UI or Scalar from a CDN, and its
+      // document needs finishing: both answers are replaced here, for its two routes only.
+      .mapResponse({ as: "local" }, ({ path, responseValue }) => {
+        if (path === DOCS_PATH) return new Response(html, { headers: headers("text/html; charset=utf-8", "no-cache") });
+        if (path === SPEC_PATH && responseValue && typeof responseValue === "object" && !(responseValue instanceof Response)) {
+          return new Response(JSON.stringify(finishDocument(responseValue as Record<string, unknown>)), {
+            headers: headers("application/json; charset=utf-8", "no-cache"),
+          });
+        }
+      })
+      .use(
+        swagger({
+          path: DOCS_PATH,
+          specPath: SPEC_PATH,
+          provider: "swagger-ui",
+          // paths with a dot are the CSV exports, not static files
+          excludeStaticFile: false,
+          documentation: { ...options.documentation, openapi: "3.1.0" } as ElysiaSwaggerConfig["documentation"],
+        }),
+      )
+      .get(`${ASSETS_PATH}/swagger-ui-bundle.js`, file(swaggerUiBundle, "text/javascript; charset=utf-8"), hidden)
+      .get(`${ASSETS_PATH}/swagger-ui.css`, file(swaggerUiCss, "text/css; charset=utf-8"), hidden)
+      .get(`${ASSETS_PATH}/favicon-32x32.png`, file(favicon, "image/png"), hidden)
+      .get(`${ASSETS_PATH}/init.js`, text(INIT_JS, "text/javascript; charset=utf-8"), hidden)
+      .get(`${ASSETS_PATH}/docs.css`, text(docsCss, "text/css; charset=utf-8"), hidden)
+  );
 }

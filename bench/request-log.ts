@@ -1,0 +1,112 @@
+/**
+ * The request log's cost: the uncached 100-per-page list (RESPONSE_CACHE=off,
+ * every request reads the database) and declaration POSTs, with the log on
+ * (REQUEST_LOG_SIZE=10000, the default) and off (0), in interleaved rounds on
+ * the bench database (seeded as `make bench` does, or reused from .bench/).
+ *
+ *   bun bench/request-log.ts [--rounds 3] [--duration 5] [--posts 2000]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { rounds: { type: "string", default: "3" }, duration: { type: "string", default: "5" }, posts: { type: "string", default: "2000" } },
+  strict: true,
+});
+const ROUNDS = Number(values.rounds);
+const DURATION = Number(values.duration);
+const POSTS = Number(values.posts);
+const CONNECTIONS = 32;
+
+const ROOT = join(import.meta.dir, "..");
+const WORK = join(ROOT, ".bench");
+mkdirSync(WORK, { recursive: true });
+const DB = join(WORK, "bench.sqlite");
+const META = join(WORK, "bench.json");
+let meta: { participantIds: string[]; freeParticipantIds: string[] };
+if (existsSync(DB) && existsSync(META)) meta = JSON.parse(readFileSync(META, "utf8"));
+else {
+  const t0 = performance.now();
+  const seeded = await seedBenchDatabase(DB, { records: 100_000, declarationsPerRecord: 11, otherProviders: 5, otherRecords: 2_000 });
+  meta = seeded;
+  writeFileSync(META, JSON.stringify({ ...seeded, seedSeconds: (performance.now() - t0) / 1000 }));
+}
+
+async function start(logSize: number) {
+  const s = Bun.serve({ port: 0, fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  const proc = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), "serve"], {
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: DB, ADMIN_TOKEN: "bench-admin-token", SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off", RESPONSE_CACHE: "off", REQUEST_LOG_SIZE: String(logSize) },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 5000; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {}
+    await Bun.sleep(2);
+  }
+  return { proc, url };
+}
+
+async function wrk(url: string, seconds: number): Promise<number> {
+  const proc = Bun.spawn(["wrk", "-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, "-H", `Authorization: Bearer ${BENCH_TOKEN}`, url], { stdout: "pipe" });
+  const out = await new Response(proc.stdout).text();
+  await proc.exited;
+  if (/Non-2xx/.test(out)) throw new Error(`wrk saw non-2xx answers:\n${out}`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
+}
+
+async function posts(url: string): Promise<number> {
+  const ids = meta.freeParticipantIds.slice(0, POSTS);
+  let next = 0;
+  const created: string[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        const r = await fetch(`${url}/api/v2/participant-declarations`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json", "x-with-server-date": "2025-06-01T00:00:00Z" },
+          body: JSON.stringify({ data: { type: "participant-declaration", attributes: { participant_id: id, declaration_type: "started", declaration_date: "2024-01-10T10:00:00Z", course_identifier: "ecf-induction" } } }),
+        });
+        const answer = (await r.json()) as { data?: { id: string } };
+        if (r.status !== 200) throw new Error(`POST → ${r.status} ${JSON.stringify(answer)}`);
+        created.push(answer.data!.id);
+      }
+    }),
+  );
+  const perSecond = created.length / ((performance.now() - t0) / 1000);
+  // void them (not timed) so that the next round can declare for the same people
+  for (let i = 0; i < created.length; i += CONNECTIONS) {
+    await Promise.all(created.slice(i, i + CONNECTIONS).map((id) => fetch(`${url}/api/v2/participant-declarations/${id}/void`, { method: "PUT", headers: { authorization: `Bearer ${BENCH_TOKEN}` } }).then((r) => r.arrayBuffer())));
+  }
+  return perSecond;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const results = { on: { list: [] as number[], post: [] as number[] }, off: { list: [] as number[], post: [] as number[] } };
+const LIST = "/api/v2/participants/ecf?page[per_page]=100";
+for (let round = 0; round < ROUNDS; round++) {
+  for (const mode of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
+    const service = await start(mode === "on" ? 10_000 : 0);
+    await wrk(`${service.url}${LIST}`, 1); // warm-up
+    results[mode].list.push(await wrk(`${service.url}${LIST}`, DURATION));
+    results[mode].post.push(await posts(service.url));
+    service.proc.kill("SIGTERM");
+    await service.proc.exited;
+    console.log(`round ${round + 1}, log ${mode}: list ${results[mode].list.at(-1)!.toFixed(0)} req/s, POSTs ${results[mode].post.at(-1)!.toFixed(0)}/s`);
+  }
+}
+const row = (name: string, on: number[], off: number[]) =>
+  `| ${name} | ${median(off).toFixed(0)} | ${median(on).toFixed(0)} | ${(((median(on) - median(off)) / median(off)) * 100).toFixed(1)}% |`;
+console.log(`\n| scenario (RESPONSE_CACHE=off) | log off | log on (10000) | change |\n| --- | --- | --- | --- |`);
+console.log(row("participants, 100/page, req/s", results.on.list, results.off.list));
+console.log(row(`declaration POSTs/s (${POSTS}, ${CONNECTIONS} clients)`, results.on.post, results.off.post));
+console.log(`\nwrk -t2 -c${CONNECTIONS} -d${DURATION}s, ${ROUNDS} interleaved rounds, medians`);

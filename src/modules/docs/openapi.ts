@@ -1,0 +1,77 @@
+/**
+ * Finishing touches on the document the swagger plugin writes from the
+ * routes' schemas, so that it is valid OpenAPI 3.1 (TypeBox writes JSON
+ * Schema 2020-12: `const`, `type: "null"`, which 3.0 does not allow) and says
+ * what the service really sends:
+ * - every response has a `description` (required; the plugin leaves it out
+ *   when the schema has none), by default the status's reason phrase;
+ * - one media type per response and request body instead of the plugin's
+ *   three (JSON, form data, plain text): `text/csv` for the CSV exports'
+ *   successes, else `application/json`;
+ * - a response keeps only OpenAPI's fields (the plugin copies the schema's
+ *   keywords into it); a schema's `examples` list shows as the response's example;
+ * - a parameter's `examples` list (JSON Schema's) becomes OpenAPI's `example`.
+ */
+
+type Json = Record<string, any>;
+
+const REASONS: Record<string, string> = {
+  "200": "OK",
+  "201": "Created",
+  "204": "No content",
+  "400": "Bad request",
+  "401": "Unauthorized: the token is missing or unknown",
+  "403": "Forbidden",
+  "404": "Not found",
+  "406": "Not acceptable",
+  "413": "Payload too large",
+  "422": "Unprocessable entity",
+  "429": "Too many requests",
+};
+
+const METHODS = ["get", "put", "post", "delete", "patch", "options", "head", "trace"];
+
+function oneMediaType(content: Json | undefined, mediaType: string): Json | undefined {
+  if (!content || typeof content !== "object") return content;
+  if (Object.keys(content).length === 1) return content;
+  const first = content[mediaType] ?? content["application/json"] ?? Object.values(content)[0];
+  return first === undefined ? undefined : { [mediaType]: first };
+}
+
+export function finishDocument(raw: Json): Json {
+  // a copy: the plugin keeps and reuses its objects (functions and symbols of the schemas drop out here)
+  const doc: Json = JSON.parse(JSON.stringify(raw));
+  doc.openapi = "3.1.0";
+  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation: Json | undefined = item[method];
+      if (!operation) continue;
+      const responses: Json = operation.responses && Object.keys(operation.responses).length ? operation.responses : { "200": {} };
+      for (const [status, plugin] of Object.entries<Json>(responses)) {
+        const mediaType = plugin["x-media-type"] ?? (path.endsWith(".csv") && status.startsWith("2") ? "text/csv" : "application/json");
+        const response: Json = {
+          description: plugin.description ?? REASONS[status] ?? `HTTP ${status}`,
+          ...(plugin.headers ? { headers: plugin.headers } : {}),
+        };
+        // a CSV export's success is text, whether or not the route says so
+        const content = oneMediaType(plugin.content, mediaType) ?? (mediaType === "text/csv" ? { [mediaType]: { schema: { type: "string" } } } : undefined);
+        if (content) {
+          const media = content[mediaType];
+          if (Array.isArray(plugin.examples) && media && media.example === undefined && media.examples === undefined) media.example = plugin.examples[0];
+          response.content = content;
+        }
+        responses[status] = response;
+      }
+      operation.responses = responses;
+      if (operation.requestBody?.content) operation.requestBody.content = oneMediaType(operation.requestBody.content, "application/json");
+      for (const parameter of operation.parameters ?? []) {
+        if (Array.isArray(parameter.examples)) {
+          parameter.example ??= parameter.examples[0];
+          delete parameter.examples;
+        }
+        if (parameter.description === undefined) delete parameter.description;
+      }
+    }
+  }
+  return doc;
+}

@@ -1,0 +1,201 @@
+// The request inspector: a page over the request log (GET /admin/requests).
+// Plain DOM, no dependencies, no outside requests; every value is set as
+// text, never as HTML. The admin token is kept in sessionStorage (this tab only).
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "lead-provider-sandbox:admin-token";
+  var POLL_MS = 2000;
+  var $ = function (id) { return document.getElementById(id); };
+  var token = read();
+  var selectedId = null;
+  var records = [];
+  var timer = null;
+  var lastKey = "";
+
+  function read() { try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch (e) { return ""; } }
+  function write(value) { try { if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* storage off */ } }
+
+  /** h("td.path", "text") or h("ul", null, [children]) */
+  function h(tag, text, children) {
+    var parts = tag.split(".");
+    var el = document.createElement(parts[0]);
+    if (parts.length > 1) el.className = parts.slice(1).join(" ");
+    if (text !== null && text !== undefined) el.textContent = String(text);
+    (children || []).forEach(function (c) { el.appendChild(c); });
+    return el;
+  }
+
+  function api(path) {
+    return fetch(path, { headers: { authorization: "Bearer " + token }, cache: "no-store" }).then(function (r) {
+      if (r.status === 401) { logout("That token is not the admin token."); throw new Error("401"); }
+      return r.json().then(function (body) { return { status: r.status, body: body }; });
+    });
+  }
+
+  function showLogin(message) {
+    $("login").hidden = false;
+    $("main").hidden = true;
+    $("forget").hidden = true;
+    $("login-error").textContent = message || "";
+    $("token").focus();
+  }
+
+  function logout(message) {
+    token = "";
+    write("");
+    if (timer) clearTimeout(timer);
+    timer = null;
+    showLogin(message);
+  }
+
+  function start() {
+    $("login").hidden = true;
+    $("main").hidden = false;
+    $("forget").hidden = false;
+    api("/admin/lead-providers").then(function (r) {
+      if (r.status !== 200 || !Array.isArray(r.body)) return;
+      var select = $("f-provider");
+      r.body.forEach(function (p) {
+        var o = h("option", p.name);
+        o.value = p.id;
+        select.appendChild(o);
+      });
+      var unknown = h("option", "(no provider)");
+      unknown.value = "-";
+      select.appendChild(unknown);
+    }).catch(function () {});
+    poll();
+  }
+
+  function query() {
+    var q = ["limit=200"];
+    var provider = $("f-provider").value;
+    var status = $("f-status").value.trim();
+    var path = $("f-path").value.trim();
+    if (provider && provider !== "-") q.push("lead_provider_id=" + encodeURIComponent(provider));
+    if (status) q.push("status=" + encodeURIComponent(status));
+    if (path) q.push("path_prefix=" + encodeURIComponent(path));
+    return q.join("&");
+  }
+
+  function poll() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!token) return;
+    var q = query();
+    api("/admin/requests?" + q).then(function (r) {
+      if (r.status === 422) {
+        $("filter-error").textContent = r.body.errors.map(function (e) { return e.title + ": " + e.detail; }).join("; ");
+        return;
+      }
+      $("filter-error").textContent = "";
+      var data = r.body.data || [];
+      if ($("f-provider").value === "-") data = data.filter(function (x) { return x.lead_provider_id === null; });
+      var key = q + "|" + data.map(function (x) { return x.id; }).join(",");
+      records = data;
+      if (key !== lastKey) { lastKey = key; render(); }
+      $("state").textContent = "updated " + new Date().toLocaleTimeString() + (data.length ? " · " + data.length + " shown" : "");
+    }).catch(function (e) {
+      if (String(e && e.message) !== "401") $("state").textContent = "cannot reach the sandbox; retrying";
+    }).then(function () {
+      if (token && $("f-live").checked) timer = setTimeout(poll, POLL_MS);
+    });
+  }
+
+  function statusClass(status) { return "status s" + String(status).charAt(0); }
+
+  function render() {
+    var tbody = $("rows");
+    tbody.textContent = "";
+    $("empty").hidden = records.length > 0;
+    records.forEach(function (r) {
+      var tr = h("tr", null, [
+        h("td.mono", r.time.slice(11, 23)),
+        h("td." + statusClass(r.status).replace(" ", "."), r.status),
+        h("td.mono", r.method),
+        h("td.path", r.path + (r.query ? "?" + r.query : "")),
+        h("td.col-provider", r.lead_provider_name || (r.lead_provider_id ? r.lead_provider_id.slice(0, 8) : "none")),
+        h("td.num.col-ms", r.duration_ms),
+      ]);
+      tr.dataset.id = String(r.id);
+      tr.tabIndex = 0;
+      if (r.id === selectedId) tr.className = "selected";
+      tr.addEventListener("click", function () { open(r.id); });
+      tr.addEventListener("keydown", function (e) { if (e.key === "Enter") open(r.id); });
+      tbody.appendChild(tr);
+    });
+  }
+
+  function pretty(text) {
+    if (text === null || text === undefined) return h("p.none", "(empty)");
+    var shown = text;
+    try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch (e) { /* not JSON (or cut at 64 KiB): as it is */ }
+    return h("pre", shown);
+  }
+
+  function open(id) {
+    selectedId = id;
+    api("/admin/requests/" + encodeURIComponent(id)).then(function (r) {
+      if (r.status !== 200) { show(h("p.none", "This request is no longer in the log.")); return; }
+      var d = r.body.data;
+      var parts = [];
+      if (d.errors.length) {
+        parts.push(h("div.reasons", null, [
+          h("h2", "Refused: " + d.status),
+          h("ul", null, d.errors.map(function (e) { return h("li", e); })),
+        ]));
+      }
+      var facts = [
+        ["method", d.method], ["path", d.path], ["query", d.query || "(none)"], ["status", d.status],
+        ["time", d.time], ["duration", d.duration_ms + " ms"],
+        ["provider", d.lead_provider_name ? d.lead_provider_name + " (" + d.lead_provider_id + ")" : (d.lead_provider_id || "none (no known provider token)")],
+        ["record", "#" + d.id],
+      ];
+      var dl = h("dl.facts");
+      facts.forEach(function (f) { dl.appendChild(h("dt", f[0])); dl.appendChild(h("dd.mono", f[1])); });
+      parts.push(dl);
+      parts.push(h("h3", "Request body"));
+      parts.push(pretty(d.request_body));
+      parts.push(h("h3", "Response body"));
+      parts.push(pretty(d.response_body));
+      show(h("div", null, parts));
+      render();
+    }).catch(function () {});
+  }
+
+  function show(content) {
+    var body = $("detail-body");
+    body.textContent = "";
+    body.appendChild(content);
+    $("detail").hidden = false;
+    $("detail").scrollTop = 0;
+  }
+
+  $("close").addEventListener("click", function () {
+    $("detail").hidden = true;
+    selectedId = null;
+    render();
+  });
+  $("forget").addEventListener("click", function () { logout(""); });
+  $("login").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var value = $("token").value.trim();
+    if (!value) return;
+    token = value;
+    $("token").value = "";
+    fetch("/admin/requests?limit=1", { headers: { authorization: "Bearer " + token } }).then(function (r) {
+      if (r.status === 200) { write(token); start(); }
+      else logout("That token is not the admin token.");
+    }).catch(function () { logout("Cannot reach the sandbox."); });
+  });
+  var refilter;
+  ["f-provider", "f-status", "f-path"].forEach(function (id) {
+    $(id).addEventListener("input", function () { clearTimeout(refilter); refilter = setTimeout(poll, 250); });
+  });
+  $("f-live").addEventListener("change", function () { if ($("f-live").checked) poll(); });
+  $("filters").addEventListener("submit", function (e) { e.preventDefault(); poll(); });
+
+  if (token) start();
+  else showLogin("");
+})();

@@ -1,0 +1,245 @@
+import type { Db } from "../../../db/connection";
+import { ApiError, type ErrorItem } from "../../errors";
+import { parseRfc3339 } from "../../clock";
+import { providerNames } from "./queries";
+
+/** What the log keeps of one body: the text itself, its first 64 KiB as UTF-8 bytes, or nothing. */
+type Kept = string | Uint8Array | null;
+
+/** One recorded exchange. Kept raw; turned into the API's shape only when read. */
+export interface LoggedRequest {
+  id: number;
+  /** epoch ms */
+  time: number;
+  providerId: string | null;
+  method: string;
+  /** the request URL as received (path and query are cut out when read) */
+  url: string;
+  status: number;
+  durationMs: number;
+  requestBody: Kept;
+  responseBody: Kept;
+  /** the error that rendered the answer, when it was one */
+  error: ApiError | null;
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+/** all kept bodies together; beyond it the oldest records lose theirs (a 100-per-page poller would otherwise hold 64 KiB a request) */
+export const BODY_BUDGET_BYTES = 64 * 1024 * 1024;
+export const DROPPED_BODY = "[not kept: the request log keeps at most 64 MiB of bodies, and this record is one of the oldest]";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function sizeOf(kept: Kept): number {
+  return kept === null ? 0 : typeof kept === "string" ? kept.length : kept.byteLength;
+}
+
+/**
+ * The in-memory ring of the last `capacity` requests to /api/ (REQUEST_LOG_SIZE).
+ * Recording does no parsing: it stores references (the URL string, the body
+ * text the handler read, the error object) and cuts bodies over 64 KiB; the
+ * API's shape is built only when the log is read.
+ */
+export class RequestLog {
+  private ring: Array<LoggedRequest | undefined>;
+  private nextId = 1;
+  /** records with id < firstId were cleared or overwritten */
+  private firstId = 1;
+  private bodyBytes = 0;
+  /** the oldest record that may still hold bodies (for the budget) */
+  private trimFrom = 1;
+  private scratch = new Uint8Array(BODY_LIMIT_BYTES);
+  /** the last long body cut, so that a polled page served from the response cache is cut once */
+  private lastCut: { source: string; kept: Uint8Array } | null = null;
+
+  constructor(
+    readonly capacity: number,
+    readonly bodyBudget = BODY_BUDGET_BYTES,
+  ) {
+    this.ring = new Array(capacity);
+  }
+
+  /** a body as the log keeps it: the first 64 KiB of its UTF-8, without splitting a character */
+  keep(text: string | null | undefined): Kept {
+    if (!text) return null;
+    // at most 3 UTF-8 bytes per UTF-16 unit: short texts fit without looking
+    if (text.length <= BODY_LIMIT_BYTES / 3) return text;
+    if (this.lastCut && this.lastCut.source === text) return this.lastCut.kept;
+    const { read, written } = encoder.encodeInto(text, this.scratch);
+    if (read === text.length) return text;
+    const kept = this.scratch.slice(0, written);
+    this.lastCut = { source: text, kept };
+    return kept;
+  }
+
+  record(entry: Omit<LoggedRequest, "id">): void {
+    if (this.capacity === 0) return;
+    const id = this.nextId++;
+    const slot = id % this.capacity;
+    const old = this.ring[slot];
+    if (old) this.bodyBytes -= sizeOf(old.requestBody) + sizeOf(old.responseBody);
+    const record = entry as LoggedRequest;
+    record.id = id;
+    this.ring[slot] = record;
+    this.bodyBytes += sizeOf(record.requestBody) + sizeOf(record.responseBody);
+    if (id - this.capacity >= this.firstId) this.firstId = id - this.capacity + 1;
+    if (this.bodyBytes > this.bodyBudget) this.trim();
+  }
+
+  private trim(): void {
+    this.trimFrom = Math.max(this.trimFrom, this.firstId);
+    while (this.bodyBytes > this.bodyBudget && this.trimFrom < this.nextId - 1) {
+      const record = this.ring[this.trimFrom % this.capacity];
+      this.trimFrom++;
+      if (!record) continue;
+      this.bodyBytes -= sizeOf(record.requestBody) + sizeOf(record.responseBody);
+      if (record.requestBody !== null) record.requestBody = DROPPED_BODY;
+      if (record.responseBody !== null) record.responseBody = DROPPED_BODY;
+      this.bodyBytes += sizeOf(record.requestBody) + sizeOf(record.responseBody);
+    }
+  }
+
+  /** newest first */
+  *newestFirst(): Generator<LoggedRequest> {
+    for (let id = this.nextId - 1; id >= this.firstId; id--) {
+      const record = this.ring[id % this.capacity];
+      if (record && record.id === id) yield record;
+    }
+  }
+
+  get(id: number): LoggedRequest | null {
+    if (this.capacity === 0 || id < this.firstId || id >= this.nextId) return null;
+    const record = this.ring[id % this.capacity];
+    return record && record.id === id ? record : null;
+  }
+
+  clear(): void {
+    this.ring = new Array(this.capacity);
+    this.firstId = this.nextId;
+    this.trimFrom = this.nextId;
+    this.bodyBytes = 0;
+    this.lastCut = null;
+  }
+}
+
+// ---- reading ---------------------------------------------------------------
+
+export interface RequestFilter {
+  leadProviderId?: string;
+  status?: { exact: number } | { min: number; max: number };
+  method?: string;
+  pathPrefix?: string;
+  since?: number;
+  limit: number;
+}
+
+const invalid = (field: string, detail: string) => ApiError.unprocessable(field, detail);
+
+/** The list's query, checked; a bad value is a 422 naming the field. */
+export function readFilter(query: Record<string, string | undefined>): RequestFilter {
+  const filter: RequestFilter = { limit: 100 };
+  if (query.limit !== undefined) {
+    if (!/^\d{1,4}$/.test(query.limit) || Number(query.limit) < 1 || Number(query.limit) > 1000) {
+      throw invalid("limit", "must be a whole number from 1 to 1000");
+    }
+    filter.limit = Number(query.limit);
+  }
+  if (query.status !== undefined && query.status !== "") {
+    const status = query.status.trim().toLowerCase();
+    if (/^[1-5]\d\d$/.test(status)) filter.status = { exact: Number(status) };
+    else if (/^[1-5]xx$/.test(status)) filter.status = { min: Number(status[0]) * 100, max: Number(status[0]) * 100 + 99 };
+    else throw invalid("status", "must be a status code (422) or a class (4xx)");
+  }
+  if (query.method !== undefined && query.method !== "") {
+    if (!/^[A-Za-z]{1,16}$/.test(query.method)) throw invalid("method", "must be an HTTP method, e.g. POST");
+    filter.method = query.method.toUpperCase();
+  }
+  if (query.since !== undefined && query.since !== "") {
+    const since = parseRfc3339(query.since.trim());
+    if (!since) throw invalid("since", "must be an RFC 3339 date-time, e.g. 2025-01-10T10:42:00Z");
+    filter.since = since.getTime();
+  }
+  if (query.path_prefix !== undefined && query.path_prefix !== "") filter.pathPrefix = query.path_prefix;
+  if (query.lead_provider_id !== undefined && query.lead_provider_id !== "") filter.leadProviderId = query.lead_provider_id;
+  return filter;
+}
+
+function pathAndQuery(url: string): { path: string; query: string } {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return { path: "/", query: "" };
+  const q = url.indexOf("?", start);
+  return q < 0 ? { path: url.slice(start), query: "" } : { path: url.slice(start, q), query: url.slice(q + 1) };
+}
+
+function matches(record: LoggedRequest, filter: RequestFilter): boolean {
+  if (filter.since !== undefined && record.time < filter.since) return false;
+  if (filter.leadProviderId !== undefined && record.providerId !== filter.leadProviderId) return false;
+  if (filter.method !== undefined && record.method !== filter.method) return false;
+  if (filter.status) {
+    const s = filter.status;
+    if ("exact" in s ? record.status !== s.exact : record.status < s.min || record.status > s.max) return false;
+  }
+  if (filter.pathPrefix !== undefined && !pathAndQuery(record.url).path.startsWith(filter.pathPrefix)) return false;
+  return true;
+}
+
+function text(kept: Kept): string | null {
+  return kept === null ? null : typeof kept === "string" ? kept : decoder.decode(kept);
+}
+
+/** `title: detail` of each error item; the message of the live `{"error": …}` shape. */
+export function errorLines(error: ApiError | null): string[] {
+  if (!error || error.body === null || typeof error.body !== "object") return [];
+  const body = error.body as { errors?: ErrorItem[]; error?: unknown };
+  if (Array.isArray(body.errors)) return body.errors.map((e) => `${e.title}: ${e.detail}`);
+  if (typeof body.error === "string") return [body.error];
+  return [];
+}
+
+function errorBodyText(error: ApiError): string | null {
+  if (error.body === null) return null;
+  return typeof error.body === "string" ? error.body : JSON.stringify(error.body);
+}
+
+async function present(db: Db, records: LoggedRequest[]) {
+  const names = await providerNames(db, [...new Set(records.map((r) => r.providerId).filter((id): id is string => id !== null))]);
+  return records.map((r) => {
+    const { path, query } = pathAndQuery(r.url);
+    // an error's body is small, and rendered from the same object that answered
+    const responseBody = r.responseBody !== null ? text(r.responseBody) : r.error ? errorBodyText(r.error) : null;
+    return {
+      id: r.id,
+      time: new Date(r.time).toISOString(),
+      lead_provider_id: r.providerId,
+      lead_provider_name: r.providerId === null ? null : (names.get(r.providerId) ?? null),
+      method: r.method,
+      path,
+      query,
+      status: r.status,
+      duration_ms: r.durationMs,
+      request_body: text(r.requestBody),
+      response_body: responseBody,
+      errors: errorLines(r.error),
+    };
+  });
+}
+
+export async function listRequests(db: Db, log: RequestLog | null, query: Record<string, string | undefined>) {
+  const filter = readFilter(query);
+  const found: LoggedRequest[] = [];
+  if (log) {
+    for (const record of log.newestFirst()) {
+      if (matches(record, filter)) found.push(record);
+      if (found.length >= filter.limit) break;
+    }
+  }
+  return { data: await present(db, found) };
+}
+
+export async function showRequest(db: Db, log: RequestLog | null, id: string) {
+  const record = /^\d{1,15}$/.test(id) && log ? log.get(Number(id)) : null;
+  if (!record) throw ApiError.errors(404, [{ title: "Not found", detail: `No request ${id} in the request log` }]);
+  const [shown] = await present(db, [record]);
+  return { data: shown! };
+}

@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type TestApp, createTestApp, ADMIN_TOKEN } from "../support/app";
+import { RequestLog, BODY_LIMIT_BYTES, DROPPED_BODY } from "../../src/modules/request-log/service";
+
+const NOW = "2024-10-01T12:00:00Z";
+const DECLARATIONS = "/api/v2/participant-declarations";
+
+let t: TestApp;
+let provider: { id: string; name: string; token: string };
+let participantId: string;
+
+/** the log is written after the answer is sent (onAfterResponse); let that run */
+const settle = () => Bun.sleep(2);
+
+async function requests(query = "") {
+  await settle();
+  return t.admin("GET", `/admin/requests${query}`);
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  provider = await t.newProvider("Log provider");
+  participantId = (await t.newParticipant(provider.id)).participant_id;
+});
+afterAll(() => t.close());
+
+async function failingDeclaration() {
+  return t.call("POST", DECLARATIONS, {
+    token: provider.token,
+    headers: { "x-with-server-date": NOW },
+    body: { data: { type: "participant-declaration", attributes: { participant_id: participantId, declaration_type: "started", course_identifier: "ecf-induction" } } },
+  });
+}
+
+describe("request log (sandbox-contract.md, Request log)", () => {
+  test("when a declaration POST is refused, then it is recorded with its bodies and the reasons from the error that answered", async () => {
+    await t.admin("DELETE", "/admin/requests");
+    const answer = await failingDeclaration();
+    expect(answer.status).toBe(422);
+    const list = await requests();
+    expect(list.status).toBe(200);
+    expect(list.body.data).toHaveLength(1);
+    const r = list.body.data[0];
+    expect(Object.keys(r)).toEqual(["id", "time", "lead_provider_id", "lead_provider_name", "method", "path", "query", "status", "duration_ms", "request_body", "response_body", "errors"]);
+    expect(r).toMatchObject({ lead_provider_id: provider.id, lead_provider_name: "Log provider", method: "POST", path: DECLARATIONS, query: "", status: 422 });
+    expect(JSON.parse(r.request_body).data.attributes.participant_id).toBe(participantId);
+    expect(JSON.parse(r.response_body)).toEqual(answer.body);
+    expect(r.errors).toEqual(answer.body.errors.map((e: any) => `${e.title}: ${e.detail}`));
+    expect(r.errors).toContain("declaration_date: Enter a '#/declaration_date'.");
+    expect(typeof r.duration_ms).toBe("number");
+    expect(Date.parse(r.time)).toBeGreaterThan(Date.now() - 60_000);
+    const one = await t.admin("GET", `/admin/requests/${r.id}`);
+    expect(one).toEqual({ status: 200, body: { data: r } });
+  });
+
+  test("when a read succeeds, then its query and JSON answer are recorded (also when gzipped) and errors is []", async () => {
+    await t.admin("DELETE", "/admin/requests");
+    const plain = await t.call("GET", "/api/v2/participants/ecf?page[per_page]=1", { token: provider.token });
+    const zipped = await t.request("GET", "/api/v2/participants/ecf?page[per_page]=1", { token: provider.token, headers: { "accept-encoding": "gzip" } });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    const { body } = await requests();
+    expect(body.data).toHaveLength(2);
+    for (const r of body.data) {
+      expect(r).toMatchObject({ method: "GET", path: "/api/v2/participants/ecf", query: "page[per_page]=1", status: 200, request_body: null, errors: [] });
+      expect(JSON.parse(r.response_body)).toEqual(plain.body);
+    }
+  });
+
+  test("when a POST succeeds, then its answer is recorded from a copy of the response", async () => {
+    await t.admin("DELETE", "/admin/requests");
+    const answer = await t.call("POST", DECLARATIONS, {
+      token: provider.token,
+      headers: { "x-with-server-date": NOW },
+      body: { data: { type: "participant-declaration", attributes: { participant_id: participantId, declaration_type: "started", declaration_date: "2024-09-20T10:00:00Z", course_identifier: "ecf-induction" } } },
+    });
+    expect(answer.status).toBe(200);
+    const { body } = await requests();
+    expect(body.data[0]).toMatchObject({ status: 200, errors: [] });
+    expect(JSON.parse(body.data[0].response_body)).toEqual(answer.body);
+  });
+
+  test("when tokens are unknown, missing or the admin's, then no token or Authorization value is stored and lead_provider_id is null", async () => {
+    await t.admin("DELETE", "/admin/requests");
+    const secret = "sekret-token-value-123";
+    await t.call("POST", DECLARATIONS, { token: secret, body: { data: { attributes: {} } } });
+    await t.call("GET", "/api/v2/participants/ecf", {});
+    await t.call("GET", "/api/v2/participants/ecf", { token: ADMIN_TOKEN });
+    await t.call("GET", "/api/v2/participants/ecf", { token: provider.token, headers: { "x-request-id": "abc" } });
+    const { body } = await requests();
+    expect(body.data.map((r: any) => [r.status, r.lead_provider_id])).toEqual([[200, provider.id], [403, null], [401, null], [401, null]]);
+    expect(body.data[3].errors).toEqual(["HTTP Token: Access denied"]);
+    // the refused POST's body was never read by a handler, yet it is recorded
+    expect(JSON.parse(body.data[3].request_body)).toEqual({ data: { attributes: {} } });
+    const everything = JSON.stringify(body);
+    for (const value of [secret, ADMIN_TOKEN, provider.token, "Bearer"]) expect(everything).not.toContain(value);
+  });
+
+  test("when the filters are used, then they select by provider, status (exact or class), method, path prefix and since", async () => {
+    await t.admin("DELETE", "/admin/requests");
+    const other = await t.newProvider();
+    const before = new Date(Date.now() - 1000).toISOString();
+    await failingDeclaration();
+    await t.call("GET", `${DECLARATIONS}?page[per_page]=5`, { token: other.token });
+    await t.call("GET", "/api/v2/participants/ecf/00000000-0000-4000-8000-000000000000", { token: provider.token });
+    await t.call("GET", "/api/v2/nowhere", { token: provider.token });
+    await t.admin("GET", "/admin/lead-providers"); // not /api/: not recorded
+    const paths = async (q: string) => (await requests(q)).body.data.map((r: any) => `${r.status} ${r.method} ${r.path}`);
+    expect(await paths("")).toEqual([
+      "404 GET /api/v2/nowhere",
+      "404 GET /api/v2/participants/ecf/00000000-0000-4000-8000-000000000000",
+      `200 GET ${DECLARATIONS}`,
+      `422 POST ${DECLARATIONS}`,
+    ]);
+    expect(await paths(`?lead_provider_id=${other.id}`)).toEqual([`200 GET ${DECLARATIONS}`]);
+    expect(await paths("?status=4xx")).toHaveLength(3);
+    expect(await paths("?status=422")).toEqual([`422 POST ${DECLARATIONS}`]);
+    expect(await paths("?method=post")).toEqual([`422 POST ${DECLARATIONS}`]);
+    expect(await paths("?path_prefix=/api/v2/participants")).toHaveLength(1);
+    expect(await paths("?limit=2")).toHaveLength(2);
+    expect(await paths(`?since=${before}`)).toHaveLength(4);
+    expect(await paths(`?since=${new Date(Date.now() + 60_000).toISOString()}`)).toEqual([]);
+  });
+
+  test("when a filter value is bad, then 422 naming the field", async () => {
+    for (const [query, field] of [
+      ["limit=0", "limit"],
+      ["limit=1001", "limit"],
+      ["limit=ten", "limit"],
+      ["status=6xx", "status"],
+      ["status=42", "status"],
+      ["since=yesterday", "since"],
+      ["method=P%20OST", "method"],
+    ]) {
+      const r = await t.admin("GET", `/admin/requests?${query}`);
+      expect(r.status).toBe(422);
+      expect(r.body.errors[0].title).toBe(field);
+    }
+  });
+
+  test("when a record is unknown, then 404 in the errors shape; DELETE empties the log; a lead provider's token is refused", async () => {
+    expect((await t.admin("GET", "/admin/requests/999999")).status).toBe(404);
+    expect((await t.admin("GET", "/admin/requests/abc")).body.errors[0].title).toBe("Not found");
+    expect((await t.call("GET", "/admin/requests", { token: provider.token })).status).toBe(401);
+    await failingDeclaration();
+    expect((await requests()).body.data.length).toBeGreaterThan(0);
+    expect((await t.admin("DELETE", "/admin/requests")).status).toBe(200);
+    expect((await requests()).body.data).toEqual([]);
+  });
+
+  test("when REQUEST_LOG_SIZE is 0, then nothing is recorded and the list is empty", async () => {
+    const off = await createTestApp({ requestLogSize: 0 });
+    try {
+      const p = await off.newProvider();
+      await off.call("GET", "/api/v2/participants/ecf", { token: p.token });
+      await settle();
+      expect(await off.admin("GET", "/admin/requests")).toEqual({ status: 200, body: { data: [] } });
+    } finally {
+      await off.close();
+    }
+  });
+
+  test("when the routes are documented, then /api-docs/json lists them with their parameters", async () => {
+    const spec = (await t.call("GET", "/api-docs/json")).body;
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/admin/requests", "/admin/requests/{id}"]));
+    const names = spec.paths["/admin/requests"].get.parameters.map((p: any) => p.name);
+    expect(names).toEqual(expect.arrayContaining(["lead_provider_id", "status", "method", "path_prefix", "since", "limit"]));
+    expect(spec.paths["/admin/requests"].delete).toBeDefined();
+  });
+});
+
+describe("request log ring", () => {
+  const entry = (n: number, body: string | null = null) => ({
+    time: n,
+    providerId: null,
+    method: "GET",
+    url: `http://x/api/v2/${n}`,
+    status: 200,
+    durationMs: 1,
+    requestBody: body,
+    responseBody: null,
+    error: null,
+  });
+
+  test("when more than its size is recorded, then only the newest are kept, newest first, and ids go on after a clear", () => {
+    const log = new RequestLog(3);
+    for (let n = 1; n <= 5; n++) log.record(entry(n));
+    expect([...log.newestFirst()].map((r) => r.id)).toEqual([5, 4, 3]);
+    expect(log.get(2)).toBeNull();
+    log.clear();
+    expect([...log.newestFirst()]).toEqual([]);
+    log.record(entry(6));
+    expect([...log.newestFirst()].map((r) => r.id)).toEqual([6]);
+  });
+
+  test("when a body is over 64 KiB, then its first 64 KiB are kept without splitting a character", () => {
+    const log = new RequestLog(2);
+    const long = "é".repeat(BODY_LIMIT_BYTES); // 2 bytes each
+    const kept = log.keep(long) as Uint8Array;
+    expect(kept.byteLength).toBe(BODY_LIMIT_BYTES);
+    expect(new TextDecoder().decode(kept)).toBe("é".repeat(BODY_LIMIT_BYTES / 2));
+    expect(log.keep("short")).toBe("short");
+    expect(log.keep("")).toBeNull();
+  });
+
+  test("when the bodies pass the budget, then the oldest records lose theirs first", () => {
+    const log = new RequestLog(10, 25);
+    for (let n = 1; n <= 4; n++) log.record(entry(n, "0123456789"));
+    const bodies = [...log.newestFirst()].map((r) => r.requestBody === DROPPED_BODY ? "dropped" : r.requestBody);
+    expect(bodies.slice(0, 1)).toEqual(["0123456789"]);
+    expect(bodies.at(-1)).toBe("dropped");
+  });
+});
