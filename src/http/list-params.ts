@@ -46,6 +46,14 @@ export interface ListParamsOptions {
    * returns every row. `page`/`perPage` then carry the defaults.
    */
   paginate?: boolean;
+  /**
+   * The participant reads take their filter through strong parameters,
+   * `params.permit(:id, filter: %i[cohort updated_since])` (live
+   * app/controllers/api/v1/ecf_participants_controller.rb:55-57): a nested
+   * value (array or hash) is not a permitted scalar and is silently dropped,
+   * so that filter is simply absent. Default: a nested value is a 400.
+   */
+  dropNestedFilters?: boolean;
 }
 
 export interface ListParams {
@@ -432,11 +440,16 @@ export function parseListParams(pairs: QueryPairs, options: ListParamsOptions): 
   if (options.allowParticipantIdFilter) recognisedFilterKeys.push('participant_id');
   const filterValue = (key: string): string | null => {
     const value = filter.get(key);
-    return typeof value === 'string' ? value : null;
+    if (typeof value === 'string') return value;
+    // `where("user_id = ?", ["<uuid>"])` quotes a one-element array as that value (declarations)
+    if (key === 'participant_id' && Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
+    return null;
   };
   for (const key of recognisedFilterKeys) {
     const value = filter.get(key);
     if (value !== undefined && value !== null && typeof value !== 'string') {
+      if (options.dropNestedFilters) continue;
+      if (key === 'participant_id' && filterValue(key) !== null) continue;
       return fail(nestedFilterError(key));
     }
   }

@@ -13,7 +13,7 @@ import { type ParticipantFilter, listParticipantRows, participantCsvBatches, par
 import { PARTICIPANT_CSV_HEADER, participantCsvLine, participantResource } from "./serialize";
 
 function readListParams(request: Request, paginate: boolean): ListParams {
-  return readRequestListParams(request, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
+  return readRequestListParams(request, { allowCohortFilter: true, allowParticipantIdFilter: false, paginate, dropNestedFilters: true });
 }
 
 /**
