@@ -8,7 +8,7 @@ import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
-import { bodyTextOf, readUnreadBody } from "./http/json-api";
+import { bodyTextOf, carryBodyText, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
@@ -66,11 +66,14 @@ export function createApp(deps: AppDeps) {
 
   /** Both logs, after the answer is sent; registered only when one of them is on (a hook that does nothing still costs every request). */
   const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
-    // a request routed again without its format suffix is logged once, as the client sent it
+    // a request routed again without its format suffix is logged once, as the client sent it (see `logAnswer`)
     if (ctx.formats.has(request)) return;
     const info = ctx.requestInfo.get(request);
     if (!info) return;
     const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+    await logAnswer(request, info, status);
+  });
+  const logAnswer = async (request: Request, info: RequestInfo, status: number) => {
     const durationMs = Math.round((performance.now() - info.start) * 100) / 100;
     if (deps.log) {
       deps.log(
@@ -90,7 +93,7 @@ export function createApp(deps: AppDeps) {
       if (responseText === undefined && info.responseCopy) responseText = await info.responseCopy.text().catch(() => undefined);
       record(request, info, status, durationMs, responseText);
     }
-  });
+  };
   const record = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | undefined) =>
     requestLog!.record({
       time: info.time,
@@ -158,8 +161,14 @@ export function createApp(deps: AppDeps) {
           const inner = new Request(url.slice(0, start) + split.path + (query < 0 ? "" : url.slice(query)), request);
           ctx.formats.set(inner, split.format);
           const info = ctx.requestInfo.get(request);
-          if (info) ctx.requestInfo.set(inner, info);
-          return handle(inner);
+          if (!info) return handle(inner);
+          ctx.requestInfo.set(inner, info);
+          // answered here, so no after-response hook runs for the client's request: log it now, with the body the handler read
+          return handle(inner).then(async (response) => {
+            carryBodyText(inner, request);
+            await logAnswer(request, info, info.error ? info.error.status : response.status);
+            return response;
+          });
         }
       }
     })

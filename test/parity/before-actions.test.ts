@@ -148,3 +148,24 @@ describe("formats (config/routes.rb:82; respond_to in the index actions)", () =>
     expect(deferred.body.data.attributes.training_status).toBe("deferred");
   });
 });
+
+describe("a request routed again without its format suffix (src/http/format.ts)", () => {
+  test("when a request with a format suffix is answered, then the request log keeps it once, as the client sent it, with its body", async () => {
+    const log = await createTestApp();
+    try {
+      const lp = await log.newProvider();
+      const q = await log.newParticipant(lp.id);
+      const body = { data: { attributes: { course_identifier: "ecf-induction", reason: "other" } } };
+      await log.call("PUT", `/api/v2/participants/ecf/${q.participant_id}/defer.json`, { token: lp.token, headers, body });
+      await log.call("GET", "/api/v2/participants/ecf.xml", { token: lp.token });
+      const r = await log.admin("GET", "/admin/requests");
+      const entries = r.body.data.map((e: any) => ({ method: e.method, path: e.path, status: e.status, body: e.request_body }));
+      expect(entries).toEqual([
+        { method: "GET", path: "/api/v2/participants/ecf.xml", status: 406, body: null },
+        { method: "PUT", path: `/api/v2/participants/ecf/${q.participant_id}/defer.json`, status: 200, body: JSON.stringify(body) },
+      ]);
+    } finally {
+      await log.close();
+    }
+  });
+});
