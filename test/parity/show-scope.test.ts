@@ -54,9 +54,9 @@ describe("the declaration show applies the list filters (participant_declaration
     const path = `/api/v2/participant-declarations/${declared.body.data.id}`;
     const get = (query: string) => t.call("GET", `${path}${query}`, { token: p.token });
     expect((await get("")).status).toBe(200);
-    // updated_since is strictly later than, as on the list (index.rb:23)
-    expect((await get("?filter[updated_since]=2024-09-30T12:00:00Z")).status).toBe(200);
-    expect(await get(`?filter[updated_since]=${encodeURIComponent(NOW)}`)).toMatchObject({ status: 404, body: NOT_FOUND });
+    // updated_since as on the list (index.rb:23): the declaration's own second still counts as later
+    expect((await get(`?filter[updated_since]=${encodeURIComponent(NOW)}`)).status).toBe(200);
+    expect(await get("?filter[updated_since]=2024-10-01T12:00:01Z")).toMatchObject({ status: 404, body: NOT_FOUND });
     expect((await get(`?filter[participant_id]=${q.participant_id}`)).status).toBe(200);
     expect(await get(`?filter[participant_id]=${other.participant_id}`)).toMatchObject({ status: 404, body: NOT_FOUND });
     expect(await get("?filter[updated_since]=soon")).toMatchObject({ status: 400, body: UPDATED_SINCE_ERROR });

@@ -145,3 +145,23 @@ describe("mentor completion (record_declaration.rb:51,239-241; void_participant_
     expect(declarations.body.data.length).toBe(2);
   });
 });
+
+describe("updated_since against microsecond timestamps (index.rb:23, participants_query.rb:32)", () => {
+  test("when a provider polls with the last updated_at it was shown, then that second's rows come again, on both lists (live stores microseconds and prints seconds)", async () => {
+    await setClock("2024-09-01T08:00:00Z");
+    const a = await t.newProvider();
+    const q = await t.newParticipant(a.id, { cohort: 2024 });
+    await t.admin("DELETE", "/admin/clock");
+    const at = "2024-10-01T12:00:00Z";
+    const declared = await declare(a, at, { participant_id: q.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" });
+    const shown: string = declared.body.data.attributes.updated_at;
+    expect(shown).toBe(at);
+    const poll = (since: string) => t.call("GET", `/api/v2/participant-declarations?filter[updated_since]=${encodeURIComponent(since)}`, { token: a.token });
+    expect((await poll(shown)).body.data.map((d: any) => d.id)).toEqual([declared.body.data.id]);
+    // a since inside that second may be before or after the write live: we count the write as before it
+    expect((await poll("2024-10-01T12:00:00.5Z")).body.data).toEqual([]);
+    expect((await poll("2024-10-01T12:00:01Z")).body.data).toEqual([]);
+    expect(await polled(a, "2024-09-01T08:00:00Z")).toEqual([`${q.participant_id} ect 2024-09-01T08:00:00Z`]);
+    expect(await polled(a, "2024-09-01T08:00:00.5Z")).toEqual([]);
+  });
+});
