@@ -123,6 +123,15 @@ describe("formats (config/routes.rb:82; respond_to in the index actions)", () =>
     }
   });
 
+  test("when the Accept header asks for CSV, XML or anything, then the format still comes from the path (the route's default format is json)", async () => {
+    for (const accept of ["text/csv", "application/xml", "text/html", "*/*"]) {
+      const r = await t.request("GET", "/api/v2/participants/ecf", { token: p.token, headers: { accept } });
+      expect({ accept, status: r.status, type: r.headers.get("content-type") }).toEqual({ accept, status: 200, type: "application/vnd.api+json" });
+      const csv = await t.request("GET", "/api/v2/participants/ecf.csv", { token: p.token, headers: { accept: accept === "text/csv" ? "application/json" : accept } });
+      expect({ accept, status: csv.status, type: csv.headers.get("content-type") }).toEqual({ accept, status: 200, type: "text/csv" });
+    }
+  });
+
   test("when a list is asked for an unsupported format, then 406 after authentication (UnknownFormat in respond_to)", async () => {
     for (const path of ["/api/v2/participants/ecf.xml", "/api/v2/participants.html", "/api/v2/participant-declarations.txt"]) {
       const anonymous = await t.call("GET", path);
