@@ -122,6 +122,10 @@ export const ROUTE_TABLE: Row[] = [
   { method: "GET", path: "/api/v2/participants/ecf/{id}/transfers", live: 404, liveNoToken: 404, why: "v3 only" },
   { method: "GET", path: "/api/v2/participants/npq", live: 404, liveNoToken: 404, why: "NPQ routes were removed" },
   { method: "GET", path: "/api/v2", live: 404, liveNoToken: 404, why: "no route" },
+  { method: "GET", path: "/api/v2/Participants/ecf", live: 404, liveNoToken: 404, why: "routes are case-sensitive" },
+  { method: "GET", path: "/api/v2/participants/ECF", live: 404, liveNoToken: 404, why: "no GET /participants/:id" },
+  { method: "GET", path: "/api/v2/participant-declarations/not-a-uuid", live: 404, liveNoToken: 401, why: "show: find casts the id to NULL, RecordNotFound" },
+  { method: "PUT", path: "/api/v2/participant-declarations/not-a-uuid/void", live: 404, liveNoToken: 401, why: "void: find casts the id to NULL, RecordNotFound" },
 ];
 
 const NOW = "2024-10-01T12:00:00Z";
