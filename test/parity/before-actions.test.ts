@@ -80,6 +80,23 @@ describe("validate_filters (app/controllers/concerns/api_filter_validation.rb:6-
   });
 });
 
+describe("params parse the JSON body on every action (api_filter_validation.rb:23)", () => {
+  test("when a void carries a malformed JSON body, then 400 and the declaration stays; an empty or non-JSON body is not parsed", async () => {
+    const q = await t.newParticipant(p.id);
+    const declared = await t.call("POST", "/api/v2/participant-declarations", {
+      token: p.token,
+      headers,
+      body: { data: { attributes: { participant_id: q.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
+    });
+    const path = `/api/v2/participant-declarations/${declared.body.data.id}/void`;
+    const bad = await t.call("PUT", path, { token: p.token, headers: { ...headers, "content-type": "application/json" }, body: "{" });
+    expect({ status: bad.status, title: bad.body.errors[0].title }).toEqual({ status: 400, title: "Bad request" });
+    const text = await t.call("PUT", path, { token: p.token, headers: { ...headers, "content-type": "text/plain" }, body: "{" });
+    expect(text.status).toBe(200);
+    expect(text.body.data.attributes.state).toBe("voided");
+  });
+});
+
 describe("authenticate and check_access_scope (app/controllers/concerns/api_token_authenticatable.rb:11-15,48-50)", () => {
   test("when a request has a bad filter and no or a bad token, then 401 (authentication runs before filter validation)", async () => {
     for (const [method, path, body] of ROUTES()) {
