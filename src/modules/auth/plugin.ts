@@ -57,8 +57,9 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
  */
 export function leadProviderApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
-    const format = checkRequestFormat(ctx, request);
+    // Rails reads the query, then the format, both before authentication (docs/live-parity.md §2)
     const query = railsQuery(request);
+    const format = requestFormat(ctx, request);
     const provider = await authenticateLeadProvider(ctx, request);
     validateQueryFilter(query);
     const now = requestNow(ctx.clock, request);
@@ -67,12 +68,10 @@ export function leadProviderApi(ctx: AppContext) {
 }
 
 /**
- * The request's Rails format (`json` without a suffix). Rails parses the
- * query before it looks at the format, and both before authentication
- * (docs/live-parity.md §2); an extension Rails does not know is a 500 live, 406 here.
+ * The request's Rails format (`json` without a suffix, src/http/format.ts).
+ * An extension Rails does not know is a 500 live, 406 here (README, differences).
  */
-function checkRequestFormat(ctx: AppContext, request: Request): string {
-  railsQuery(request);
+function requestFormat(ctx: AppContext, request: Request): string {
   const format = ctx.formats.get(request) ?? "json";
   if (!RAILS_FORMATS.has(format)) throw new ApiError(406, null);
   return format;
@@ -86,7 +85,8 @@ function checkRequestFormat(ctx: AppContext, request: Request): string {
  */
 export function privateApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
-    checkRequestFormat(ctx, request);
+    railsQuery(request);
+    requestFormat(ctx, request);
     const token = tokenFromAuthorization(request.headers.get("authorization"));
     if (!token) throw ApiError.unauthorized();
     const owner = await cachedTokenOwner(ctx, request, token);
