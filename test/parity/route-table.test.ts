@@ -36,6 +36,8 @@ export const ROUTE_TABLE: Row[] = [
   { method: "GET", path: "/api/v2/participants/ecf/", live: OK, liveNoToken: 401, why: "Journey drops a trailing slash" },
   { method: "HEAD", path: "/api/v2/participants/ecf", live: OK, liveNoToken: 401, why: "HEAD is routed as GET" },
   { method: "GET", path: "/api/v2/participants/ecf.json", live: OK, liveNoToken: 401, why: "format.json" },
+  { method: "HEAD", path: "/api/v2/participants/ecf.json", live: OK, liveNoToken: 401, why: "HEAD is routed as GET" },
+  { method: "HEAD", path: "/api/v2/participants/ecf.csv", live: OK, liveNoToken: 401, why: "HEAD is routed as GET" },
   { method: "GET", path: "/api/v2/participants/ecf.csv", live: OK, liveNoToken: 401, why: "format.csv" },
   ...OTHER_FORMATS.map((f) => ({ method: "GET", path: `/api/v2/participants/ecf.${f}`, live: 406, liveNoToken: 401, why: "respond_to: UnknownFormat" })),
   { method: "GET", path: "/api/v2/participants/ecf.foo", live: 500, liveNoToken: 500, sandbox: 406, sandboxNoToken: 406, why: "unregistered extension: request.format is nil (instrumentation crashes)" },
