@@ -2,7 +2,6 @@ import { Elysia } from "elysia";
 import { requestNow } from "../../clock";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { RAILS_FORMATS } from "../../http/format";
 import { railsQuery, validateQueryFilter } from "../../http/rails-params";
 import { type TokenOwner, findTokenOwner, tokenFromAuthorization } from "./tokens";
 
@@ -57,24 +56,15 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
  */
 export function leadProviderApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
-    // Rails reads the query, then the format, both before authentication (docs/live-parity.md §2)
+    // Rails reads the query before authentication (docs/live-parity.md §2)
     const query = railsQuery(request);
-    const format = requestFormat(ctx, request);
+    // the Rails format (`json` without a suffix, src/http/format.ts)
+    const format = ctx.formats.get(request) ?? "json";
     const provider = await authenticateLeadProvider(ctx, request);
     validateQueryFilter(query);
     const now = requestNow(ctx.clock, request);
     return { provider, now, format };
   });
-}
-
-/**
- * The request's Rails format (`json` without a suffix, src/http/format.ts).
- * An extension Rails does not know is a 500 live, 406 here (README, differences).
- */
-function requestFormat(ctx: AppContext, request: Request): string {
-  const format = ctx.formats.get(request) ?? "json";
-  if (!RAILS_FORMATS.has(format)) throw new ApiError(406, null);
-  return format;
 }
 
 /**
@@ -86,7 +76,6 @@ function requestFormat(ctx: AppContext, request: Request): string {
 export function privateApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
     railsQuery(request);
-    requestFormat(ctx, request);
     const token = tokenFromAuthorization(request.headers.get("authorization"));
     if (!token) throw ApiError.unauthorized();
     const owner = await cachedTokenOwner(ctx, request, token);
