@@ -65,6 +65,18 @@ describe("the touch chain (induction_record.rb:26, participant_profile.rb:41, te
     expect(single.body.data.attributes.updated_at).toBe("2024-09-01T08:00:00Z");
   });
 
+  test("when a provider changes a record's schedule, then the person's rows move (change_schedule.rb:32-36 saves the profile and the induction record)", async () => {
+    await setClock("2024-09-01T08:00:00Z");
+    const a = await t.newProvider();
+    const q = await t.newParticipant(a.id, { cohort: 2024 });
+    await t.admin("DELETE", "/admin/clock");
+    const at = "2024-10-04T11:00:00Z";
+    expect(await polled(a, at)).toEqual([]);
+    const changed = await put(a, `/api/v2/participants/ecf/${q.participant_id}/change-schedule`, at, { course_identifier: "ecf-induction", schedule_identifier: "ecf-extended-september" });
+    expect(changed.status).toBe(200);
+    expect(await polled(a, at)).toEqual([`${q.participant_id} ect ${at}`]);
+  });
+
   test("when the new provider acts on a transferred record, then the former provider's row moves too", async () => {
     await setClock("2024-09-01T08:00:00Z");
     const a = await t.newProvider();
