@@ -78,3 +78,24 @@ describe("the declaration show applies the list filters (participant_declaration
     expect(r.body.data.attributes.state).toBe("voided");
   });
 });
+
+describe("which record a course resolves (participant_profile_resolver.rb:9-19)", () => {
+  test("when a person has two ECT records, then POST and the actions act on the one with the smallest id (`.first` orders by primary key)", async () => {
+    const a = await t.newProvider();
+    const b = await t.newProvider();
+    const first = await t.newParticipant(a.id, { cohort: 2024 });
+    const second = await t.newParticipant(b.id, { cohort: 2024, participant_id: first.participant_id });
+    const [owner, other] =
+      first.training_record_id < second.training_record_id ? [{ lp: a, record: first.training_record_id }, { lp: b }] : [{ lp: b, record: second.training_record_id }, { lp: a }];
+    const body = { data: { attributes: { course_identifier: "ecf-induction", reason: "other" } } };
+    const refused = await t.call("PUT", `/api/v2/participants/ecf/${first.participant_id}/defer`, { token: other.lp.token, headers, body });
+    expect({ status: refused.status, title: refused.body.errors?.[0]?.title }).toEqual({ status: 422, title: "participant_id" });
+    const deferred = await t.call("PUT", `/api/v2/participants/ecf/${first.participant_id}/defer`, { token: owner.lp.token, headers, body });
+    expect({ status: deferred.status, record: deferred.body.data?.attributes?.training_record_id }).toEqual({ status: 200, record: owner.record });
+    const declaration = { participant_id: first.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" };
+    const notRecognised = await t.call("POST", "/api/v2/participant-declarations", { token: other.lp.token, headers, body: { data: { attributes: declaration } } });
+    expect({ status: notRecognised.status, title: notRecognised.body.errors?.[0]?.title }).toEqual({ status: 422, title: "participant_id" });
+    const declared = await t.call("POST", "/api/v2/participant-declarations", { token: owner.lp.token, headers, body: { data: { attributes: declaration } } });
+    expect(declared.status).toBe(200);
+  });
+});

@@ -35,10 +35,11 @@ interface Resolution {
  */
 async function resolve(trx: Trx, providerId: string, participantId: string, attributes: unknown): Promise<Resolution> {
   const attrs = readActionAttributes(attributes);
-  // the path id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
+  // the path id is cast as Rails casts it for a uuid column; a value it refuses matches nothing.
+  // Of two records of the course's type, live takes the smallest id (`.first` orders by primary key).
   const id = castUuid(participantId);
   const records = id !== null
-    ? await trx.selectFrom("training_records").selectAll().where("participant_id", "=", id).orderBy("created_at", "desc").execute()
+    ? await trx.selectFrom("training_records").selectAll().where("participant_id", "=", id).orderBy("id").execute()
     : [];
   const type = typeof attrs.courseIdentifier === "string" ? COURSE_TYPE[attrs.courseIdentifier] : undefined;
   const record = type ? (records.find((r) => r.participant_type === type) ?? null) : null;
