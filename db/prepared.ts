@@ -1,7 +1,6 @@
-import type { Compilable, CompiledQuery, Kysely, Transaction } from "kysely";
-import type { Database } from "./schema";
+import type { Compilable, CompiledQuery } from "kysely";
+import type { DbOrTrx } from "./schema";
 
-type DbOrTrx = Kysely<Database> | Transaction<Database>;
 type Argument = string | number | null;
 
 /**

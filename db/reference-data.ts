@@ -1,10 +1,9 @@
-import type { Kysely, Transaction } from "kysely";
 import { stableUuid } from "../src/lib/ids";
 import { normaliseCsvDate } from "../src/lib/time";
 import cohortsCsv from "./data/cohorts.csv" with { type: "text" };
 import schedulesCsv from "./data/schedules.csv" with { type: "text" };
 import statementsCsv from "./data/statements.csv" with { type: "text" };
-import type { Database } from "./schema";
+import type { DbOrTrx } from "./schema";
 
 /**
  * The live service's reference data (db/data/*.csv, copied from its seeds):
@@ -115,7 +114,6 @@ export function findScheduleById(id: string): ScheduleRow | undefined {
   return schedulesById.get(id);
 }
 
-type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
 /** Loads cohorts, schedules and milestones; idempotent (rows keep their stable ids). */
 export async function loadReferenceData(db: DbOrTrx): Promise<void> {

@@ -1,10 +1,13 @@
-import type { Insertable, Selectable } from "kysely";
+import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 
 /**
  * Table name → row type, written as the SQLite driver (better-sqlite3) returns rows: timestamps are
  * RFC 3339 text with whole seconds and `Z` (so they sort as text), dates are
  * `YYYY-MM-DD` text, booleans are 0/1 integers.
  */
+/** What queries take: the database, or the transaction they run inside (SQLite has one connection, so never `db` inside one). */
+export type DbOrTrx = Kysely<Database> | Transaction<Database>;
+
 export interface Database {
   settings: SettingsTable;
   lead_providers: LeadProvidersTable;
@@ -204,5 +207,6 @@ export type Milestone = Selectable<MilestonesTable>;
 export type Participant = Selectable<ParticipantsTable>;
 export type TrainingRecord = Selectable<TrainingRecordsTable>;
 export type NewTrainingRecord = Insertable<TrainingRecordsTable>;
+export type TrainingStatusHistory = Selectable<TrainingStatusHistoryTable>;
 export type Declaration = Selectable<DeclarationsTable>;
 export type NewDeclaration = Insertable<DeclarationsTable>;

@@ -6,6 +6,7 @@ import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
+import { liveValidationError } from "./http/json-api";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
 import { bodyTextOf, carryBodyText, readUnreadBody } from "./http/json-api";
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
     formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
+    pageEnds: new Map(),
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
@@ -176,7 +178,11 @@ export function createApp(deps: AppDeps) {
       if (error instanceof ApiError) return fail(request, error);
       if (code === "NOT_FOUND") return fail(request, ApiError.notFound());
       if (code === "PARSE") return fail(request, ApiError.badRequest("The request body could not be parsed"));
-      if (code === "VALIDATION") return fail(request, ApiError.badRequest("The request is not valid"));
+      if (code === "VALIDATION") {
+        // v2 requests only: the admin module answers its own validation failures
+        if (pathOf(request.url).startsWith("/api/")) return fail(request, liveValidationError(error));
+        return;
+      }
       // Never a stack trace to the client; the log keeps it.
       console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
       return fail(request, new ApiError(500, { error: "Internal server error" }));
@@ -193,13 +199,16 @@ export function createApp(deps: AppDeps) {
               "A local, resettable replica of the DfE Lead Provider API v2.0.0 for integration testing, with the sandbox's admin API.",
           },
           components: {
-            securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+            securitySchemes: {
+              bearerAuth: { type: "http", scheme: "bearer", description: "A lead provider's token (the demo providers' tokens are printed at start-up)" },
+              adminToken: { type: "http", scheme: "bearer", description: "The admin token, for the admin API (ADMIN_TOKEN, or printed once at the first start)" },
+            },
           },
           security: [{ bearerAuth: [] }],
         },
       }),
     )
-    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness" } })
+    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness", security: [] } })
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))

@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import type { ApiError } from "./errors";
 import type { ResponseCache } from "./http/response-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
+import type { PageEnds } from "./modules/participants/queries";
 import type { RequestLog } from "./modules/request-log/service";
 
 /** Per-request facts the two logs read, kept only while a log is on. */
@@ -41,4 +42,6 @@ export interface AppContext {
   groupCommit: GroupCommit;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
+  /** where the participants list's pages ended, per provider and database version */
+  pageEnds: PageEnds;
 }

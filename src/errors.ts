@@ -4,6 +4,33 @@ export interface ErrorItem {
   detail: string;
 }
 
+/**
+ * Collects validation errors as the live service shapes them (business-rules
+ * §3.4): one item per attribute, in the order each attribute first got an
+ * error, its messages de-duplicated and joined with ", ".
+ */
+export class ErrorCollector {
+  private readonly byAttribute = new Map<string, string[]>();
+
+  add(attribute: string, message: string): void {
+    const messages = this.byAttribute.get(attribute);
+    if (!messages) this.byAttribute.set(attribute, [message]);
+    else if (!messages.includes(message)) messages.push(message);
+  }
+
+  has(attribute: string): boolean {
+    return this.byAttribute.has(attribute);
+  }
+
+  get empty(): boolean {
+    return this.byAttribute.size === 0;
+  }
+
+  toItems(): ErrorItem[] {
+    return [...this.byAttribute].map(([title, messages]) => ({ title, detail: messages.join(", ") }));
+  }
+}
+
 export const JSONAPI = "application/vnd.api+json";
 
 export class ApiError extends Error {

@@ -1,5 +1,6 @@
 import type { AppContext } from "../context";
 import { ApiError, JSONAPI, MISSING_DATA_ERROR } from "../errors";
+import { permitAttributes } from "./ruby-compat";
 import { validateBodyFilter } from "./rails-params";
 
 /** A 200 JSON:API document with the live content type (no charset). */
@@ -114,23 +115,50 @@ export async function readJsonParams(request: Request): Promise<unknown> {
 }
 
 /**
- * The `data.attributes` of a JSON:API request body, as the live controllers
- * read it (business-rules §3.1, §3.3): a body of another content type is left
- * unparsed, so it has no `data`; `data` missing, null, `{}` or `[]` is the
- * live 400. Where the live service answers an accident (an empty 400 for
- * malformed JSON, a 500 for a string `data`) we answer a 400 in the errors
- * shape (README, "Differences from the live service").
+ * The parse hook of a JSON:API write: reads nothing, so that authentication
+ * (a transform) runs before the body is read or judged, as live (401 before
+ * 400/422). `readJsonApiBody` reads it next.
  */
-export async function readDataAttributes(request: Request): Promise<Record<string, unknown>> {
-  const parsed = await readJsonParams(request);
-  if (parsed === undefined) throw MISSING_DATA_ERROR;
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw MISSING_DATA_ERROR;
-  const data = (parsed as Record<string, unknown>).data;
-  if (data === null || data === undefined || typeof data !== "object") throw MISSING_DATA_ERROR;
-  if (Array.isArray(data) || Object.keys(data).length === 0) throw MISSING_DATA_ERROR;
-  const attributes = (data as Record<string, unknown>).attributes;
-  if (attributes === null || typeof attributes !== "object" || Array.isArray(attributes)) return {};
-  return attributes as Record<string, unknown>;
+export const bodyReadAfterAuthentication = () => null;
+
+/**
+ * The transform that reads a JSON:API body (business-rules §3.1, §3.3) for
+ * TypeBox to check: a body of another content type, or an empty one, is left
+ * unparsed (Rails), so it has no `data`; `data.attributes` keeps only what the
+ * controller permits (ruby-compat `permitAttributes`).
+ */
+export function readJsonApiBody(permit: { keys: readonly string[]; raw?: readonly string[] }) {
+  return async (context: { request: Request; body: unknown }) => {
+    const { request } = context;
+    const parsed = await readJsonParams(request);
+    if (parsed === undefined) {
+      context.body = {};
+      return;
+    }
+    const data = (parsed as { data?: unknown } | null)?.data;
+    // Elysia's normalizing would turn a string or an array into an object keyed 0, 1, … before TypeBox sees it
+    if (typeof data === "string" || Array.isArray(data)) (parsed as { data?: unknown }).data = null;
+    if (data !== null && typeof data === "object" && !Array.isArray(data) && Object.hasOwn(data, "attributes")) {
+      (data as Record<string, unknown>).attributes = permitAttributes((data as Record<string, unknown>).attributes, permit.keys, permit.raw);
+    }
+    context.body = parsed;
+  };
+}
+
+/**
+ * The one place where a TypeBox failure on a v2 request becomes the live
+ * answer: the failing schema names it (`x-live-error` in model.ts): the
+ * missing-`data` 400, or a given status and error item.
+ */
+export function liveValidationError(error: unknown): ApiError {
+  const failures = ((error as { all?: { schema?: Record<string, unknown>; path?: string; message?: string }[] }).all ?? []);
+  for (const failure of failures) {
+    const live = failure.schema?.["x-live-error"] as "missing-data" | { status: number; title: string; detail: string } | undefined;
+    if (live === "missing-data") return MISSING_DATA_ERROR;
+    if (live) return ApiError.errors(live.status, [{ title: live.title, detail: live.detail }]);
+  }
+  const first = failures[0];
+  return ApiError.badRequest(first ? `'#${first.path}' ${String(first.message).toLowerCase()}` : "The request is not valid");
 }
 
 /** Reads a plain JSON object body (admin API); an empty body is `{}`. */

@@ -8,15 +8,14 @@
  * a 400 in the `{"errors":[{title,detail}]}` shape. Nothing here throws but
  * `readListParams`, the routes' entry, which turns that 400 into an ApiError.
  *
- * The live service is Rails: the pairs become a nested hash through Rack's
- * bracket syntax (`filter[cohort]=2021` → `{filter: {cohort: "2021"}}`), so
- * that is rebuilt here first (see `parseNestedQuery`), which is what lets us
- * tell `?filter=2021` (a string) from `?filter[cohort]=2021` (a hash).
+ * The live service is Rails: Rack nests bracketed keys (`filter[cohort]=2021`
+ * → `{filter: {cohort: "2021"}}`). We keep the keys flat, as Elysia parses
+ * them, and ask `rackShape` (ruby-compat.ts) what Rack would have made of the
+ * two keys the lists read, which tells `?filter=2021` (a string) from
+ * `?filter[cohort]=2021` (a hash).
  *
  * Order of the checks (only the first failure is reported, as live), which
  * follows the order in which the live controller touches each value:
- *   0. a bracket conflict in the query itself (`a=1&a[b]=2`): Rails refuses the
- *      whole query string;
  *   1. `filter` is not a hash (a `before_action`);
  *   2. a recognised `filter[...]` key holding an array or hash (ours, see below);
  *   3. `filter[updated_since]` (parsed while the query scope is built);
@@ -27,13 +26,15 @@
  *   6. `page[page]` / `page[per_page]` below 1 (Pagy's own validation).
  */
 import { ApiError } from "../errors";
+import { type FlatQuery, isBlank, normaliseUuid, parseCohortFilter, parseUpdatedSince, rackShape, rubyToI } from "./ruby-compat";
 
 export interface ParamError {
   title: string;
   detail: string;
 }
 
-export type QueryPairs = Iterable<readonly [string, string]>;
+/** The query as `[key, value]` pairs (URLSearchParams) or as Elysia's flat object. */
+export type QueryPairs = Iterable<readonly [string, string]> | FlatQuery;
 
 export interface ListParamsOptions {
   /** `filter[cohort]` is honoured (participants). v2 declarations ignore it. */
@@ -138,264 +139,6 @@ export const MAX_PER_PAGE = 3000;
 export const MAX_PAGE = Math.floor(Number.MAX_SAFE_INTEGER / MAX_PER_PAGE);
 
 // ---------------------------------------------------------------------------
-// Rack's nested query parsing (rack 2.2 `normalize_params`)
-// ---------------------------------------------------------------------------
-
-/** A parsed query value: a string, `null` (Ruby nil), an array or a hash. */
-export type QueryValue = string | null | QueryValue[] | QueryHash;
-export type QueryHash = Map<string, QueryValue>;
-
-/** Rack's `param_depth_limit`. */
-const MAX_DEPTH = 100;
-
-class ParameterTypeError extends Error {}
-
-function rubyClassName(value: QueryValue | undefined): string {
-  if (value === null || value === undefined) return 'NilClass';
-  if (typeof value === 'string') return 'String';
-  if (Array.isArray(value)) return 'Array';
-  return 'Rack::QueryParser::Params';
-}
-
-function isHash(value: QueryValue | undefined): value is QueryHash {
-  return value instanceof Map;
-}
-
-function hashHasKey(hash: QueryHash, key: string): boolean {
-  if (/\[\]/.test(key)) return false;
-  let current: QueryValue | undefined = hash;
-  for (const part of key.split(/[[\]]+/)) {
-    if (part === '') continue;
-    if (!isHash(current) || !current.has(part)) return false;
-    current = current.get(part);
-  }
-  return true;
-}
-
-function normalizeParams(
-  params: QueryHash,
-  name: string,
-  v: string,
-  depth: number,
-): QueryHash | QueryValue[] | null {
-  if (depth > MAX_DEPTH) throw new ParameterTypeError('parameters nested too deeply');
-
-  const match = /^[[\]]*([^[\]]+)\]*/.exec(name);
-  const k = match ? match[1]! : '';
-  const after = match ? name.slice(match[0].length) : '';
-
-  if (k === '') {
-    return name === '[]' ? [v] : null;
-  }
-
-  if (after === '') {
-    params.set(k, v);
-  } else if (after === '[') {
-    params.set(name, v);
-  } else if (after === '[]') {
-    if (!params.has(k) || params.get(k) === null) params.set(k, []);
-    const existing = params.get(k);
-    if (!Array.isArray(existing)) {
-      throw new ParameterTypeError(`expected Array (got ${rubyClassName(existing)}) for param \`${k}'`);
-    }
-    existing.push(v);
-  } else {
-    const md = /^\[\]\[([^[\]]+)\]$/.exec(after) ?? /^\[\](.+)$/.exec(after);
-    if (md) {
-      const childKey = md[1]!;
-      if (!params.has(k) || params.get(k) === null) params.set(k, []);
-      const existing = params.get(k);
-      if (!Array.isArray(existing)) {
-        throw new ParameterTypeError(`expected Array (got ${rubyClassName(existing)}) for param \`${k}'`);
-      }
-      const last = existing[existing.length - 1];
-      if (isHash(last) && !hashHasKey(last, childKey)) {
-        normalizeParams(last, childKey, v, depth + 1);
-      } else {
-        existing.push(normalizeParams(new Map(), childKey, v, depth + 1));
-      }
-    } else {
-      if (!params.has(k) || params.get(k) === null) params.set(k, new Map());
-      const existing = params.get(k);
-      if (!isHash(existing)) {
-        throw new ParameterTypeError(`expected Hash (got ${rubyClassName(existing)}) for param \`${k}'`);
-      }
-      params.set(k, normalizeParams(existing, after, v, depth + 1));
-    }
-  }
-  return params;
-}
-
-/**
- * The pairs as Rack nests them. Repeated scalar keys: the last one wins.
- * Returns the Rack error text on a type conflict (`a=1&a[b]=2`).
- */
-export function parseNestedQuery(
-  pairs: QueryPairs,
-): { ok: true; value: QueryHash } | { ok: false; message: string } {
-  const root: QueryHash = new Map();
-  try {
-    for (const [key, value] of pairs) normalizeParams(root, String(key), String(value), 1);
-  } catch (error) {
-    if (error instanceof ParameterTypeError) return { ok: false, message: error.message };
-    return { ok: false, message: String(error) };
-  }
-  return { ok: true, value: root };
-}
-
-// ---------------------------------------------------------------------------
-// filter[updated_since]: Ruby's Time.iso8601 (time.rb `xmlschema`)
-// ---------------------------------------------------------------------------
-
-// Ruby: /\A\s*(-?\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d(?::?\d\d)?)?\s*\z/i
-// The year is narrowed to four digits (YYYY). Ruby's \s is ASCII whitespace only.
-const ISO8601_RE =
-  /^[ \t\r\n\f\v]*(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|[+-]\d\d(?::?\d\d)?)?[ \t\r\n\f\v]*$/i;
-
-function parseIso8601Once(raw: string): Date | null {
-  const m = ISO8601_RE.exec(raw);
-  if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
-  // Ruby's Time.utc/Time.local range checks. Days 29–31 of a short month are
-  // not refused: they roll into the next month (`2021-02-30` → 2 March), and
-  // second 60 rolls into the next minute, as in Ruby.
-  if (month < 1 || month > 12) return null;
-  if (day < 1 || day > 31) return null;
-  if (hour > 24) return null;
-  if (minute > (hour === 24 ? 0 : 59)) return null;
-  if (second > (hour === 24 ? 0 : 60)) return null;
-  // Sub-millisecond digits are truncated (JS dates hold milliseconds).
-  const millis = m[7] ? Number((m[7] + '00').slice(0, 3)) : 0;
-
-  let offsetSeconds = 0;
-  const zone = m[8];
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const hh = Number(digits.slice(0, 2));
-    const mm = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-    offsetSeconds = sign * (hh * 3600 + mm * 60);
-    // Ruby: "utc_offset out of range" unless -86400 < offset < 86400.
-    if (Math.abs(offsetSeconds) >= 86400) return null;
-  }
-  // No zone: Ruby uses server-local time, which is UTC on the live service.
-
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // not Date.UTC: it maps years 0–99 to 19xx
-  date.setUTCHours(hour, minute, second, millis);
-  const time = date.getTime() - offsetSeconds * 1000;
-  return Number.isFinite(time) ? new Date(time) : null;
-}
-
-/**
- * Ruby's `URI.decode_www_form_component`: `+` → space, `%XX` → byte; a `%`
- * not followed by two hex digits is an error. `null` on failure.
- */
-function decodeWwwFormComponent(raw: string): string | null {
-  if (/%(?![0-9a-fA-F]{2})/.test(raw)) return null;
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
-  } catch {
-    return null; // bytes that are not UTF-8 could never parse as a date anyway
-  }
-}
-
-/**
- * `filter[updated_since]` as live parses it (§4.3): strict ISO 8601
- * date-time (`YYYY-MM-DD`, `T`, `hh:mm:ss`, optional `.fraction`, optional
- * `Z` / `±hh` / `±hhmm` / `±hh:mm`; `T` and `Z` in either case; surrounding
- * ASCII whitespace tolerated, as Ruby's regexp does). Without a zone the time
- * is UTC. On failure the value is percent-decoded once more and parsed again,
- * so a double-encoded value works. A `+` that arrived as a space fails.
- *
- * Returns `null` when the value is not a valid date-time (the caller answers
- * `UPDATED_SINCE_ERROR`). Blank values are the caller's business: live skips
- * the filter for a blank value before ever parsing it.
- */
-export function parseUpdatedSince(raw: string): Date | null {
-  const first = parseIso8601Once(raw);
-  if (first) return first;
-  const decoded = decodeWwwFormComponent(raw);
-  return decoded === null ? null : parseIso8601Once(decoded);
-}
-
-// ---------------------------------------------------------------------------
-// Numbers: Ruby String#to_i and ActiveRecord's integer casting
-// ---------------------------------------------------------------------------
-
-/**
- * Ruby `String#to_i`: optional leading whitespace, optional sign, then digits
- * (single underscores allowed between digits); anything else gives 0.
- * `2abc` → 2, `1.9` → 1, `abc` → 0, `""` → 0, `-1` → -1.
- */
-export function rubyToI(raw: string): number {
-  const m = /^[ \t\r\n\f\v]*([+-]?)(\d+(?:_\d+)*)/.exec(raw);
-  if (!m) return 0;
-  const n = Number(m[2]!.replace(/_/g, ''));
-  return m[1] === '-' ? -n : n;
-}
-
-/**
- * `filter[cohort]` (§4.3): a comma-separated list of start years.
- * Blank (empty or whitespace only) → `null`, meaning every cohort from 2021 on.
- * Otherwise each entry is cast as ActiveRecord casts a value for an integer
- * column: an entry that does not start with (optional spaces and sign and) a
- * digit matches nothing and is dropped; one that does is read like `to_i`
- * (`" 2022"` → 2022, `"2022abc"` → 2022). So `abc` gives `[]` (no rows, no
- * error), and `2021,` gives `[2021]`. Duplicates are removed.
- */
-export function parseCohortFilter(raw: string): number[] | null {
-  if (raw.trim() === '') return null;
-  const years: number[] = [];
-  for (const entry of raw.split(',')) {
-    if (!/^[ \t\r\n\f\v]*[+-]?\d/.test(entry)) continue;
-    const year = rubyToI(entry);
-    // Out of the integer column's range: live's predicate matches nothing.
-    if (!Number.isSafeInteger(year)) continue;
-    if (!years.includes(year)) years.push(year);
-  }
-  return years;
-}
-
-// ---------------------------------------------------------------------------
-// filter[participant_id]: PostgreSQL's uuid input
-// ---------------------------------------------------------------------------
-
-/**
- * PostgreSQL `uuid_in`: optional `{...}`, 32 hex digits in either case, with
- * an optional hyphen after any group of four digits. Returns the canonical
- * lower-case `8-4-4-4-12` form (so the value compares equal to stored ids),
- * or `null` when PostgreSQL would refuse the value.
- */
-export function normaliseUuid(raw: string): string | null {
-  let i = 0;
-  let braces = false;
-  if (raw[0] === '{') {
-    braces = true;
-    i = 1;
-  }
-  let hex = '';
-  for (let byte = 0; byte < 16; byte++) {
-    const pair = raw.slice(i, i + 2);
-    if (!/^[0-9a-fA-F]{2}$/.test(pair)) return null;
-    hex += pair.toLowerCase();
-    i += 2;
-    if (raw[i] === '-' && byte % 2 === 1 && byte < 15) i += 1;
-  }
-  if (braces) {
-    if (raw[i] !== '}') return null;
-    i += 1;
-  }
-  if (i !== raw.length) return null;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-// ---------------------------------------------------------------------------
 // The whole thing
 // ---------------------------------------------------------------------------
 
@@ -403,9 +146,11 @@ function fail(error: ParamError): ListParamsResult {
   return { ok: false, status: 400, errors: [error] };
 }
 
-/** Ruby `blank?` for a string: empty or whitespace only. */
-function isBlankString(value: string): boolean {
-  return value.trim() === '';
+function flat(pairs: QueryPairs): FlatQuery {
+  if (!(Symbol.iterator in pairs)) return pairs as FlatQuery;
+  const query: FlatQuery = {};
+  for (const [key, value] of pairs as Iterable<readonly [string, string]>) query[String(key)] = String(value);
+  return query;
 }
 
 /**
@@ -414,110 +159,80 @@ function isBlankString(value: string): boolean {
  * the order of the checks. Unknown filter keys and unknown top-level keys are
  * ignored.
  *
- * One ambiguity of `URLSearchParams`: `?filter` (no `=`) and `?filter=` both
- * arrive as `["filter", ""]`. Rack gives nil for the first (no error) and ""
- * for the second ("Filter must be a hash"); we cannot tell them apart and
- * treat both as the empty string. Same for `page`.
+ * `?filter` (no `=`) and `?filter=` both arrive as `filter: ""`. Rack gives
+ * nil for the first (no error) and "" for the second ("Filter must be a
+ * hash"); we cannot tell them apart and treat both as the empty string. Same
+ * for `page`.
  */
 export function parseListParams(pairs: QueryPairs, options: ListParamsOptions): ListParamsResult {
   const paginate = options.paginate !== false;
+  const query = flat(pairs);
 
-  const nested = parseNestedQuery(pairs);
-  if (!nested.ok) {
-    // Rails: ActionController::BadRequest "Invalid query parameters: <rack message>".
-    return fail({ title: 'Bad request', detail: `Invalid query parameters: ${nested.message}` });
-  }
-  const root = nested.value;
-
-  // 1. filter must be a hash (absent/nil becomes {}).
-  const filterRaw = root.get('filter') ?? null;
-  if (filterRaw !== null && !isHash(filterRaw)) return fail(FILTER_NOT_HASH_ERROR);
-  const filter: QueryHash = filterRaw ?? new Map();
+  // 1. filter must be a hash (absent is {}).
+  const filterShape = rackShape(query, "filter");
+  if (filterShape === "value" || filterShape === "other") return fail(FILTER_NOT_HASH_ERROR);
 
   // 2. recognised filter keys must be single values.
-  const recognisedFilterKeys = ['updated_since'];
-  if (options.allowCohortFilter) recognisedFilterKeys.unshift('cohort');
-  if (options.allowParticipantIdFilter) recognisedFilterKeys.push('participant_id');
-  const filterValue = (key: string): string | null => {
-    const value = filter.get(key);
-    if (typeof value === 'string') return value;
-    // `where("user_id = ?", ["<uuid>"])` quotes a one-element array as that value (declarations)
-    if (key === 'participant_id' && Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
-    return null;
-  };
+  const recognisedFilterKeys = ["updated_since"];
+  if (options.allowCohortFilter) recognisedFilterKeys.unshift("cohort");
+  if (options.allowParticipantIdFilter) recognisedFilterKeys.push("participant_id");
+  const dropped = new Set<string>();
   for (const key of recognisedFilterKeys) {
-    const value = filter.get(key);
-    if (value !== undefined && value !== null && typeof value !== 'string') {
-      if (options.dropNestedFilters) continue;
-      if (key === 'participant_id' && filterValue(key) !== null) continue;
-      return fail(nestedFilterError(key));
-    }
+    const shape = rackShape(query, `filter[${key}]`);
+    if (shape !== "hash" && shape !== "other") continue;
+    // strong parameters drop a nested value: that filter is simply absent
+    if (options.dropNestedFilters) dropped.add(key);
+    else return fail(nestedFilterError(key));
   }
 
   // 3. updated_since
   let updatedSince: Date | null = null;
-  const updatedSinceRaw = filterValue('updated_since');
-  if (updatedSinceRaw !== null && !isBlankString(updatedSinceRaw)) {
+  const updatedSinceRaw = dropped.has("updated_since") ? undefined : query["filter[updated_since]"];
+  if (updatedSinceRaw !== undefined && !isBlank(updatedSinceRaw)) {
     updatedSince = parseUpdatedSince(updatedSinceRaw);
     if (updatedSince === null) return fail(UPDATED_SINCE_ERROR);
   }
 
   // 4. page must be a hash, its two keys single values.
-  let pageRaw: string | null = null;
-  let perPageRaw: string | null = null;
   if (paginate) {
-    const pageParam = root.get('page') ?? null;
-    if (pageParam !== null && !isHash(pageParam)) return fail(PAGE_NOT_HASH_ERROR);
-    const pageHash: QueryHash = pageParam ?? new Map();
-    for (const key of ['per_page', 'page']) {
-      const value = pageHash.get(key);
-      if (value !== undefined && value !== null && typeof value !== 'string') {
-        return fail(nestedPageError(key));
-      }
+    const pageShape = rackShape(query, "page");
+    if (pageShape === "value" || pageShape === "other") return fail(PAGE_NOT_HASH_ERROR);
+    for (const key of ["per_page", "page"]) {
+      const shape = rackShape(query, `page[${key}]`);
+      if (shape === "hash" || shape === "other") return fail(nestedPageError(key));
     }
-    const pageValue = pageHash.get('page');
-    const perPageValue = pageHash.get('per_page');
-    pageRaw = typeof pageValue === 'string' ? pageValue : null;
-    perPageRaw = typeof perPageValue === 'string' ? perPageValue : null;
   }
 
   // 5. participant_id (declarations): blank ignored, otherwise a UUID.
   let participantId: string | null = null;
-  if (options.allowParticipantIdFilter) {
-    const raw = filterValue('participant_id');
-    if (raw !== null && !isBlankString(raw)) {
-      participantId = normaliseUuid(raw);
-      if (participantId === null) return fail(participantIdError(raw));
-    }
+  const participantIdRaw = query["filter[participant_id]"];
+  if (options.allowParticipantIdFilter && participantIdRaw !== undefined && !isBlank(participantIdRaw)) {
+    participantId = normaliseUuid(participantIdRaw);
+    if (participantId === null) return fail(participantIdError(participantIdRaw));
   }
 
   // 6. pagination values: lenient integers, default 100 / 1, per_page capped.
   let page = 1;
   let perPage = DEFAULT_PER_PAGE;
   if (paginate) {
-    perPage = Math.min(perPageRaw === null ? DEFAULT_PER_PAGE : rubyToI(perPageRaw), MAX_PER_PAGE);
-    page = pageRaw === null ? 1 : rubyToI(pageRaw);
+    const pageRaw = query["page[page]"];
+    const perPageRaw = query["page[per_page]"];
+    perPage = Math.min(perPageRaw === undefined ? DEFAULT_PER_PAGE : rubyToI(perPageRaw), MAX_PER_PAGE);
+    page = pageRaw === undefined ? 1 : rubyToI(pageRaw);
     if (page < 1 || perPage < 1) return fail(PAGINATION_ERROR);
     page = Math.min(page, MAX_PAGE);
   }
 
   // cohort: never an error.
-  let cohorts: number[] | null = null;
-  if (options.allowCohortFilter) {
-    const raw = filterValue('cohort');
-    cohorts = raw === null ? null : parseCohortFilter(raw);
-  }
+  const cohortRaw = dropped.has("cohort") ? undefined : query["filter[cohort]"];
+  const cohorts = options.allowCohortFilter && cohortRaw !== undefined ? parseCohortFilter(cohortRaw) : null;
 
   return { ok: true, value: { cohorts, updatedSince, participantId, page, perPage } };
 }
 
-/**
- * A request's list parameters, or the live 400 thrown as an ApiError. A URL
- * without a query string (most single GETs) is not parsed at all.
- */
-export function readListParams(request: Request, options: ListParamsOptions): ListParams {
-  const url = request.url;
-  const result = parseListParams(url.includes("?") ? new URL(url).searchParams : [], options);
+/** A list's query parameters, or the live 400 thrown as an ApiError. */
+export function readListParams(query: QueryPairs, options: ListParamsOptions): ListParams {
+  const result = parseListParams(query, options);
   if (!result.ok) throw ApiError.errors(result.status, result.errors);
   return result.value;
 }

@@ -9,17 +9,15 @@ import {
   DECLARATION_DATE_NOT_A_STRING_DETAIL,
   WITHDRAWN_WITHOUT_DATE_DETAIL,
   adminStateMove,
-  changeScheduleDeclarationFits,
   checkDeclaration,
-  courseParticipantType,
   dasherizeState,
   eligibleForPayment,
-  fitsMilestone,
   initialDeclarationState,
   outputFeeStatementRequired,
   readDeclarationAttributes,
   voidDeclaration,
 } from '../../src/modules/declarations/rules';
+import { courseParticipantType } from '../../src/modules/participants/rules';
 import { formatTimestamp } from '../../src/modules/declarations/declaration-date';
 
 // --- exact strings from business-rules §5 ----------------------------------
@@ -687,55 +685,5 @@ describe('adminStateMove', () => {
     expect(adminStateMove('clawed_back', 'paid').ok).toBe(false);
     expect(adminStateMove('eligible', 'eligible').ok).toBe(false);
     expect(adminStateMove('submitted', 'bogus').ok).toBe(false);
-  });
-});
-
-describe('fitsMilestone (POST window) and changeScheduleDeclarationFits (§6.6 check 3)', () => {
-  const started = STANDARD_SEPTEMBER_2022[0]!;
-
-  test('when the date is at 00:00:00Z on the start, then it fits for POST but is outside for change-schedule', () => {
-    const at = new Date('2022-06-01T00:00:00Z');
-    expect(fitsMilestone(at, started)).toBe('fits');
-    expect(changeScheduleDeclarationFits({ declarationType: 'started', declarationDate: at }, STANDARD_SEPTEMBER_2022)).toBe(
-      'outside',
-    );
-  });
-
-  test('when the date is one second after the start, then it fits both', () => {
-    const at = new Date('2022-06-01T00:00:01Z');
-    expect(fitsMilestone(at, started)).toBe('fits');
-    expect(changeScheduleDeclarationFits({ declarationType: 'started', declarationDate: at }, STANDARD_SEPTEMBER_2022)).toBe('fits');
-  });
-
-  test('when the date is the last second of the milestone day, then it fits both; the next second is outside both', () => {
-    const last = new Date('2022-12-31T23:59:59Z');
-    const next = new Date('2023-01-01T00:00:00Z');
-    expect(fitsMilestone(last, started)).toBe('fits');
-    expect(fitsMilestone(next, started)).toBe('outside');
-    const cs = (d: Date) => changeScheduleDeclarationFits({ declarationType: 'started', declarationDate: d }, STANDARD_SEPTEMBER_2022);
-    expect(cs(last)).toBe('fits');
-    expect(cs(next)).toBe('outside');
-  });
-
-  test('when the date is before the start, then it is outside', () => {
-    expect(fitsMilestone(new Date('2022-05-31T23:59:59Z'), started)).toBe('outside');
-  });
-
-  test('when the milestone is open-ended, then any later date fits', () => {
-    const m = EXTENDED_SEPTEMBER_2022[0]!;
-    expect(fitsMilestone(new Date('2030-01-01T00:00:00Z'), m)).toBe('fits');
-    expect(
-      changeScheduleDeclarationFits({ declarationType: 'started', declarationDate: new Date('2030-01-01T00:00:00Z') }, EXTENDED_SEPTEMBER_2022),
-    ).toBe('fits');
-  });
-
-  test('when the new schedule lacks the type, then the result is no-milestone (the caller answers 404)', () => {
-    expect(fitsMilestone(new Date('2022-10-01T00:00:00Z'), undefined)).toBe('no-milestone');
-    expect(
-      changeScheduleDeclarationFits({ declarationType: 'extended-1', declarationDate: new Date('2022-10-01T00:00:00Z') }, STANDARD_SEPTEMBER_2022),
-    ).toBe('no-milestone');
-    expect(
-      changeScheduleDeclarationFits({ declarationType: 'completed', declarationDate: new Date('2023-03-01T00:00:00Z') }, STANDARD_JANUARY_2021),
-    ).toBe('no-milestone');
   });
 });

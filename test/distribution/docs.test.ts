@@ -99,6 +99,27 @@ describe("the OpenAPI document", () => {
     for (const admin of ["/admin/lead-providers", "/admin/participants", "/admin/clock", "/admin/participant-declarations/{id}/state"]) {
       expect(paths).toContain(admin);
     }
+    for (const [method, path] of [
+      ["post", "/admin/lead-providers"],
+      ["post", "/admin/participants"],
+      ["post", "/admin/participants/{id}/transfer"],
+      ["put", "/admin/participants/{id}/induction-status"],
+      ["put", "/admin/participant-declarations/{id}/state"],
+      ["put", "/admin/clock"],
+    ] as const) {
+      const operation = body.paths[path][method];
+      expect(Object.keys(operation.requestBody.content)).toEqual(["application/json"]);
+      expect(operation.requestBody.content["application/json"].schema.type).toBe("object");
+      expect(Object.keys(operation.responses)).toContain("422");
+      expect(operation.security).toEqual([{ adminToken: [] }]);
+    }
+    expect(Object.keys(body.components.securitySchemes).sort()).toEqual(["adminToken", "bearerAuth"]);
+    for (const [path, item] of Object.entries<any>(body.paths)) {
+      for (const operation of Object.values<any>(item)) {
+        if (path.startsWith("/admin/")) expect({ path, security: operation.security }).toEqual({ path, security: [{ adminToken: [] }] });
+        else expect({ path, security: operation.security }).not.toEqual({ path, security: [{ adminToken: [] }] });
+      }
+    }
     expect(paths.some((p) => p.startsWith("/api/v2/"))).toBe(true);
     expect(paths.some((p) => p.startsWith("/api-docs"))).toBe(false);
   });

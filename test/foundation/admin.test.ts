@@ -30,6 +30,55 @@ describe("admin API (sandbox-contract.md)", () => {
     expect(dup.status).toBe(422);
   });
 
+  test("when a bad body comes without the admin token, then 401 before any 422 (authentication runs before validation)", async () => {
+    const p = await t.newProvider();
+    for (const token of [null, p.token, "not-a-token"]) {
+      for (const body of ["{nope", "{}", JSON.stringify({ name: 5 })]) {
+        const r = await t.call("POST", "/admin/lead-providers", { token, body, headers: { "content-type": "application/json" } });
+        expect(r.status).toBe(401);
+        expect(r.body).toEqual({ error: "HTTP Token: Access denied" });
+      }
+    }
+    const big = await t.call("PUT", "/admin/clock", { token: null, body: JSON.stringify({ now: "x".repeat(1024 * 1024 + 10) }) });
+    expect(big.status).toBe(401);
+  });
+
+  test("when admin bodies are refused, then the 422 has one item per field, in the schema's order, with a readable detail", async () => {
+    expect((await t.admin("POST", "/admin/lead-providers", {})).body).toEqual({ errors: [{ title: "name", detail: "is required" }] });
+    expect((await t.admin("POST", "/admin/lead-providers", "[1]")).body).toEqual({ errors: [{ title: "body", detail: "must be a JSON object" }] });
+    const p = await t.newProvider();
+    const r = await t.admin("POST", "/admin/participants", { lead_provider_id: "nope", participant_type: "teacher", cohort: 2020, school_urn: "12", mentor_id: 5 });
+    expect(r.status).toBe(422);
+    expect(r.body).toEqual({
+      errors: [
+        { title: "lead_provider_id", detail: "must be a UUID" },
+        { title: "participant_type", detail: 'must be one of "ect", "mentor"' },
+        { title: "cohort", detail: "must be a cohort from 2021 to 2025" },
+        { title: "school_urn", detail: "must be a 6-digit school URN" },
+        { title: "mentor_id", detail: "must be a mentor's participant id (a UUID), or null" },
+      ],
+    });
+    const clock = await t.admin("PUT", "/admin/clock", { now: "2025-13-45" });
+    expect(clock.body).toEqual({ errors: [{ title: "now", detail: "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z" }] });
+    expect((await t.admin("POST", `/admin/lead-providers/${p.id}/api-tokens`, "{ignored")).status).toBe(201);
+  });
+
+  test("when NODE_ENV=production (Elysia then hides validation details), then the admin 422 still names the field", async () => {
+    const script = `
+      const { createTestApp } = await import(${JSON.stringify(`${import.meta.dir}/../support/app.ts`)});
+      const t = await createTestApp();
+      const r = await t.admin("POST", "/admin/participants", { participant_type: "ect", cohort: 2024, school_urn: "12" });
+      console.log(JSON.stringify(r));
+      await t.close();`;
+    const child = Bun.spawn([process.execPath, "-e", script], { env: { ...process.env, NODE_ENV: "production" }, stdout: "pipe", stderr: "inherit" });
+    const out = await new Response(child.stdout).text();
+    expect(await child.exited).toBe(0);
+    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({
+      status: 422,
+      body: { errors: [{ title: "lead_provider_id", detail: "is required" }, { title: "school_urn", detail: "must be a 6-digit school URN" }] },
+    });
+  });
+
   test("when more tokens are minted and one is revoked, then it gets 401 from the next request on", async () => {
     const p = await t.newProvider();
     const minted = await t.admin("POST", `/admin/lead-providers/${p.id}/api-tokens`);

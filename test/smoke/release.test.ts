@@ -144,11 +144,25 @@ describe("release: the compiled binary", () => {
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url).not.toMatch(/^(https?:)?\/\//);
     for (const url of urls) expect((await fetch(new URL(url, `${base}/api-docs`))).status).toBe(200);
+    // Swagger UI's files come out of the binary whole (it runs from a folder with no node_modules)
+    const bundle = urls.find((url) => url.endsWith("/swagger-ui-bundle.js"))!;
+    const served = new Uint8Array(await (await fetch(new URL(bundle, base))).arrayBuffer());
+    const original = readFileSync(join(root, "node_modules/swagger-ui-dist/swagger-ui-bundle.js"));
+    expect(Buffer.from(served).equals(original)).toBe(true);
+    // and carried inside the binary, not read from the source tree's node_modules
+    expect(readFileSync(binary).indexOf(original)).toBeGreaterThan(0);
     const spec = await call("GET", "/api-docs/json", null);
     expect(spec.status).toBe(200);
     const paths = Object.keys(spec.json.paths);
     expect(paths).toContain("/admin/lead-providers");
     expect(paths.some((p) => p.startsWith("/api/v2/"))).toBe(true);
+  });
+
+  test("when an admin body is bad, then the binary answers the admin 422 naming the field, and 401 without the token", async () => {
+    const bad = await call("POST", "/admin/participants", ADMIN, { participant_type: "ect", cohort: 2024 });
+    expect(bad.status).toBe(422);
+    expect(bad.json).toEqual({ errors: [{ title: "lead_provider_id", detail: "is required" }] });
+    expect((await call("POST", "/admin/participants", null, { participant_type: "ect" })).status).toBe(401);
   });
 
   test("when a lead provider lists its participants, then it gets its demo participants", async () => {

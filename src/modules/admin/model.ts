@@ -1,47 +1,189 @@
 import { t } from "elysia";
+import { adminInput } from "./validation";
 
-/** Bodies of the admin API (sandbox-contract.md), validated with TypeBox in `validateBody`. */
-export const CreateLeadProviderBody = t.Object({
-  name: t.String({ minLength: 1, maxLength: 200 }),
-});
+/**
+ * The admin API of sandbox-contract.md: path parameters, bodies (validated by
+ * Elysia; `adminInput` makes a failure the admin 422) and each answer's shape,
+ * which the OpenAPI document at /api-docs/json shows.
+ */
 
+const Uuid = t.String({ format: "uuid", description: "a UUID" });
 const Urn = t.String({ pattern: "^[0-9]{6}$", description: "a 6-digit school URN" });
-const Uuid = t.String({ format: "uuid" });
+const Timestamp = t.String({ format: "date-time" });
 
-export const CreateParticipantBody = t.Object({
-  lead_provider_id: Uuid,
-  participant_type: t.Union([t.Literal("ect"), t.Literal("mentor")]),
-  cohort: t.Integer({ minimum: 2021, maximum: 2025 }),
-  schedule_identifier: t.Optional(t.String({ minLength: 1 })),
-  full_name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
-  email: t.Optional(t.String({ minLength: 3, maxLength: 200, pattern: "^[^@\\s]+@[^@\\s]+$" })),
-  teacher_reference_number: t.Optional(t.Union([t.String({ pattern: "^[0-9]{7}$" }), t.Null()])),
-  teacher_reference_number_validated: t.Optional(t.Boolean()),
-  eligible_for_funding: t.Optional(t.Union([t.Boolean(), t.Null()])),
-  pupil_premium_uplift: t.Optional(t.Boolean()),
-  sparsity_uplift: t.Optional(t.Boolean()),
-  school_urn: t.Optional(Urn),
-  mentor_id: t.Optional(t.Union([Uuid, t.Null()])),
-  participant_id: t.Optional(Uuid),
+// ---------------------------------------------------------------------------
+// Path parameters
+// ---------------------------------------------------------------------------
+
+export const LeadProviderParams = t.Object({ id: t.String({ description: "the lead provider's id", examples: ["9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b"] }) });
+export const TokenParams = t.Object({
+  id: t.String({ description: "the token's id, or at least 8 hex digits of its SHA-256 hash", examples: ["3b5d2f0a9c1e"] }),
 });
+export const ParticipantParams = t.Object({ id: t.String({ description: "the participant's id (participant_id)", examples: ["db3a7848-7308-4879-942a-c4a70ced400a"] }) });
+export const DeclarationParams = t.Object({ id: t.String({ description: "the declaration's id", examples: ["8d5b7c5e-4a51-4e7b-9c61-0f3a1b2c3d4e"] }) });
+
+// ---------------------------------------------------------------------------
+// Bodies
+// ---------------------------------------------------------------------------
+
+export const CreateLeadProviderBody = adminInput(
+  t.Object({ name: t.String({ minLength: 1, maxLength: 200 }) }, { examples: [{ name: "My test provider" }] }),
+);
+
+export const CreateParticipantBody = adminInput(
+  t.Object(
+    {
+      lead_provider_id: Uuid,
+      participant_type: t.Union([t.Literal("ect"), t.Literal("mentor")]),
+      cohort: t.Integer({ minimum: 2021, maximum: 2025, description: "a cohort from 2021 to 2025" }),
+      schedule_identifier: t.Optional(t.String({ minLength: 1, description: "a schedule of the cohort; default ecf-standard-september" })),
+      full_name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+      email: t.Optional(t.String({ minLength: 3, maxLength: 200, pattern: "^[^@\\s]+@[^@\\s]+$", description: "an email address" })),
+      teacher_reference_number: t.Optional(t.Union([t.String({ pattern: "^[0-9]{7}$" }), t.Null()], { description: "7 digits, or null" })),
+      teacher_reference_number_validated: t.Optional(t.Boolean()),
+      eligible_for_funding: t.Optional(t.Union([t.Boolean(), t.Null()], { description: "true, false or null" })),
+      pupil_premium_uplift: t.Optional(t.Boolean()),
+      sparsity_uplift: t.Optional(t.Boolean()),
+      school_urn: t.Optional(Urn),
+      mentor_id: t.Optional(t.Union([Uuid, t.Null()], { description: "a mentor's participant id (a UUID), or null" })),
+      participant_id: t.Optional(
+        t.String({ format: "uuid", description: "an existing participant's id, to add a second training record (an ECT who is also a mentor)" }),
+      ),
+    },
+    { examples: [{ lead_provider_id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b", participant_type: "ect", cohort: 2025 }] },
+  ),
+);
 
 export const CourseIdentifier = t.Union([t.Literal("ecf-induction"), t.Literal("ecf-mentor")]);
 
-export const TransferBody = t.Object({
-  course_identifier: CourseIdentifier,
-  to_lead_provider_id: Uuid,
-  school_urn: t.Optional(Urn),
-});
+export const TransferBody = adminInput(
+  t.Object(
+    { course_identifier: CourseIdentifier, to_lead_provider_id: Uuid, school_urn: t.Optional(Urn) },
+    { examples: [{ course_identifier: "ecf-induction", to_lead_provider_id: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", school_urn: "654321" }] },
+  ),
+);
 
-export const InductionStatusBody = t.Object({
-  course_identifier: CourseIdentifier,
-  status: t.Union([t.Literal("active"), t.Literal("withdrawn")]),
-});
+export const InductionStatusBody = adminInput(
+  t.Object(
+    { course_identifier: CourseIdentifier, status: t.Union([t.Literal("active"), t.Literal("withdrawn")]) },
+    { examples: [{ course_identifier: "ecf-induction", status: "withdrawn" }] },
+  ),
+);
 
-export const DeclarationStateBody = t.Object({
-  state: t.Union([t.Literal("eligible"), t.Literal("payable"), t.Literal("paid"), t.Literal("clawed_back")]),
-});
+export const DeclarationStateBody = adminInput(
+  t.Object(
+    { state: t.Union([t.Literal("eligible"), t.Literal("payable"), t.Literal("paid"), t.Literal("clawed_back")]) },
+    { examples: [{ state: "eligible" }] },
+  ),
+);
 
-export const ClockBody = t.Object({
-  now: t.String({ minLength: 1, description: "an ISO 8601 instant, e.g. 2025-01-10T10:42:00Z" }),
-});
+/** ISO 8601: a date, or a date and time with or without a zone (UTC when none) */
+const ISO_8601 = "^\\d{4}-\\d{2}-\\d{2}(?:[Tt ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:[Zz]|[+-]\\d{2}:?\\d{2})?)?$";
+
+export const ClockBody = adminInput(
+  t.Object(
+    { now: t.String({ pattern: ISO_8601, description: "an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z" }) },
+    { examples: [{ now: "2026-01-15T09:00:00Z" }] },
+  ),
+);
+
+// ---------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------
+
+const ErrorItems = t.Array(t.Object({ title: t.String(), detail: t.String() }));
+
+export const Unauthorized = t.Object(
+  { error: t.Literal("HTTP Token: Access denied") },
+  { description: "No token, or not the admin token (a lead provider's token is refused too)", examples: [{ error: "HTTP Token: Access denied" }] },
+);
+export const NotFound = t.Object({ error: t.Literal("Resource not Found") }, { description: "Nothing has this id", examples: [{ error: "Resource not Found" }] });
+export const Unprocessable = t.Object(
+  { errors: ErrorItems },
+  { description: "Bad input: one item per field, titled with the field's name", examples: [{ errors: [{ title: "name", detail: "is required" }] }] },
+);
+export const BadRequest = t.Object(
+  { errors: ErrorItems },
+  {
+    description: "An X-With-Server-Date header that is not an RFC 3339 date-time",
+    examples: [{ errors: [{ title: "Bad request", detail: "The header 'X-With-Server-Date' must be an RFC 3339 date-time, e.g. 2025-01-10T10:42:00Z" }] }],
+  },
+);
+export const PayloadTooLarge = t.Object(
+  { errors: ErrorItems },
+  { description: "A body over 1 MiB", examples: [{ errors: [{ title: "Payload too large", detail: "The request body must be at most 1048576 bytes" }] }] },
+);
+
+export const LeadProviderCreated = t.Object(
+  { id: Uuid, name: t.String(), api_token: t.String({ description: "shown once; stored hashed" }) },
+  { description: "The new lead provider and a working token for it", examples: [{ id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b", name: "My test provider", api_token: "h2Xl0v9mQ8bq3sJ1cT6yW4nZrKpE7dUa" }] },
+);
+
+export const TokenCreated = t.Object(
+  { id: t.String(), api_token: t.String({ description: "shown once; stored hashed" }) },
+  { description: "One more token for the lead provider", examples: [{ id: "0b6f0c1e-5d1a-4f9e-8c3b-2a1d0e9f8c7b", api_token: "h2Xl0v9mQ8bq3sJ1cT6yW4nZrKpE7dUa" }] },
+);
+
+export const LeadProviderList = t.Array(
+  t.Object({
+    id: Uuid,
+    name: t.String(),
+    api_tokens: t.Array(t.String(), { description: "the demo providers' tokens (they never change); empty for others" }),
+    tokens: t.Array(
+      t.Object({ id: t.String(), hash_prefix: t.String(), created_at: Timestamp, last_used_at: t.Union([Timestamp, t.Null()]) }),
+      { description: "every token of the provider, as DELETE /admin/api-tokens/{id} takes it" },
+    ),
+  }),
+  {
+    description: "Every lead provider and its tokens",
+    examples: [
+      [
+        {
+          id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b",
+          name: "Ambition Institute",
+          api_tokens: ["demo_Qm9yZWFsLXRva2VuLWV4YW1wbGUtMTIzNA"],
+          tokens: [{ id: "0b6f0c1e-5d1a-4f9e-8c3b-2a1d0e9f8c7b", hash_prefix: "3b5d2f0a9c1e", created_at: "2025-01-10T10:42:00Z", last_used_at: null }],
+        },
+      ],
+    ],
+  },
+);
+
+export const TokenRevoked = t.Object(
+  { id: t.String(), revoked: t.Literal(true) },
+  { description: "The token stops working from the next request on", examples: [{ id: "0b6f0c1e-5d1a-4f9e-8c3b-2a1d0e9f8c7b", revoked: true }] },
+);
+
+export const ParticipantCreated = t.Object(
+  { participant_id: Uuid, training_record_id: Uuid },
+  {
+    description: "The participant (new, or the one given) and its new training record",
+    examples: [{ participant_id: "db3a7848-7308-4879-942a-c4a70ced400a", training_record_id: "7e2c4b1a-9d8f-4e6a-b5c3-1f0e2d3c4b5a" }],
+  },
+);
+
+export const ParticipantTransferred = t.Object(
+  { participant_id: Uuid, training_record_id: Uuid },
+  {
+    description: "The training record now trains with the new lead provider",
+    examples: [{ participant_id: "db3a7848-7308-4879-942a-c4a70ced400a", training_record_id: "7e2c4b1a-9d8f-4e6a-b5c3-1f0e2d3c4b5a" }],
+  },
+);
+
+export const InductionStatusSet = t.Object(
+  { participant_id: Uuid, training_record_id: Uuid, status: t.Union([t.Literal("active"), t.Literal("withdrawn")]) },
+  {
+    description: "The induction status is set; the v2 API shows it as `status`",
+    examples: [{ participant_id: "db3a7848-7308-4879-942a-c4a70ced400a", training_record_id: "7e2c4b1a-9d8f-4e6a-b5c3-1f0e2d3c4b5a", status: "withdrawn" }],
+  },
+);
+
+export const DeclarationMoved = t.Object(
+  { data: t.Object({ id: Uuid, type: t.Literal("participant-declaration"), attributes: t.Record(t.String(), t.Unknown()) }) },
+  { description: "The declaration as the v2 API shows it, in its new state" },
+);
+
+export const ClockSet = t.Object(
+  { now: Timestamp },
+  { description: "The service's clock now, running on from there", examples: [{ now: "2026-01-15T09:00:00Z" }] },
+);

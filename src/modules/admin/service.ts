@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import type { Db } from "../../../db/connection";
 import { ensureProviderStatements, findSchedule } from "../../../db/reference-data";
 import type { Database, TrainingRecord } from "../../../db/schema";
+import { parseRfc3339 } from "../../clock";
 import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
@@ -244,4 +245,22 @@ export async function setInductionStatus(db: Db, participantId: string, input: S
     await touchTrainingRecord(trx, record, stamp);
     return { participant_id: participantId, training_record_id: record.id, status: input.status };
   });
+}
+
+/**
+ * The instant of `PUT /admin/clock` (its body already matched the ISO 8601
+ * pattern): RFC 3339, or without a zone (taken as UTC), or a plain date
+ * (midnight UTC). A pattern cannot rule out a 13th month.
+ */
+export function parseClockInstant(value: string): Date {
+  const instant = parseRfc3339(value) ?? parseIsoLoose(value);
+  if (!instant) throw ApiError.unprocessable("now", "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z");
+  return instant;
+}
+
+function parseIsoLoose(value: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/.exec(value.trim());
+  if (!m) return null;
+  const date = new Date(`${m[1]}T${m[2] ?? "00:00:00"}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

@@ -50,12 +50,14 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
 }
 
 /**
- * Resolves `provider` and `now` for every route of a v2 feature module.
- * Authentication runs before anything else the route does (bodies are read
- * by the handlers themselves, after this), as live.
+ * Derives `provider`, `now` and the Rails `format` for every route of a v2
+ * feature module, in the live order: the query must nest, then
+ * authentication, then `validate_filters`. A derive is a
+ * transform, so all of it comes before the route's own transform that reads
+ * the body (json-api `readJsonApiBody`) and before TypeBox checks it.
  */
 export function leadProviderApi(ctx: AppContext) {
-  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+  return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
     // Rails reads the query before authentication (docs/live-parity.md §2)
     const query = railsQuery(request);
     // the Rails format (`json` without a suffix, src/http/format.ts)
@@ -84,8 +86,14 @@ export function privateApi(ctx: AppContext) {
   });
 }
 
+/**
+ * The admin guard: mount it first in any module of admin routes. It resolves
+ * `now`, and runs as a transform (derive), so before Elysia validates the
+ * route's params, query and body: a missing or lead-provider token is a 401
+ * before any 422.
+ */
 export function adminApi(ctx: AppContext) {
-  return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
+  return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
     await authenticateAdmin(ctx, request);
     return { now: requestNow(ctx.clock, request) };
   });

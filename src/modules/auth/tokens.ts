@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../../../db/connection";
-import type { Transaction } from "kysely";
-import type { Database } from "../../../db/schema";
+import type { DbOrTrx } from "../../../db/schema";
 import { preparedQuery } from "../../../db/prepared";
 import { newId } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 
-type DbOrTrx = Db | Transaction<Database>;
 
 /** Tokens are stored only as this hash; the hash is also the lookup key, so no token is compared byte by byte. */
 export function hashToken(token: string): string {

@@ -10,6 +10,7 @@
  * 23:59:59.999999 UTC: a JavaScript Date (milliseconds) cannot tell
  * 23:59:59.999999 (refused) from 23:59:59.999 (accepted).
  */
+import { isBlank } from "../../http/ruby-compat";
 
 /** Whole microseconds since the Unix epoch (exact for years up to ~2255). */
 export type EpochMicros = number;
@@ -35,11 +36,6 @@ const LENIENT_FORMAT =
 
 /** Leading zero-padded `YYYY-MM-DD`, tolerant of unpadded month/day (the seed CSVs have `2022-1-25`). */
 const DATE_ONLY = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/;
-
-/** Ruby's blank?: missing, empty or whitespace only. */
-export function isBlank(value: string | undefined | null): boolean {
-  return value === undefined || value === null || value.trim() === '';
-}
 
 /** Seconds east of UTC for a zone designator; undefined zone means UTC (§5.1 "The zone is optional"). */
 function zoneOffsetSeconds(zone: string | undefined): number {

@@ -3,13 +3,13 @@
  * `db` — a `Kysely<Database>` or, inside a transaction, the `Transaction` —
  * as its first argument.
  */
-import { type Kysely, type Transaction, sql } from "kysely";
-import type { Database, Declaration, DeclarationState, NewDeclaration } from "../../../db/schema";
-import type { Milestone, ParticipantType } from "./rules";
+import { sql } from "kysely";
+import type { DbOrTrx, Declaration, DeclarationState, NewDeclaration } from "../../../db/schema";
+import type { ParticipantType } from "../participants/rules";
+import type { Milestone } from "./rules";
 import { preparedQuery } from "../../../db/prepared";
 import { findScheduleById } from "../../../db/reference-data";
 
-export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
 // ---------------------------------------------------------------------------
 // Resolving the participant (business-rules §5.1, "Resolving the participant")

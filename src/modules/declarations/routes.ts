@@ -1,23 +1,25 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { csvResponse } from "../../http/csv";
 import { ApiError } from "../../errors";
-import { cachedJsonApi, jsonApi, readDataAttributes, readJsonParams } from "../../http/json-api";
+import { csvResponse } from "../../http/csv";
+import { bodyReadAfterAuthentication, cachedJsonApi, jsonApi, readJsonApiBody, readJsonParams } from "../../http/json-api";
 import { readListParams } from "../../http/list-params";
 import { leadProviderApi } from "../auth/plugin";
 import {
-  declarationsCsvStream,
-  listDeclarations,
-  recordDeclaration,
-  showDeclaration,
-  voidProviderDeclaration,
-} from "./service";
+  DECLARATION_ATTRIBUTES,
+  DeclarationBody,
+  DeclarationCsvQuery,
+  DeclarationListQuery,
+  DeclarationParams,
+  createOperation,
+  csvOperation,
+  listOperation,
+  showOperation,
+  voidOperation,
+} from "./model";
+import { declarationsCsvStream, listDeclarations, recordDeclaration, showDeclaration, voidProviderDeclaration } from "./service";
 
-const detail = (summary: string) => ({ detail: { tags: ["Participant declarations"], summary } });
-
-function listParams(request: Request, paginate: boolean) {
-  return readListParams(request, { allowCohortFilter: false, allowParticipantIdFilter: true, paginate });
-}
+const listOptions = (paginate: boolean) => ({ allowCohortFilter: false, allowParticipantIdFilter: true, paginate });
 
 /** The v2 declarations endpoints (business-rules §5). Authentication runs first (leadProviderApi). */
 export function declarationsRoutes(ctx: AppContext) {
@@ -25,38 +27,33 @@ export function declarationsRoutes(ctx: AppContext) {
     .use(leadProviderApi(ctx))
     .post(
       "/participant-declarations",
-      async ({ request, provider, now }) => {
-        const attributes = await readDataAttributes(request);
-        return jsonApi(await recordDeclaration(ctx.db, provider.id, attributes, now, (job) => ctx.groupCommit.run(job)));
-      },
-      { parse: "none", ...detail("Declare a participant has reached a milestone") },
+      async ({ body, provider, now }) =>
+        jsonApi(await recordDeclaration(ctx.db, provider.id, body.data.attributes ?? {}, now, (job) => ctx.groupCommit.run(job))),
+      { body: DeclarationBody, parse: bodyReadAfterAuthentication, transform: readJsonApiBody(DECLARATION_ATTRIBUTES), ...createOperation },
     )
     .get(
       "/participant-declarations",
-      async ({ request, provider, format }) => {
+      async ({ request, provider, query, format }) => {
         // `respond_to` has json and csv only (the CSV has its own route): any other format is 406 (docs/live-parity.md §1)
         if (format !== "json") throw new ApiError(406, null);
-        const params = listParams(request, true);
+        const params = readListParams(query, listOptions(true));
         return cachedJsonApi(ctx, request, provider.id, () => listDeclarations(ctx.db, provider.id, params));
       },
-      detail("List participant declarations"),
+      { query: DeclarationListQuery, ...listOperation },
     )
     .get(
       "/participant-declarations.csv",
-      ({ request, provider }) => {
-        const params = listParams(request, false);
-        return csvResponse(declarationsCsvStream(ctx.db, provider.id, params));
-      },
-      detail("List all participant declarations as CSV"),
+      ({ provider, query }) => csvResponse(declarationsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false)))),
+      { query: DeclarationCsvQuery, ...csvOperation },
     )
     .get(
       "/participant-declarations/:id",
-      async ({ request, params, provider }) => {
+      async ({ request, params, provider, query }) => {
         // live `query_scope.find(id)`: the list's scope with its filters (docs/live-parity.md §5)
-        const filters = listParams(request, false);
+        const filters = readListParams(query, listOptions(false));
         return cachedJsonApi(ctx, request, provider.id, () => showDeclaration(ctx.db, provider.id, params.id, filters));
       },
-      detail("Get a single participant declaration"),
+      { params: DeclarationParams, query: DeclarationCsvQuery, ...showOperation },
     )
     .put(
       "/participant-declarations/:id/void",
@@ -65,6 +62,6 @@ export function declarationsRoutes(ctx: AppContext) {
         await readJsonParams(request);
         return jsonApi(await voidProviderDeclaration(ctx.db, provider.id, params.id, now));
       },
-      { parse: "none", ...detail("Void a participant declaration") },
+      { parse: "none", params: DeclarationParams, ...voidOperation },
     );
 }

@@ -10,12 +10,12 @@ import {
   formatTimestamp,
   isAfterMilestoneEnd,
   isBeforeMilestoneStart,
-  isBlank,
   microsToDate,
-  milestoneEndMicros,
-  milestoneStartMicros,
   parseDeclarationDateMicros,
 } from './declaration-date';
+import { isBlank } from '../../http/ruby-compat';
+import { ErrorCollector, type ErrorItem } from '../../errors';
+import { type ParticipantType, courseParticipantType, participantTypeCourse } from '../participants/rules';
 
 // ---------------------------------------------------------------------------
 // States
@@ -93,11 +93,6 @@ export function dasherizeState(state: DeclarationState): string {
 // ---------------------------------------------------------------------------
 // Messages (byte for byte the live strings; "RCF3339" is the live typo)
 // ---------------------------------------------------------------------------
-
-export interface ErrorItem {
-  title: string;
-  detail: string;
-}
 
 export const MESSAGES = {
   npqNotSupported: 'NPQ Courses are no longer supported',
@@ -202,20 +197,6 @@ export function readDeclarationAttributes(attributes: unknown): ReadAttributesRe
 // Facts and the POST checks (§5.1)
 // ---------------------------------------------------------------------------
 
-export type ParticipantType = 'ect' | 'mentor';
-
-/** The participant type a course implies; any other course resolves no training record (§5.1, resolving). */
-export function courseParticipantType(course: string | undefined): ParticipantType | null {
-  if (course === 'ecf-induction') return 'ect';
-  if (course === 'ecf-mentor') return 'mentor';
-  return null;
-}
-
-/** The course identifier of a training record of the given type (inverse of courseParticipantType). */
-export function participantTypeCourse(type: ParticipantType): 'ecf-induction' | 'ecf-mentor' {
-  return type === 'ect' ? 'ecf-induction' : 'ecf-mentor';
-}
-
 export interface Milestone {
   declarationType: string;
   /** `YYYY-MM-DD` */
@@ -275,33 +256,6 @@ export type CheckDeclarationResult =
  * comparison error reaches the client as the detail (§5.1).
  */
 export const WITHDRAWN_WITHOUT_DATE_DETAIL = 'comparison of ActiveSupport::TimeWithZone with nil failed';
-
-/**
- * Collects errors per attribute: one item per attribute, in the order each
- * attribute first got an error, messages de-duplicated and joined with ", "
- * (§3.4).
- */
-class ErrorCollector {
-  private readonly byAttribute = new Map<string, string[]>();
-
-  add(attribute: string, message: string): void {
-    const messages = this.byAttribute.get(attribute);
-    if (!messages) this.byAttribute.set(attribute, [message]);
-    else if (!messages.includes(message)) messages.push(message);
-  }
-
-  has(attribute: string): boolean {
-    return this.byAttribute.has(attribute);
-  }
-
-  get empty(): boolean {
-    return this.byAttribute.size === 0;
-  }
-
-  toItems(): ErrorItem[] {
-    return [...this.byAttribute].map(([title, messages]) => ({ title, detail: messages.join(', ') }));
-  }
-}
 
 export function findMilestone(milestones: Milestone[], declarationType: string | undefined): Milestone | undefined {
   if (declarationType === undefined) return undefined;
@@ -522,41 +476,4 @@ export type AdminMoveResult =
 export function adminStateMove(from: DeclarationState, to: string): AdminMoveResult {
   if (ADMIN_MOVES.some(([a, b]) => a === from && b === to)) return { ok: true, next: to as DeclarationState };
   return { ok: false, errors: [{ title: 'state', detail: `cannot move a declaration from ${from} to ${to}` }] };
-}
-
-// ---------------------------------------------------------------------------
-// Milestone fit (POST §5.1 6b/6c; change-schedule §6.6 check 3)
-// ---------------------------------------------------------------------------
-
-export type MilestoneFit = 'fits' | 'outside' | 'no-milestone';
-
-/**
- * POST's window: inclusive from 00:00:00 UTC on the start date, through
- * 23:59:59.999999 UTC on the milestone date (open-ended when null).
- */
-export function fitsMilestone(declarationDate: Date, milestone: Milestone | null | undefined): MilestoneFit {
-  if (!milestone) return 'no-milestone';
-  const at = dateToMicros(declarationDate);
-  if (isBeforeMilestoneStart(at, milestone.startDate)) return 'outside';
-  if (isAfterMilestoneEnd(at, milestone.milestoneDate)) return 'outside';
-  return 'fits';
-}
-
-/**
- * Change-schedule check 3 for one existing declaration against the new
- * schedule's milestones. Stricter than POST at the start: a date at exactly
- * 00:00 UTC on the milestone start is outside. 'no-milestone' means the
- * request should get 404 (§6.6).
- */
-export function changeScheduleDeclarationFits(
-  declaration: { declarationType: string; declarationDate: Date },
-  newScheduleMilestones: Milestone[],
-): MilestoneFit {
-  const milestone = findMilestone(newScheduleMilestones, declaration.declarationType);
-  if (!milestone) return 'no-milestone';
-  const at = dateToMicros(declaration.declarationDate);
-  if (at <= milestoneStartMicros(milestone.startDate)) return 'outside';
-  const end = milestoneEndMicros(milestone.milestoneDate);
-  if (end !== null && at > end) return 'outside';
-  return 'fits';
 }

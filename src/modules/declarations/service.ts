@@ -6,29 +6,27 @@
  */
 import type { Db } from "../../../db/connection";
 import type { Transaction } from "kysely";
-import type { Database, Declaration, DeclarationState } from "../../../db/schema";
+import type { Database, DbOrTrx, Declaration, DeclarationState } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import type { ListParams } from "../../http/list-params";
 import { castUuid, newId } from "../../lib/ids";
 import { toDateOnly, toTimestamp } from "../../lib/time";
-import { castDeclarationDate, formatTimestamp, isBlank } from "./declaration-date";
+import { castDeclarationDate, formatTimestamp } from "./declaration-date";
+import { isBlank } from "../../http/ruby-compat";
 import {
   type DeclarationFacts,
   type DeclarationInput,
   MESSAGES,
   adminStateMove,
   checkDeclaration,
-  courseParticipantType,
   initialDeclarationState,
   isBillableState,
   isMentorCompletionEvent,
   mentorCompletionDate,
-  participantTypeCourse,
   readDeclarationAttributes,
   voidDeclaration,
 } from "./rules";
 import {
-  type DbOrTrx,
   type DeclarationCursor,
   type DeclarationListFilter,
   billableSlotTaken,
@@ -48,6 +46,7 @@ import {
   trnDuplicateHoldsSlot,
   updateDeclarationState,
 } from "./queries";
+import { courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
 import { csvStream } from "../../http/csv";
 import { touchTrainingRecord } from "../admin/service";

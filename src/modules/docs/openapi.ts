@@ -9,8 +9,11 @@
  *   three (JSON, form data, plain text): `text/csv` for the CSV exports'
  *   successes, else `application/json`;
  * - a response keeps only OpenAPI's fields (the plugin copies the schema's
- *   keywords into it); a schema's `examples` list shows as the response's example;
- * - a parameter's `examples` list (JSON Schema's) becomes OpenAPI's `example`.
+ *   keywords into it); a schema's `examples` list shows as the response's or
+ *   the request body's example;
+ * - a parameter's `examples` list (JSON Schema's) becomes OpenAPI's `example`;
+ * - /admin/ routes use the `adminToken` scheme, so Swagger UI sends the admin
+ *   token there and a provider's token on /api/v2.
  */
 
 type Json = Record<string, any>;
@@ -63,7 +66,16 @@ export function finishDocument(raw: Json): Json {
         responses[status] = response;
       }
       operation.responses = responses;
-      if (operation.requestBody?.content) operation.requestBody.content = oneMediaType(operation.requestBody.content, "application/json");
+      // the admin API takes the admin token, whichever module declares the route
+      if (path.startsWith("/admin/") && operation.security === undefined && doc.components?.securitySchemes?.adminToken) {
+        operation.security = [{ adminToken: [] }];
+      }
+      if (operation.requestBody?.content) {
+        operation.requestBody.content = oneMediaType(operation.requestBody.content, "application/json");
+        // Swagger UI fills its request editor from the media type's example
+        const media = operation.requestBody.content["application/json"];
+        if (media && media.example === undefined && Array.isArray(media.schema?.examples)) media.example = media.schema.examples[0];
+      }
       for (const parameter of operation.parameters ?? []) {
         if (Array.isArray(parameter.examples)) {
           parameter.example ??= parameter.examples[0];

@@ -1,6 +1,6 @@
 import { type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../../../db/connection";
-import type { Database } from "../../../db/schema";
+import type { DbOrTrx, TrainingRecord, TrainingStatusHistory } from "../../../db/schema";
 import { preparedQuery } from "../../../db/prepared";
 
 /**
@@ -243,11 +243,19 @@ type PlainKey = ParticipantRowKey & { k1: string; k2: number; k3: string };
  * Where earlier pages ended, per provider, for one database version: a
  * provider reading page after page then seeks to where the last page ended
  * instead of walking every row before it (OFFSET). Any write changes the
- * version and forgets them, so positions never go stale.
+ * version and forgets them, so positions never go stale. One per app (the
+ * app context's `pageEnds`): two apps on two databases must not share it.
  */
-const pageEnds = new Map<string, { version: string; ends: Map<number, PlainKey> }>();
+export type PageEnds = Map<string, { version: string; ends: Map<number, PlainKey> }>;
 
-async function plainPage(db: Db, providerId: string, page: number, perPage: number, version: string | null): Promise<ParticipantRowKey[]> {
+async function plainPage(
+  db: Db,
+  providerId: string,
+  page: number,
+  perPage: number,
+  version: string | null,
+  pageEnds: PageEnds,
+): Promise<ParticipantRowKey[]> {
   const offset = (page - 1) * perPage;
   if (version === null) return (await plainPageKeys(db, providerId, perPage, offset)) as PlainKey[];
   let known = pageEnds.get(providerId);
@@ -367,11 +375,13 @@ export async function listParticipantRows(
   perPage: number,
   /** the database version the request saw (response cache); lets pages start where the last one ended */
   version: string | null = null,
+  /** the app's memory of where pages ended (AppContext.pageEnds) */
+  pageEnds: PageEnds = new Map(),
 ) {
   const withFormer = await hasFormerViews(db, providerId);
   const plain = !withFormer && filter.cohorts === null && filter.updatedSince === null && !filter.participantId;
   const keys = plain
-    ? await plainPage(db, providerId, page, perPage, version)
+    ? await plainPage(db, providerId, page, perPage, version, pageEnds)
     : await visibleKeysQuery(db, providerId, filter, withFormer)
         .limit(perPage)
         .offset((page - 1) * perPage)
@@ -397,4 +407,56 @@ export async function participantRowsFor(db: Db, providerId: string, participant
   ) as ParticipantRow[];
 }
 
-export type { Database };
+// ---------------------------------------------------------------------------
+// The participant actions (business-rules §6): facts and writes, inside the action's transaction
+// ---------------------------------------------------------------------------
+
+/**
+ * Every training record of the person, smallest id first (§5.1 resolution): of
+ * two records of the course's type, live takes `.first` of an unordered scope,
+ * which Rails orders by primary key (app/services/participant_profile_resolver.rb:9-19).
+ */
+export function trainingRecordsOfPerson(trx: DbOrTrx, participantId: string): Promise<TrainingRecord[]> {
+  return trx.selectFrom("training_records").selectAll().where("participant_id", "=", participantId).orderBy("id").execute();
+}
+
+/** The record's declarations in a billable state (§6.6 check 3). */
+export async function billableDeclarationDates(trx: DbOrTrx, trainingRecordId: string) {
+  const rows = await trx
+    .selectFrom("declarations")
+    .select(["declaration_type", "declaration_date"])
+    .where("training_record_id", "=", trainingRecordId)
+    .where("billable", "=", 1)
+    .execute();
+  return rows.map((r) => ({ declarationType: r.declaration_type, declarationDate: new Date(r.declaration_date) }));
+}
+
+/** An unchallenged partnership of the provider in the cohort, with the school when one is given (§6.6 check 7). */
+export async function hasActivePartnership(trx: DbOrTrx, providerId: string, cohort: number, schoolUrn: string | null): Promise<boolean> {
+  const row = await trx
+    .selectFrom("partnerships")
+    .select("id")
+    .where("lead_provider_id", "=", providerId)
+    .where("cohort", "=", cohort)
+    .where("challenged_at", "is", null)
+    .$if(schoolUrn !== null, (q) => q.where("school_urn", "=", schoolUrn!))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The schedule and, with it, the cohort (live moves the school cohort too). */
+export async function setTrainingRecordSchedule(trx: DbOrTrx, trainingRecordId: string, schedule: { id: string; cohort: number }) {
+  await trx.updateTable("training_records").set({ schedule_id: schedule.id, cohort: schedule.cohort }).where("id", "=", trainingRecordId).execute();
+}
+
+/** A new training status and its line in the history. */
+export async function setTrainingStatus(trx: DbOrTrx, history: TrainingStatusHistory) {
+  await trx.updateTable("training_records").set({ training_status: history.state }).where("id", "=", history.training_record_id).execute();
+  await trx.insertInto("training_status_history").values(history).execute();
+}
+
+/** A change to a record bumps its own and its person's `updated_at` (the live touch chain, §4.2). */
+export async function touchTrainingRecord(trx: DbOrTrx, record: { id: string; participant_id: string }, stamp: string) {
+  await trx.updateTable("training_records").set({ updated_at: stamp }).where("id", "=", record.id).execute();
+  await trx.updateTable("participants").set({ updated_at: stamp }).where("id", "=", record.participant_id).execute();
+}

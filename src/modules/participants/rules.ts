@@ -8,9 +8,28 @@
  * joined with ", ".
  */
 
-export interface ValidationError {
-  title: string;
-  detail: string;
+import { ErrorCollector, type ErrorItem } from "../../errors";
+import { rubyToI } from "../../http/ruby-compat";
+
+export type ValidationError = ErrorItem;
+
+// ---------------------------------------------------------------------------
+// Courses and participant types (one mapping for every feature)
+// ---------------------------------------------------------------------------
+
+export type ParticipantType = 'ect' | 'mentor';
+export type CourseIdentifier = 'ecf-induction' | 'ecf-mentor';
+
+/** The participant type a course implies; any other course resolves no training record (§5.1, §6.1). */
+export function courseParticipantType(course: unknown): ParticipantType | null {
+  if (course === 'ecf-induction') return 'ect';
+  if (course === 'ecf-mentor') return 'mentor';
+  return null;
+}
+
+/** The course of a training record of the given type (the inverse of courseParticipantType). */
+export function participantTypeCourse(type: ParticipantType): CourseIdentifier {
+  return type === 'ect' ? 'ecf-induction' : 'ecf-mentor';
 }
 
 // ---------------------------------------------------------------------------
@@ -145,17 +164,6 @@ export function isBlank(value: AttributeValue): boolean {
 // ---------------------------------------------------------------------------
 // Target cohort of change-schedule (§6.6 inputs)
 // ---------------------------------------------------------------------------
-
-/**
- * Ruby `String#to_i` (leading whitespace, sign, digits with single
- * underscores; otherwise 0).
- */
-function rubyToI(raw: string): number {
-  const m = /^[ \t\r\n\f\v]*([+-]?)(\d+(?:_\d+)*)/.exec(raw);
-  if (!m) return 0;
-  const n = Number(m[2]!.replace(/_/g, ''));
-  return m[1] === '-' ? -n : n;
-}
 
 /**
  * The `cohort` attribute as live casts it (an ActiveModel `:integer`
@@ -301,24 +309,6 @@ export type ActionResult<O extends ActionOutcome = ActionOutcome> = { ok: true; 
 // Error collection (§3.4)
 // ---------------------------------------------------------------------------
 
-export class ErrorBag {
-  private readonly messages = new Map<string, string[]>();
-
-  add(title: string, message: string): void {
-    const list = this.messages.get(title);
-    if (!list) this.messages.set(title, [message]);
-    else if (!list.includes(message)) list.push(message);
-  }
-
-  get any(): boolean {
-    return this.messages.size > 0;
-  }
-
-  toErrors(): ValidationError[] {
-    return [...this.messages].map(([title, list]) => ({ title, detail: list.join(', ') }));
-  }
-}
-
 function unprocessable(errors: ValidationError[]): ActionFailure {
   return { ok: false, status: 422, errors };
 }
@@ -366,20 +356,20 @@ export function statusTransition(action: ParticipantAction, from: TrainingStatus
  * 4. (skipped if errors) no training record, or no induction record of the
  *    caller → participant_id.
  */
-export function commonChecks(facts: StatusActionFacts, attrs: ActionAttributes, bag: ErrorBag): void {
+export function commonChecks(facts: StatusActionFacts, attrs: ActionAttributes, bag: ErrorCollector): void {
   const course = attrs.courseIdentifier;
   if (!facts.identityResolved) bag.add('participant_id', MESSAGES.participantNotRecognised);
-  if (!bag.any && !(typeof course === 'string' && facts.activeCourses.includes(course))) {
+  if (!!bag.empty && !(typeof course === 'string' && facts.activeCourses.includes(course))) {
     bag.add('course_identifier', MESSAGES.courseNotRecognised);
   }
   if (isBlank(course)) bag.add('course_identifier', MESSAGES.courseBlank);
-  if (!bag.any && !(facts.trainingRecord && facts.trainingRecord.callerHasInductionRecord)) {
+  if (!!bag.empty && !(facts.trainingRecord && facts.trainingRecord.callerHasInductionRecord)) {
     bag.add('participant_id', MESSAGES.participantNotRecognised);
   }
 }
 
 /** Presence then inclusion; a missing or blank value fails both. */
-function checkReason(reason: AttributeValue, allowed: readonly string[], bag: ErrorBag): void {
+function checkReason(reason: AttributeValue, allowed: readonly string[], bag: ErrorCollector): void {
   if (isBlank(reason)) bag.add('reason', MESSAGES.reasonMissing);
   if (!(typeof reason === 'string' && allowed.includes(reason))) bag.add('reason', MESSAGES.reasonInvalid);
 }
@@ -397,7 +387,7 @@ function callerRecord(facts: StatusActionFacts): TrainingRecordFacts | null {
 /** §6.1 then: reason (runs even when the participant was not found); already deferred / withdrawn. */
 export function checkDefer(facts: StatusActionFacts): ActionResult<Extract<ActionOutcome, { action: 'defer' }>> {
   const attrs = readActionAttributes(facts.attributes);
-  const bag = new ErrorBag();
+  const bag = new ErrorCollector();
   commonChecks(facts, attrs, bag);
   checkReason(attrs.reason, DEFER_REASONS, bag);
   const record = callerRecord(facts);
@@ -405,7 +395,7 @@ export function checkDefer(facts: StatusActionFacts): ActionResult<Extract<Actio
     const t = statusTransition('defer', record.trainingStatus);
     if (!t.ok) bag.add(t.error.title, t.error.detail);
   }
-  if (bag.any) return unprocessable(bag.toErrors());
+  if (!bag.empty) return unprocessable(bag.toItems());
   return {
     ok: true,
     next: {
@@ -426,7 +416,7 @@ export function checkWithdraw(
   facts: StatusActionFacts,
 ): ActionResult<Extract<ActionOutcome, { action: 'withdraw' }>> {
   const attrs = readActionAttributes(facts.attributes);
-  const bag = new ErrorBag();
+  const bag = new ErrorCollector();
   commonChecks(facts, attrs, bag);
   if (facts.trainingRecord) checkReason(attrs.reason, WITHDRAW_REASONS, bag);
   const record = callerRecord(facts);
@@ -434,7 +424,7 @@ export function checkWithdraw(
     const t = statusTransition('withdraw', record.trainingStatus);
     if (!t.ok) bag.add(t.error.title, t.error.detail);
   }
-  if (bag.any) return unprocessable(bag.toErrors());
+  if (!bag.empty) return unprocessable(bag.toItems());
   return {
     ok: true,
     next: {
@@ -449,14 +439,14 @@ export function checkWithdraw(
 /** §6.1 then: already active. A withdrawn participant can be resumed. */
 export function checkResume(facts: StatusActionFacts): ActionResult<Extract<ActionOutcome, { action: 'resume' }>> {
   const attrs = readActionAttributes(facts.attributes);
-  const bag = new ErrorBag();
+  const bag = new ErrorCollector();
   commonChecks(facts, attrs, bag);
   const record = callerRecord(facts);
   if (record) {
     const t = statusTransition('resume', record.trainingStatus);
     if (!t.ok) bag.add(t.error.title, t.error.detail);
   }
-  if (bag.any) return unprocessable(bag.toErrors());
+  if (!bag.empty) return unprocessable(bag.toItems());
   return {
     ok: true,
     next: { action: 'resume', courseIdentifier: attrs.courseIdentifier as string, trainingStatus: 'active' },
@@ -525,7 +515,7 @@ export function checkChangeSchedule(
   facts: ChangeScheduleFacts,
 ): ActionResult<Extract<ActionOutcome, { action: 'change-schedule' }>> {
   const attrs = readActionAttributes(facts.attributes);
-  const bag = new ErrorBag();
+  const bag = new ErrorCollector();
   commonChecks(facts, attrs, bag);
 
   const record = facts.trainingRecord;
@@ -581,7 +571,7 @@ export function checkChangeSchedule(
   // 7.
   if (withCaller && !facts.hasPartnershipInTargetCohort) bag.add('cohort', MESSAGES.noPartnership);
 
-  if (bag.any) return unprocessable(bag.toErrors());
+  if (!bag.empty) return unprocessable(bag.toItems());
   if (!target || !record) {
     return unprocessable([{ title: INVALID_ACTION_TITLE, detail: MESSAGES.scheduleMustExist }]);
   }

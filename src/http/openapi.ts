@@ -1,0 +1,100 @@
+/**
+ * What every v2 route shares in its declaration: the error bodies of the
+ * live service (business-rules §3.3) and one way to write a route's answers,
+ * so that the OpenAPI document says exactly what the route answers.
+ *
+ * The answers go both into the route's `response` (Elysia's type for the
+ * handler, and the document) and, with their media types and examples, into
+ * `detail.responses` (the swagger plugin otherwise lists every answer under
+ * the request's parser types). The handlers return `Response` objects, which
+ * Elysia does not check against `response`: declaring them costs nothing at
+ * run time.
+ */
+import { type TSchema, t } from "elysia";
+import { JSONAPI } from "../errors";
+
+/** A value that may be null (OpenAPI 3.1 writes JSON Schema: `anyOf` with `type: "null"`). */
+export function nullable<S extends TSchema>(schema: S) {
+  const { description, ...rest } = schema;
+  return t.Union([rest as S, t.Null()], { description });
+}
+
+export const ErrorItem = t.Object({
+  title: t.String({ description: "The attribute name (422), or `Bad request` / `Bad parameter` / `Invalid action`", example: "participant_id" }),
+  detail: t.String({ description: "The message; several messages for one attribute are joined with `, `" }),
+});
+
+/** 400 and 422 (appendix A 1, 2: the key is `errors`, plural). */
+export const ErrorsBody = t.Object({ errors: t.Array(ErrorItem) }, { description: "One item per attribute, in the order each first failed" });
+export const ErrorBody = t.Object({ error: t.String() });
+
+/** An empty body (403, 406): no content. */
+export const NoBody = t.Void();
+
+export const TextBody = t.String();
+
+interface Answer {
+  schema: TSchema;
+  description: string;
+  /** media type; `null` for an empty body. Default: the JSON:API type every v2 answer carries */
+  type?: string | null;
+  example?: unknown;
+}
+
+export const unauthorized: Answer = {
+  schema: ErrorBody,
+  description: "Missing, malformed or unknown token (also the admin token, with `WWW-Authenticate`)",
+  example: { error: "HTTP Token: Access denied" },
+};
+export const forbidden: Answer = { schema: NoBody, description: "A known token of another kind (empty body)", type: null };
+export const notFound: Answer = {
+  schema: ErrorBody,
+  description: "Unknown id, or one the provider may not see (capital F, as live)",
+  example: { error: "Resource not Found" },
+};
+export const notAcceptable: Answer = { schema: NoBody, description: "A format extension other than .json or .csv (empty body)", type: null };
+export const tooManyRequests: Answer = {
+  schema: TextBody,
+  description: "Over 1000 requests in the fixed 5-minute window of this Authorization value (RATE_LIMIT=off turns it off)",
+  type: "text/plain",
+  example: "Retry later\n",
+};
+export function badRequest(description: string, example: { title: string; detail: string }): Answer {
+  return { schema: ErrorsBody, description, example: { errors: [example] } };
+}
+export function unprocessable(description: string, example: { title: string; detail: string }): Answer {
+  return { schema: ErrorsBody, description, example: { errors: [example] } };
+}
+
+/** The missing-`data` 400 every write answers (§3.3). */
+export const missingData = badRequest(
+  "No `data` member (also `data` null, `{}`, a string or an array; a body that is not JSON, or not sent as JSON); a body over 1 MiB is 413",
+  { title: "Bad request", detail: "correct json data structure required. See API docs for reference" },
+);
+
+export interface Operation {
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description?: string;
+  answers: Record<number, Answer>;
+  hide?: boolean;
+}
+
+/** `response` and `detail` of a route, from its answers. */
+export function operation(op: Operation) {
+  const response: Record<number, TSchema> = {};
+  const responses: Record<string, { description: string; content?: Record<string, { schema: any; example?: unknown }> }> = {};
+  for (const [status, answer] of Object.entries(op.answers)) {
+    response[Number(status)] = answer.schema;
+    const type = answer.type === undefined ? JSONAPI : answer.type;
+    responses[status] = {
+      description: answer.description,
+      ...(type === null
+        ? {}
+        : { content: { [type]: { schema: answer.schema, ...(answer.example === undefined ? {} : { example: answer.example }) } } }),
+    };
+  }
+  const { answers: _answers, hide, ...detail } = op;
+  return { response, detail: { ...detail, responses, ...(hide ? { hide } : {}) } };
+}

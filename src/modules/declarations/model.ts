@@ -1,0 +1,239 @@
+/**
+ * The declarations routes' schemas (business-rules §5), modelled on the
+ * published contract's components but as the sandbox (and live) answers:
+ * `errors` (plural), the dasherized `awaiting-clawback`/`clawed-back`
+ * states, the POST's v1 attributes, and a repeated identical POST refused
+ * with 422 (appendix A 1, 4, 5, 6). Request schemas check only what the live
+ * service refuses with the same answer; the rules answer the rest.
+ */
+import { t } from "elysia";
+import {
+  badRequest,
+  forbidden,
+  missingData,
+  notFound,
+  nullable,
+  operation,
+  TextBody,
+  tooManyRequests,
+  unauthorized,
+  unprocessable,
+} from "../../http/openapi";
+import { DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
+
+const TAGS = ["Participant declarations"];
+const DECLARATION_TYPES = ["started", "retained-1", "retained-2", "retained-3", "retained-4", "completed", "extended-1", "extended-2", "extended-3"];
+const COURSES = ["ecf-induction", "ecf-mentor"];
+const STATES = ["submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting-clawback", "clawed-back"];
+const EXAMPLE_ID = "cd3a1234-7308-4879-942a-c4a70ced400a";
+const EXAMPLE_PARTICIPANT = "db3a7848-7308-4879-942a-c4a70ced400a";
+
+// ---------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------
+
+export const DeclarationParams = t.Object({
+  id: t.String({ description: "The declaration's id", example: EXAMPLE_ID }),
+});
+
+const updatedSince = t.Optional(
+  t.String({
+    description:
+      "Return only declarations updated after this date-time: `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z`/`±hh:mm` (a date alone is refused; send `+` as `%2B`)",
+    example: "2021-05-13T11:21:55Z",
+  }),
+);
+const participantId = t.Optional(
+  t.String({ description: "Return only the declarations of this participant (a UUID; anything else is a 400)", example: EXAMPLE_PARTICIPANT }),
+);
+
+/** Flat bracketed keys, as Elysia parses them; other keys are ignored (`filter[cohort]` too: v2 declarations do not read it). */
+export const DeclarationListQuery = t.Object(
+  {
+    "filter[participant_id]": participantId,
+    "filter[updated_since]": updatedSince,
+    "page[page]": t.Optional(
+      t.String({ description: "The page number, from 1 (read like Ruby `to_i`: `2abc` is 2; below 1 is a 400)", example: "1" }),
+    ),
+    "page[per_page]": t.Optional(
+      t.String({ description: "Items per page: default 100, at most 3000 (a larger value becomes 3000; below 1 is a 400)", example: "100" }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+export const DeclarationCsvQuery = t.Object(
+  { "filter[participant_id]": participantId, "filter[updated_since]": updatedSince },
+  { additionalProperties: true },
+);
+
+/** A scalar attribute: numbers and booleans are read as their text (Rails' strong parameters). */
+const attribute = (description: string, example: string, values?: readonly string[]) =>
+  t.Optional(
+    t.String({ description: values ? `${description}. One of: ${values.join(", ")}` : description, example, ...(values ? { enum: [...values] } : {}) }),
+  );
+
+export const DeclarationAttributesRequest = t.Object({
+  participant_id: attribute("The unique id of the participant", EXAMPLE_PARTICIPANT),
+  declaration_type: attribute("The event declaration type", "started", DECLARATION_TYPES),
+  declaration_date: t.Optional(
+    t.String({
+      description:
+        "The event declaration date, RFC 3339 (`2021-05-31T02:21:32Z`, or with a fraction and an offset); within the milestone's window and not in the future. A number or boolean is a 400",
+      example: "2021-05-31T02:21:32Z",
+      "x-live-error": { status: 400, title: "Bad request", detail: DECLARATION_DATE_NOT_A_STRING_DETAIL },
+    }),
+  ),
+  course_identifier: attribute("The type of course the participant is enrolled in", "ecf-induction", COURSES),
+  evidence_held: attribute("Required for every type but `started`: the evidence the provider holds", "training-event-attended", VALID_EVIDENCE_HELD),
+  has_passed: attribute("Read but not used by ECF declarations", "true"),
+});
+
+export const DECLARATION_ATTRIBUTES = {
+  keys: ["participant_id", "declaration_type", "declaration_date", "course_identifier", "evidence_held", "has_passed"],
+  raw: ["declaration_date"],
+} as const;
+
+const POST_EXAMPLE = {
+  participant_id: EXAMPLE_PARTICIPANT,
+  declaration_type: "started",
+  declaration_date: "2021-05-31T02:21:32Z",
+  course_identifier: "ecf-induction",
+};
+
+export const DeclarationBody = t.Object(
+  {
+    data: t.Object(
+      { type: t.Optional(t.Unknown({ description: "Not checked", example: "participant-declaration" })), attributes: t.Optional(DeclarationAttributesRequest) },
+      { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
+    ),
+  },
+  { "x-live-error": "missing-data", example: { data: { type: "participant-declaration", attributes: POST_EXAMPLE } } },
+);
+
+// ---------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------
+
+const v2Attributes = {
+  participant_id: t.String({ format: "uuid", description: "The unique id of the participant" }),
+  declaration_type: t.String({ enum: DECLARATION_TYPES, description: "The event declaration type" }),
+  course_identifier: t.String({ enum: COURSES, description: "The type of course the participant is enrolled in" }),
+  declaration_date: t.String({ format: "date-time", description: "The event declaration date" }),
+  updated_at: t.String({ format: "date-time", description: "The date the declaration was last updated (RFC 3339, whole seconds, `Z`)" }),
+  state: t.String({ enum: STATES, description: "Indicates the state of this payment declaration (dasherized: `awaiting-clawback`, `clawed-back`)" }),
+  has_passed: nullable(t.Boolean({ description: "Whether the participant has failed or passed; always null for ECF" })),
+};
+
+export const DeclarationAttributes = t.Object(v2Attributes);
+
+/** The POST answer is the v1 shape: two more attributes (appendix A 6). */
+export const CreatedDeclarationAttributes = t.Object({
+  ...v2Attributes,
+  eligible_for_payment: t.Boolean({ description: "The state is eligible or payable" }),
+  voided: t.Boolean({ description: "The state is voided" }),
+});
+
+const resource = <A extends ReturnType<typeof t.Object>>(attributes: A) =>
+  t.Object({
+    id: t.String({ format: "uuid", description: "The unique identifier of the participant declaration record" }),
+    type: t.Literal("participant-declaration"),
+    attributes,
+  });
+
+export const DeclarationDocument = t.Object({ data: resource(DeclarationAttributes) });
+export const CreatedDeclarationDocument = t.Object({ data: resource(CreatedDeclarationAttributes) });
+export const DeclarationListDocument = t.Object({ data: t.Array(resource(DeclarationAttributes)) }, { description: "No links or meta: a short or empty page is the end" });
+
+const V2_EXAMPLE = {
+  id: EXAMPLE_ID,
+  type: "participant-declaration",
+  attributes: { ...POST_EXAMPLE, updated_at: "2021-05-31T02:22:32Z", state: "eligible", has_passed: null },
+};
+const v2Example = (state: string) => ({ ...V2_EXAMPLE, attributes: { ...V2_EXAMPLE.attributes, state } });
+
+const csvExample =
+  "id,participant_id,declaration_type,course_identifier,declaration_date,updated_at,state,has_passed\n" +
+  `${EXAMPLE_ID},${EXAMPLE_PARTICIPANT},started,ecf-induction,2021-05-31T02:21:32Z,2021-05-31T02:22:32Z,eligible,""\n`;
+
+const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
+
+export const createOperation = operation({
+  operationId: "participant_declaration_create",
+  tags: TAGS,
+  summary: "Declare a participant has reached a milestone",
+  description:
+    "Not idempotent, whatever the contract says: an exact copy of an accepted declaration is refused with 422 `base` (as live). The new declaration is `eligible` when the participant is fundable, `ineligible` when another person with the same TRN holds the slot, otherwise `submitted`. The answer has the v1 attributes `eligible_for_payment` and `voided`.",
+  answers: {
+    200: {
+      schema: CreatedDeclarationDocument,
+      description: "Successful",
+      example: { data: { ...V2_EXAMPLE, attributes: { ...V2_EXAMPLE.attributes, eligible_for_payment: true, voided: false } } },
+    },
+    400: missingData,
+    ...common,
+    422: unprocessable("The declaration is refused: one item per attribute (`base` for a slot already taken, an exact copy included)", {
+      title: "base",
+      detail: MESSAGES.alreadySubmitted,
+    }),
+  },
+});
+
+const listBadRequest = badRequest(
+  "A bad `filter` or `page` (not a hash, a nested value, an unparseable `updated_since`, a `participant_id` that is not a UUID, a page value below 1)",
+  { title: "Bad request", detail: "The filter '#/updated_since' must be a valid RCF3339 date" },
+);
+
+export const listOperation = operation({
+  operationId: "participant_declarations",
+  tags: TAGS,
+  summary: "List all participant declarations",
+  description:
+    "The provider's own declarations, and those made by other providers for participants it now trains (transferred in), oldest first. `filter[updated_since]` is exclusive.",
+  answers: {
+    200: { schema: DeclarationListDocument, description: "A list of participant declarations", example: { data: [V2_EXAMPLE] } },
+    400: listBadRequest,
+    ...common,
+  },
+});
+
+export const csvOperation = operation({
+  operationId: "participant_declarations_csv",
+  tags: TAGS,
+  summary: "Retrieve all participant declarations in CSV format",
+  description: "Every declaration the list shows, with its filters and no pagination. An empty list is an empty body (no header).",
+  answers: {
+    200: { schema: TextBody, description: "A CSV file of participant declarations", type: "text/csv", example: csvExample },
+    400: badRequest("A bad `filter` (not a hash, a nested value, an unparseable `updated_since`, a `participant_id` that is not a UUID)", {
+      title: "Bad parameter",
+      detail: "Filter must be a hash",
+    }),
+    ...common,
+  },
+});
+
+export const showOperation = operation({
+  operationId: "participant_declaration",
+  tags: TAGS,
+  summary: "Get single participant declaration",
+  answers: {
+    200: { schema: DeclarationDocument, description: "A single participant declaration", example: { data: V2_EXAMPLE } },
+    ...common,
+    404: notFound,
+  },
+});
+
+export const voidOperation = operation({
+  operationId: "participant_declaration_void",
+  tags: TAGS,
+  summary: "Void a declaration - it will not be soft-deleted",
+  description:
+    "A declaration not yet paid becomes `voided`; a paid one becomes `awaiting-clawback` while the provider has an open output-fee statement for its cohort. Only the provider's own declarations.",
+  answers: {
+    200: { schema: DeclarationDocument, description: "Successful", example: { data: v2Example("voided") } },
+    ...common,
+    404: notFound,
+    422: unprocessable("The declaration cannot be voided", { title: "Invalid action", detail: MESSAGES.alreadyVoided }),
+  },
+});
+

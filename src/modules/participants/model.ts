@@ -1,0 +1,288 @@
+/**
+ * The participants routes' schemas (business-rules §4, §6), modelled on the
+ * published contract's components but as the sandbox (and live) answers.
+ * Request schemas check only what the live service refuses with the same
+ * answer; anything else reaches the rules, which answer the live 422s.
+ */
+import { t } from "elysia";
+import {
+  type Operation,
+  badRequest,
+  forbidden,
+  missingData,
+  notAcceptable,
+  notFound,
+  nullable,
+  operation,
+  TextBody,
+  tooManyRequests,
+  unauthorized,
+  unprocessable,
+} from "../../http/openapi";
+import { DEFER_REASONS, MESSAGES, WITHDRAW_REASONS } from "./rules";
+
+const TAGS = ["ECF participants"];
+const COURSES = ["ecf-induction", "ecf-mentor"];
+const SCHEDULES = ["standard", "reduced", "extended", "replacement"].flatMap((kind) =>
+  ["september", "january", "april"].map((month) => `ecf-${kind}-${month}`),
+);
+const EXAMPLE_ID = "db3a7848-7308-4879-942a-c4a70ced400a";
+
+// ---------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------
+
+export const ParticipantParams = t.Object({
+  id: t.String({ description: "The participant's id (the `id` of a participant resource)", example: EXAMPLE_ID }),
+});
+
+const cohortFilter = t.Optional(
+  t.String({
+    description:
+      "Return only records whose schedule is in one of these cohorts: start years, comma-separated. Unknown or non-numeric years match nothing; blank means every cohort",
+    example: "2021,2022",
+  }),
+);
+const updatedSinceFilter = t.Optional(
+  t.String({
+    description:
+      "Return only records updated at or after this date-time: `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z`/`±hh:mm` (a date alone is refused; send `+` as `%2B`)",
+    example: "2021-05-13T11:21:55Z",
+  }),
+);
+
+/** Flat bracketed keys, as Elysia parses them; other keys are ignored (additionalProperties). */
+export const ParticipantListQuery = t.Object(
+  {
+    "filter[cohort]": cohortFilter,
+    "filter[updated_since]": updatedSinceFilter,
+    "page[page]": t.Optional(
+      t.String({ description: "The page number, from 1 (read like Ruby `to_i`: `2abc` is 2; below 1 is a 400)", example: "1" }),
+    ),
+    "page[per_page]": t.Optional(
+      t.String({ description: "Items per page: default 100, at most 3000 (a larger value becomes 3000; below 1 is a 400)", example: "100" }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+export const ParticipantCsvQuery = t.Object(
+  { "filter[cohort]": cohortFilter, "filter[updated_since]": updatedSinceFilter },
+  { additionalProperties: true },
+);
+
+/** A scalar attribute (Rails' strong parameters keep numbers and booleans as sent: `false` is blank). */
+const attribute = (description: string, values: string[], example: string) =>
+  t.Optional(t.Union([t.String({ enum: values }), t.Number(), t.Boolean()], { description: `${description}. One of: ${values.join(", ")}`, example }));
+
+/** `data.type` is never checked (§3.1). */
+const dataType = (value: string) => t.Optional(t.Unknown({ description: "Not checked", example: value }));
+
+const jsonApiBody = <A extends ReturnType<typeof t.Object>>(type: string, attributes: A, example: Record<string, unknown>) =>
+  t.Object(
+    {
+      data: t.Object(
+        { type: dataType(type), attributes: t.Optional(attributes) },
+        { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
+      ),
+    },
+    { "x-live-error": "missing-data", example: { data: { type, attributes: example } } },
+  );
+
+const courseIdentifier = attribute("The type of course the participant is enrolled in", COURSES, "ecf-induction");
+
+export const DeferBody = jsonApiBody(
+  "participant-defer",
+  t.Object({ reason: attribute("The reason for the deferral", [...DEFER_REASONS], "career-break"), course_identifier: courseIdentifier }),
+  { reason: "career-break", course_identifier: "ecf-induction" },
+);
+export const WithdrawBody = jsonApiBody(
+  "participant-withdraw",
+  t.Object({
+    reason: attribute("The reason for the withdrawal", [...WITHDRAW_REASONS], "left-teaching-profession"),
+    course_identifier: courseIdentifier,
+  }),
+  { reason: "left-teaching-profession", course_identifier: "ecf-induction" },
+);
+export const ResumeBody = jsonApiBody("participant-resume", t.Object({ course_identifier: courseIdentifier }), {
+  course_identifier: "ecf-induction",
+});
+export const ChangeScheduleBody = jsonApiBody(
+  "participant-change-schedule",
+  t.Object({
+    schedule_identifier: attribute("The new schedule of the participant", SCHEDULES, "ecf-standard-january"),
+    course_identifier: courseIdentifier,
+    cohort: t.Optional(
+      t.Union([t.String(), t.Number(), t.Boolean()], {
+        description:
+          "The cohort (start year) of the new schedule; default: the participant's. It can change while the participant has no submitted, eligible, payable or paid declarations and the provider has a partnership with the school in that cohort",
+        example: "2021",
+      }),
+    ),
+  }),
+  { schedule_identifier: "ecf-standard-january", course_identifier: "ecf-induction", cohort: "2021" },
+);
+
+const ACTION_KEYS = ["course_identifier", "reason", "schedule_identifier", "cohort"] as const;
+/** The attributes each action reads (§3.1), scalars kept as sent (the rules judge them). */
+export const ACTION_ATTRIBUTES = { keys: ACTION_KEYS, raw: ACTION_KEYS } as const;
+
+// ---------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------
+
+export const ParticipantAttributes = t.Object({
+  email: t.String({ description: "The email address registered for this ECF participant (never null, whatever the status)" }),
+  full_name: t.String({ description: "The full name of this ECF participant" }),
+  mentor_id: nullable(t.String({ format: "uuid", description: "The user id of this ECT's mentor; always null for mentors" })),
+  school_urn: t.String({ description: "The Unique Reference Number (URN) of the school that submitted this ECF participant" }),
+  participant_type: t.String({ enum: ["ect", "mentor"], description: "The type of ECF participant this record refers to" }),
+  cohort: t.String({
+    description:
+      "Indicates which call-off contract funds this participant's training. 2021 indicates a participant that has started, or will start, their training in the 2021/22 academic year.",
+  }),
+  status: t.String({ enum: ["active", "withdrawn"], description: "The status of this ECF participant record (from the school's induction status, not the provider's withdraw)" }),
+  teacher_reference_number: nullable(t.String({ description: "The Teacher Reference Number (TRN) for this ECF participant" })),
+  teacher_reference_number_validated: nullable(t.Boolean({ description: "Whether the TRN has been validated; null when there is no TRN" })),
+  eligible_for_funding: nullable(t.Boolean({ description: "Indicates whether this participant is eligible to receive DfE funded induction" })),
+  pupil_premium_uplift: t.Boolean({ description: "Indicates whether this participant qualifies for an uplift payment due to pupil premium" }),
+  sparsity_uplift: t.Boolean({ description: "Indicates whether this participant qualifies for an uplift payment due to sparsity" }),
+  training_status: t.String({ enum: ["active", "deferred", "withdrawn"], description: "The training status of the ECF participant" }),
+  training_record_id: t.String({ format: "uuid", description: "The unique identifier of the participant training record" }),
+  schedule_identifier: t.String({ enum: SCHEDULES, description: "The schedule of the ECF participant" }),
+  updated_at: t.String({ format: "date-time", description: "The date the ECF participant was last updated (RFC 3339, whole seconds, `Z`)" }),
+});
+
+export const Participant = t.Object({
+  id: t.String({ format: "uuid", description: "The participant's user id, the same for all of a person's training records" }),
+  type: t.Literal("participant"),
+  attributes: ParticipantAttributes,
+});
+
+const PARTICIPANT_EXAMPLE = {
+  id: EXAMPLE_ID,
+  type: "participant",
+  attributes: {
+    email: "jane.smith@some-school.example.com",
+    full_name: "Jane Smith",
+    mentor_id: "bb36d74a-68a7-47b6-86b6-1fd0d141c590",
+    school_urn: "106286",
+    participant_type: "ect",
+    cohort: "2021",
+    status: "active",
+    teacher_reference_number: "0012345",
+    teacher_reference_number_validated: true,
+    eligible_for_funding: true,
+    pupil_premium_uplift: false,
+    sparsity_uplift: true,
+    training_status: "active",
+    training_record_id: "b339d7a3-97a4-49c2-9ba2-8e0514276f5b",
+    schedule_identifier: "ecf-standard-september",
+    updated_at: "2021-05-31T02:22:32Z",
+  },
+};
+
+export const ParticipantDocument = t.Object({ data: Participant });
+export const ParticipantListDocument = t.Object({ data: t.Array(Participant) }, { description: "No links or meta: a short or empty page is the end" });
+
+const csvExample =
+  "id,email,full_name,mentor_id,school_urn,participant_type,cohort,status,teacher_reference_number,teacher_reference_number_validated,eligible_for_funding,pupil_premium_uplift,sparsity_uplift,training_status,training_record_id,schedule_identifier,updated_at\n" +
+  'db3a7848-7308-4879-942a-c4a70ced400a,jane.smith@some-school.example.com,Jane Smith,bb36d74a-68a7-47b6-86b6-1fd0d141c590,106286,ect,2021,active,0012345,true,true,false,true,active,b339d7a3-97a4-49c2-9ba2-8e0514276f5b,ecf-standard-september,2021-05-31T02:22:32Z\n';
+
+const listBadRequest = badRequest("A bad `filter` or `page` (not a hash, a nested value, an unparseable `updated_since`, a page value below 1)", {
+  title: "Bad request",
+  detail: "The filter '#/updated_since' must be a valid RCF3339 date",
+});
+const csvBadRequest = badRequest("A bad `filter` (not a hash, a nested value, an unparseable `updated_since`)", {
+  title: "Bad parameter",
+  detail: "Filter must be a hash",
+});
+
+const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
+
+export const listOperation = (op: Partial<Operation> = {}) =>
+  operation({
+    operationId: "participants",
+    tags: TAGS,
+    summary: "Retrieve multiple participants, replaces /api/v2/participants",
+    description:
+      "One row per training record the provider sees (someone who is both an ECT and a mentor appears twice), oldest user first (by user update time with `filter[updated_since]`). `/api/v2/participants/ecf.json` is the same list.",
+    answers: {
+      200: { schema: ParticipantListDocument, description: "A list of ECF participants", example: { data: [PARTICIPANT_EXAMPLE] } },
+      400: listBadRequest,
+      ...common,
+    },
+    ...op,
+  });
+
+export const csvOperation = (op: Partial<Operation> = {}) =>
+  operation({
+    operationId: "participants_csv",
+    tags: TAGS,
+    summary: "Retrieve all participants in CSV format, replaces /api/v2/participants.csv",
+    description:
+      "Every visible row in the list's order, with the list's filters and no pagination. No `type` column; an empty list is an empty body (no header).",
+    answers: {
+      200: { schema: TextBody, description: "A CSV file of ECF participants", type: "text/csv", example: csvExample },
+      400: csvBadRequest,
+      ...common,
+    },
+    ...op,
+  });
+
+export const showOperation = (op: Partial<Operation> = {}) =>
+  operation({
+    operationId: "participant",
+    tags: TAGS,
+    summary: "Get a single ECF participant",
+    description:
+      "When the person has more than one visible training record, the ECT one. The list's `filter[cohort]` and `filter[updated_since]` apply: a record outside them is 404.",
+    answers: {
+      200: { schema: ParticipantDocument, description: "A single ECF participant", example: { data: PARTICIPANT_EXAMPLE } },
+      400: csvBadRequest,
+      ...common,
+      404: notFound,
+      406: notAcceptable,
+    },
+    ...op,
+  });
+
+const actionAnswers = (what: string, example: { title: string; detail: string }) => ({
+  200: { schema: ParticipantDocument, description: `The ECF participant ${what}`, example: { data: PARTICIPANT_EXAMPLE } },
+  400: missingData,
+  ...common,
+  404: notFound,
+  422: unprocessable("The participant, course or action is refused: one item per attribute", example),
+});
+
+export const ACTION_OPERATIONS = {
+  defer: {
+    operationId: "participant_defer",
+    summary: "Notify that an ECF participant is taking a break from their course",
+    description: "Sets `training_status` to `deferred`. Declarations can still be made for a deferred participant.",
+    answers: actionAnswers("being deferred", { title: "reason", detail: MESSAGES.reasonInvalid }),
+  },
+  resume: {
+    operationId: "participant_resume",
+    summary: "Notify that an ECF participant is resuming their course",
+    description: "Sets `training_status` to `active`, from deferred or withdrawn.",
+    answers: actionAnswers("being resumed", { title: "participant_profile", detail: MESSAGES.alreadyActive }),
+  },
+  withdraw: {
+    operationId: "participant_withdraw",
+    summary: "Notify that an ECF participant has withdrawn from their course",
+    description: "Sets `training_status` to `withdrawn` (the participant's `status` is the school's and does not change).",
+    answers: actionAnswers("being withdrawn", { title: "participant_profile", detail: MESSAGES.alreadyWithdrawn }),
+  },
+  "change-schedule": {
+    operationId: "participant_change_schedule",
+    summary: "Notify that an ECF participant is changing training schedule",
+    description:
+      "Moves the participant to the schedule with this identifier in the target cohort. A billable declaration whose type has no milestone in the new schedule answers 404.",
+    answers: actionAnswers("changing schedule", { title: "schedule_identifier", detail: MESSAGES.scheduleAlreadyOnProfile }),
+  },
+} as const;
+
+export const actionOperation = (action: keyof typeof ACTION_OPERATIONS, op: Partial<Operation> = {}) =>
+  operation({ tags: TAGS, ...ACTION_OPERATIONS[action], ...op });
+

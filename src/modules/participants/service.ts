@@ -1,0 +1,184 @@
+/**
+ * The participants feature's use cases (business-rules §4, §6): gather the
+ * facts with queries, run the rules (rules.ts), write in one transaction.
+ * The only caller of queries.ts and rules.ts. Every function takes `db`
+ * first; inside a transaction only `trx` is used.
+ */
+import type { Db } from "../../../db/connection";
+import { findSchedule, findScheduleById } from "../../../db/reference-data";
+import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
+import { ApiError } from "../../errors";
+import { csvStream } from "../../http/csv";
+import type { ListParams } from "../../http/list-params";
+import { castUuid, newId } from "../../lib/ids";
+import { toTimestamp } from "../../lib/time";
+import {
+  type PageEnds,
+  type ParticipantFilter,
+  billableDeclarationDates,
+  hasActivePartnership,
+  listParticipantRows,
+  participantCsvBatches,
+  participantRowsFor,
+  setTrainingRecordSchedule,
+  setTrainingStatus,
+  touchTrainingRecord,
+  trainingRecordsOfPerson,
+} from "./queries";
+import {
+  type ChangeScheduleFacts,
+  type ParticipantAction,
+  type StatusActionFacts,
+  checkParticipantAction,
+  courseParticipantType,
+  participantTypeCourse,
+  readActionAttributes,
+  resolveTargetCohort,
+} from "./rules";
+import { PARTICIPANT_CSV_HEADER, participantCsvLine, participantResource } from "./serialize";
+
+// ---------------------------------------------------------------------------
+// Reading (§4)
+// ---------------------------------------------------------------------------
+
+/** `updated_since` is inclusive against whole-second timestamps: a fraction rounds up. */
+function filterFrom(params: Pick<ListParams, "cohorts" | "updatedSince">): ParticipantFilter {
+  const since = params.updatedSince;
+  return {
+    cohorts: params.cohorts,
+    updatedSince: since ? toTimestamp(new Date(Math.ceil(since.getTime() / 1000) * 1000)) : null,
+  };
+}
+
+/**
+ * One page of `GET /participants/ecf` (§4.4). With the database version the
+ * request saw (response cache on), a page starts where the previous one ended.
+ */
+export async function listParticipants(db: Db, providerId: string, params: ListParams, seek: { version: string | null; pageEnds: PageEnds }) {
+  const rows = await listParticipantRows(db, providerId, filterFrom(params), params.page, params.perPage, seek.version, seek.pageEnds);
+  return { data: rows.map(participantResource) };
+}
+
+/** `GET /participants/ecf.csv` (§4.5): every visible row, read in batches as the client pulls. */
+export async function participantsCsvStream(db: Db, providerId: string, params: ListParams): Promise<ReadableStream<Uint8Array>> {
+  const nextBatch = await participantCsvBatches(db, providerId, filterFrom(params));
+  return csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine);
+}
+
+/** `GET /participants/ecf/{id}` (§4.1): the ECT row wins; outside the filters, or unknown, is 404. */
+export async function showParticipant(db: Db, providerId: string, participantId: string, params: ListParams) {
+  // the id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
+  const id = castUuid(participantId);
+  const rows = id === null ? [] : await participantRowsFor(db, providerId, id, filterFrom(params));
+  if (rows.length === 0) throw ApiError.notFound();
+  const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
+  return { data: participantResource(row) };
+}
+
+// ---------------------------------------------------------------------------
+// Actions (§6)
+// ---------------------------------------------------------------------------
+
+interface Resolution {
+  facts: StatusActionFacts;
+  record: TrainingRecord | null;
+}
+
+/**
+ * The participant as §5.1 resolves it, for the path id and course: the person
+ * (any provider's), the training record the course picks, and whether the
+ * caller trains it. Only the current provider may act on a record: a former
+ * provider (after a transfer) reads it but gets the `participant_id` 422.
+ */
+async function resolve(trx: DbOrTrx, providerId: string, participantId: string, attributes: unknown): Promise<Resolution> {
+  const attrs = readActionAttributes(attributes);
+  // the path id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
+  const id = castUuid(participantId);
+  const records = id !== null ? await trainingRecordsOfPerson(trx, id) : [];
+  const type = courseParticipantType(attrs.courseIdentifier);
+  const record = type ? (records.find((r) => r.participant_type === type) ?? null) : null;
+  return {
+    record,
+    facts: {
+      attributes,
+      identityResolved: records.length > 0,
+      activeCourses: [...new Set(records.map((r) => participantTypeCourse(r.participant_type)))],
+      trainingRecord: record
+        ? {
+            trainingStatus: record.training_status,
+            callerHasInductionRecord: record.lead_provider_id === providerId,
+            scheduleIdentifier: findScheduleById(record.schedule_id)!.identifier,
+            cohort: record.cohort,
+          }
+        : null,
+    },
+  };
+}
+
+async function changeScheduleFacts(trx: DbOrTrx, providerId: string, base: Resolution): Promise<ChangeScheduleFacts> {
+  const { record } = base;
+  const attrs = readActionAttributes(base.facts.attributes);
+  const targetCohort = resolveTargetCohort(base.facts.attributes, record ? { cohort: record.cohort } : null);
+  const identifier = typeof attrs.scheduleIdentifier === "string" ? attrs.scheduleIdentifier : null;
+  const schedule = identifier !== null && targetCohort !== null ? findSchedule(identifier, targetCohort) : undefined;
+  let hasPartnership = false;
+  if (record && record.lead_provider_id === providerId && targetCohort !== null) {
+    hasPartnership = await hasActivePartnership(trx, providerId, targetCohort, record.school_urn);
+    // Only the schedule changes within the cohort: any active partnership there will do (§6.6 check 7).
+    if (!hasPartnership && targetCohort === record.cohort) hasPartnership = await hasActivePartnership(trx, providerId, targetCohort, null);
+  }
+  return {
+    ...base.facts,
+    targetCohort,
+    targetSchedule: schedule ? { identifier: schedule.identifier, cohort: schedule.cohort, milestones: schedule.milestones } : null,
+    billableDeclarations: record ? await billableDeclarationDates(trx, record.id) : [],
+    hasPartnershipInTargetCohort: hasPartnership,
+  };
+}
+
+/**
+ * defer / resume / withdraw / change-schedule (business-rules §6): the facts
+ * and the write happen in one transaction, so concurrent actions on one
+ * participant are judged one after another and each accepted change is
+ * recorded in the training-status history.
+ */
+export async function performParticipantAction(
+  db: Db,
+  providerId: string,
+  participantId: string,
+  action: ParticipantAction,
+  attributes: Record<string, unknown>,
+  now: Date,
+) {
+  const recordId = await db.transaction().execute(async (trx) => {
+    const base = await resolve(trx, providerId, participantId, attributes);
+    const result =
+      action === "change-schedule"
+        ? checkParticipantAction("change-schedule", await changeScheduleFacts(trx, providerId, base))
+        : checkParticipantAction(action, base.facts);
+    if (!result.ok) {
+      if (result.status === 404) throw ApiError.notFound();
+      throw ApiError.errors(422, result.errors);
+    }
+    const record = base.record!;
+    const stamp = toTimestamp(now);
+    const next = result.next;
+    if (next.action === "change-schedule") {
+      await setTrainingRecordSchedule(trx, record.id, findSchedule(next.scheduleIdentifier, next.cohort)!);
+    } else {
+      await setTrainingStatus(trx, {
+        id: newId(),
+        training_record_id: record.id,
+        lead_provider_id: providerId,
+        state: next.trainingStatus,
+        reason: "reason" in next ? next.reason : null,
+        created_at: stamp,
+      });
+    }
+    await touchTrainingRecord(trx, record, stamp);
+    return record.id;
+  });
+  const rows = await participantRowsFor(db, providerId, castUuid(participantId)!, { cohorts: null, updatedSince: null });
+  const row = rows.find((r) => r.training_record_id === recordId)!;
+  return { data: participantResource(row) };
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Ajv from "ajv";
+import { type TestApp, createTestApp } from "../support/app";
+import contract from "./lead-provider-api-v2.openapi.json";
+
+/**
+ * The served OpenAPI document (/api-docs/json, generated from the routes'
+ * TypeBox schemas) against the published v2.0.0 contract: every contract
+ * operation, parameter, request body and response status is served, and the
+ * contract's examples validate against the served 200 schemas, but for the
+ * deviations below (the live service's, business-rules appendix A).
+ */
+
+type Json = Record<string, any>;
+
+/**
+ * Where a contract example does not match what the sandbox (and live) sends:
+ * one place, each entry a patch of the example before it is validated.
+ */
+export const EXAMPLE_DEVIATIONS: Array<{ operation: string; why: string; patch: (example: any) => any }> = [
+  {
+    operation: "GET /api/v2/participants/ecf",
+    why: "the withdrawn participant is shown with nulls; live fills every attribute (appendix A 9)",
+    patch: (e) => ({ data: e.data.filter((p: any) => p.attributes.full_name !== null) }),
+  },
+  ...["GET /api/v2/participants/ecf", "GET /api/v2/participants/ecf/{id}", "PUT /api/v2/participants/ecf/{id}/defer", "PUT /api/v2/participants/ecf/{id}/resume", "PUT /api/v2/participants/ecf/{id}/withdraw", "PUT /api/v2/participants/ecf/{id}/change-schedule"].map((operation) => ({
+    operation,
+    why: "the examples leave out attributes live always sends (mentor_id null for a mentor, training_record_id, schedule_identifier) (business-rules §4.2)",
+    patch: (e: any) => {
+      const fill = (p: any) => ({ ...p, attributes: { mentor_id: null, training_record_id: "b339d7a3-97a4-49c2-9ba2-8e0514276f5b", schedule_identifier: "ecf-standard-september", ...p.attributes } });
+      return { data: Array.isArray(e.data) ? e.data.map(fill) : fill(e.data) };
+    },
+  })),
+  ...["POST /api/v2/participant-declarations", "GET /api/v2/participant-declarations", "GET /api/v2/participant-declarations/{id}", "PUT /api/v2/participant-declarations/{id}/void"].map((operation) => ({
+    operation,
+    why: "the example's declaration id (cd3a12347-…) is not a UUID",
+    patch: (e: any) => {
+      const fix = (d: any) => ({ ...d, id: d.id.replace(/^cd3a12347-/, "cd3a1234-") });
+      return { data: Array.isArray(e.data) ? e.data.map(fix) : fix(e.data) };
+    },
+  })),
+  {
+    operation: "GET /api/v2/participant-declarations",
+    why: "the list example leaves out updated_at, state and has_passed, which every declaration has (business-rules §5.5)",
+    patch: (e) => ({ data: e.data.map((d: any) => ({ ...d, attributes: { updated_at: "2021-05-31T02:22:32Z", state: "submitted", has_passed: null, ...d.attributes } })) }),
+  },
+  {
+    operation: "POST /api/v2/participant-declarations",
+    why: "the POST answer is the v1 shape, with eligible_for_payment and voided (appendix A 6)",
+    patch: (e) => ({ data: { ...e.data, attributes: { ...e.data.attributes, eligible_for_payment: false, voided: false } } }),
+  },
+];
+
+const FORMATS = {
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  "date-time": /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+};
+const METHODS = ["get", "put", "post", "delete", "patch"];
+const schemas: Json = (contract as Json).components.schemas;
+
+function deref(node: Json): Json {
+  return node?.$ref ? deref(schemas[node.$ref.replace("#/components/schemas/", "")]) : node;
+}
+
+/** A schema's example: its own, else one built from its properties' (and items') examples. */
+function exampleOf(node: Json): unknown {
+  const schema = deref(node);
+  if (schema === undefined) return undefined;
+  if (schema.example !== undefined) return schema.example;
+  if (schema.type === "array" && schema.items) {
+    const item = exampleOf(schema.items);
+    return item === undefined ? undefined : [item];
+  }
+  if (schema.properties) {
+    const out: Json = {};
+    for (const [name, property] of Object.entries<Json>(schema.properties)) {
+      const value = exampleOf(property);
+      if (value !== undefined) out[name] = value;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return undefined;
+}
+
+function operations(doc: Json): Array<{ key: string; path: string; method: string; op: Json }> {
+  return Object.entries<Json>(doc.paths).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((method) => ({ key: `${method.toUpperCase()} ${path}`, path, method, op: item[method] })),
+  );
+}
+
+/** A contract parameter as the sandbox names it: `filter` (deepObject) becomes `filter[updated_since]`, … */
+function flatNames(parameter: Json): string[] {
+  if (parameter.style !== "deepObject") return [parameter.name];
+  return Object.keys(deref(parameter.schema).properties).map((key) => `${parameter.name}[${key}]`);
+}
+
+let t: TestApp;
+let served: Json;
+beforeAll(async () => {
+  t = await createTestApp();
+  const r = await t.call("GET", "/api-docs/json");
+  expect(r.status).toBe(200);
+  served = r.body;
+});
+afterAll(() => t.close());
+
+const contractOperations = operations(contract as Json);
+
+describe("the served document against the published contract", () => {
+  test("when the contract lists an operation, then the served document has it, with a summary and a per-operation example", () => {
+    const missing = contractOperations.filter(({ path, method }) => !served.paths[path]?.[method]).map((o) => o.key);
+    expect(missing).toEqual([]);
+    for (const { path, method } of contractOperations) {
+      const op = served.paths[path][method];
+      expect(op.summary).toBeString();
+      const success = Object.values<Json>(op.responses["200"].content)[0]!;
+      expect(success.example).toBeDefined();
+    }
+  });
+
+  test("when the contract documents a parameter, then the served operation has it (query keys flat, as `filter[cohort]`)", () => {
+    const missing: string[] = [];
+    for (const { key, path, method, op } of contractOperations) {
+      const names = new Set((served.paths[path][method].parameters ?? []).map((p: Json) => `${p.in} ${p.name}`));
+      for (const parameter of op.parameters ?? []) {
+        for (const name of flatNames(parameter)) if (!names.has(`${parameter.in} ${name}`)) missing.push(`${key}: ${parameter.in} ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test("when the contract documents a request body, then the served operation has one", () => {
+    const missing = contractOperations.filter(({ path, method, op }) => op.requestBody && !served.paths[path][method].requestBody).map((o) => o.key);
+    expect(missing).toEqual([]);
+    // and the bodies are examples of themselves
+    for (const { path, method, op } of contractOperations) {
+      if (!op.requestBody) continue;
+      const media = Object.values<Json>(served.paths[path][method].requestBody.content)[0]!;
+      expect(media.schema.example ?? media.example).toBeDefined();
+    }
+  });
+
+  test("when the contract documents a response status, then the served operation answers it too", () => {
+    const missing: string[] = [];
+    for (const { key, path, method, op } of contractOperations) {
+      for (const status of Object.keys(op.responses)) if (!served.paths[path][method].responses[status]) missing.push(`${key}: ${status}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test("when the contract's 200 examples are checked against the served 200 schemas, then they match but for the listed deviations", () => {
+    const ajv = new Ajv({ allErrors: true, strict: false, formats: FORMATS });
+    const failures: string[] = [];
+    let checked = 0;
+    for (const { key, path, method, op } of contractOperations) {
+      const media = Object.values<Json>(op.responses["200"].content)[0]!;
+      let example = exampleOf(media.schema);
+      if (example === undefined) continue;
+      for (const deviation of EXAMPLE_DEVIATIONS.filter((d) => d.operation === key)) example = deviation.patch(example);
+      const servedMedia = Object.values<Json>(served.paths[path][method].responses["200"].content)[0]!;
+      const validate = ajv.compile(servedMedia.schema);
+      checked++;
+      if (!validate(example)) failures.push(`${key}: ${ajv.errorsText(validate.errors)}`);
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBe(contractOperations.length);
+  });
+
+  test("when a deviation is listed, then it names a contract operation (none is stale)", () => {
+    const keys = new Set(contractOperations.map((o) => o.key));
+    for (const deviation of EXAMPLE_DEVIATIONS) expect(keys.has(deviation.operation)).toBe(true);
+  });
+});
