@@ -10,7 +10,8 @@ import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import { csvStream } from "../../http/csv";
 import type { ListParams } from "../../http/list-params";
-import { castUuid, newId } from "../../lib/ids";
+import { newId } from "../../lib/ids";
+import { castUuid } from "../../http/ruby-compat";
 import { toTimestamp } from "../../lib/time";
 import {
   type PageEnds,
