@@ -99,3 +99,41 @@ describe("which record a course resolves (participant_profile_resolver.rb:9-19)"
     expect(declared.status).toBe(200);
   });
 });
+
+describe("filter[cohort] and the latest induction record (participants_query.rb:29,50-56; fetch_latest_induction_records.rb:8-34)", () => {
+  test("when a record's schedule moved across cohorts, then the old cohort's filter shows the closed induction record, withdrawn, and the unfiltered list only the new one", async () => {
+    const lp = await t.newProvider();
+    const q = await t.newParticipant(lp.id, { cohort: 2023, school_urn: "123456" });
+    // a 2024 registration at the same school gives the provider its 2024 partnership there
+    await t.newParticipant(lp.id, { cohort: 2024, school_urn: "123456" });
+    const changed = await t.call("PUT", `/api/v2/participants/ecf/${q.participant_id}/change-schedule`, {
+      token: lp.token,
+      headers: { "x-with-server-date": "2024-10-01T12:00:00Z" },
+      body: { data: { attributes: { course_identifier: "ecf-induction", schedule_identifier: "ecf-standard-september", cohort: 2024 } } },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.data.attributes).toMatchObject({ cohort: "2024", status: "active" });
+    const rows = async (query: string) =>
+      (await t.call("GET", `/api/v2/participants/ecf${query}`, { token: lp.token })).body.data
+        .filter((d: any) => d.attributes.training_record_id === q.training_record_id)
+        .map((d: any) => `${d.attributes.cohort} ${d.attributes.status} ${d.attributes.schedule_identifier}`);
+    expect(await rows("")).toEqual(["2024 active ecf-standard-september"]);
+    expect(await rows("?filter[cohort]=2024")).toEqual(["2024 active ecf-standard-september"]);
+    expect(await rows("?filter[cohort]=2023")).toEqual(["2023 withdrawn ecf-standard-september"]);
+    expect(await rows("?filter[cohort]=2023,2024")).toEqual(["2024 active ecf-standard-september"]);
+    const csv = await (await t.request("GET", "/api/v2/participants/ecf.csv?filter[cohort]=2023", { token: lp.token })).text();
+    expect(csv.split("\n").filter((l) => l.includes(q.training_record_id)).map((l) => l.split(",")[6] + " " + l.split(",")[7])).toEqual(["2023 withdrawn"]);
+    const one = await t.call("GET", `/api/v2/participants/ecf/${q.participant_id}?filter[cohort]=2023`, { token: lp.token });
+    expect(one.body.data.attributes).toMatchObject({ cohort: "2023", status: "withdrawn" });
+    // and back: the 2024 record closes in its turn
+    const back = await t.call("PUT", `/api/v2/participants/ecf/${q.participant_id}/change-schedule`, {
+      token: lp.token,
+      headers: { "x-with-server-date": "2024-10-02T12:00:00Z" },
+      body: { data: { attributes: { course_identifier: "ecf-induction", schedule_identifier: "ecf-standard-january", cohort: 2023 } } },
+    });
+    expect(back.status).toBe(200);
+    expect(await rows("?filter[cohort]=2023")).toEqual(["2023 active ecf-standard-january"]);
+    expect(await rows("?filter[cohort]=2024")).toEqual(["2024 withdrawn ecf-standard-september"]);
+    expect(await rows("")).toEqual(["2023 active ecf-standard-january"]);
+  });
+});

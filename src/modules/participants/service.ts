@@ -25,6 +25,7 @@ import {
   setTrainingStatus,
   touchTrainingRecord,
   trainingRecordsOfPerson,
+  keepClosedInductionRecord,
 } from "./queries";
 import {
   type ChangeScheduleFacts,
@@ -165,7 +166,10 @@ export async function performParticipantAction(
     const stamp = toTimestamp(now);
     const next = result.next;
     if (next.action === "change-schedule") {
-      await setTrainingRecordSchedule(trx, record.id, findSchedule(next.scheduleIdentifier, next.cohort)!);
+      const schedule = findSchedule(next.scheduleIdentifier, next.cohort)!;
+      // across cohorts, the closed induction record stays visible under the old cohort's filter
+      if (schedule.cohort !== record.cohort) await keepClosedInductionRecord(trx, record, newId(), stamp);
+      await setTrainingRecordSchedule(trx, record.id, schedule);
     } else {
       await setTrainingStatus(trx, {
         id: newId(),
