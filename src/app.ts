@@ -1,4 +1,4 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Db } from "../db/connection";
 import type { WriteCounter } from "../db/write-counter";
 import { GroupCommit } from "../db/group-commit";
@@ -6,10 +6,10 @@ import { ResponseCache } from "./http/response-cache";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
 import { ApiError } from "./errors";
-import { liveValidationError } from "./http/json-api";
+import { operation } from "./http/openapi";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
-import { bodyTextOf, carryBodyText, readUnreadBody } from "./http/json-api";
+import { bodyTextOf, carryBodyText, json, liveValidationError, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
@@ -39,6 +39,14 @@ export interface AppDeps {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const HEALTHZ = operation({
+  operationId: "healthz",
+  tags: ["Operations"],
+  summary: "Readiness",
+  description: "200 once the database is open and migrated; no token needed.",
+  answers: { 200: { schema: t.Object({ status: t.Literal("ok") }), description: "Ready", type: "application/json", example: { status: "ok" } } },
+});
 
 /** The path of a request URL, without building a URL object on every request. */
 function pathOf(url: string): string {
@@ -208,7 +216,7 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
-    .get("/healthz", () => ({ status: "ok" }), { detail: { tags: ["Operations"], summary: "Readiness", security: [] } })
+    .get("/healthz", () => json({ status: "ok" }), { response: HEALTHZ.response, detail: { ...HEALTHZ.detail, security: [] } })
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))

@@ -52,7 +52,16 @@ export const notFound: Answer = {
   description: "Unknown id, or one the provider may not see (capital F, as live)",
   example: { error: "Resource not Found" },
 };
-export const notAcceptable: Answer = { schema: NoBody, description: "A format extension other than .json or .csv (empty body)", type: null };
+export const notAcceptable: Answer = {
+  schema: NoBody,
+  description: "A list asked for in any format but JSON or CSV (`.xml`, `.foo`): empty body",
+  type: null,
+};
+export const payloadTooLarge: Answer = {
+  schema: ErrorsBody,
+  description: "A body over 1 MiB (live accepts it)",
+  example: { errors: [{ title: "Payload too large", detail: "The request body must be at most 1048576 bytes" }] },
+};
 export const tooManyRequests: Answer = {
   schema: TextBody,
   description: "Over 1000 requests in the fixed 5-minute window of this Authorization value (RATE_LIMIT=off turns it off)",
@@ -66,11 +75,16 @@ export function unprocessable(description: string, example: { title: string; det
   return { schema: ErrorsBody, description, example: { errors: [example] } };
 }
 
-/** The missing-`data` 400 every write answers (§3.3). */
+const FILTER_AND_QUERY = "a `filter` that is not a hash, in the query or the body (`Filter must be a hash`); a query string Rack cannot nest (`Invalid query parameters`)";
+
+/** The missing-`data` 400 every write answers (§3.3), and the checks every v2 route makes. */
 export const missingData = badRequest(
-  "No `data` member (also `data` null, `{}`, a string or an array; a body that is not JSON, or not sent as JSON); a body over 1 MiB is 413",
+  `No \`data\` member (also \`data\` null, \`{}\`, a string or an array; a body that is not JSON, or not sent as JSON); ${FILTER_AND_QUERY}`,
   { title: "Bad request", detail: "correct json data structure required. See API docs for reference" },
 );
+
+/** The 400s of a route that reads no body attributes: the checks every v2 route makes. */
+export const filterBadRequest = badRequest(`Malformed JSON in the body; ${FILTER_AND_QUERY}`, { title: "Bad parameter", detail: "Filter must be a hash" });
 
 export interface Operation {
   operationId: string;

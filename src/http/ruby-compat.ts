@@ -7,9 +7,10 @@
 /** Ruby's `\s`: ASCII whitespace only. */
 const RUBY_SPACE = "[ \\t\\r\\n\\f\\v]";
 
-/** Ruby's `blank?` for text: absent, empty or whitespace only. */
-export function isBlank(value: string | null | undefined): boolean {
-  return value === undefined || value === null || value.trim() === "";
+/** Ruby's `blank?` for a scalar: nil, false, or text that is empty or whitespace only. */
+export function isBlank(value: unknown): boolean {
+  if (value === null || value === undefined || value === false) return true;
+  return typeof value === "string" && value.trim() === "";
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { csvRow } from "../../src/modules/participants/rules";
+import { csvRow } from "../../src/http/csv";
 import type { ParticipantRow } from "../../src/modules/participants/queries";
 import { participantCsvLine, participantCsvValues } from "../../src/modules/participants/serialize";
 

@@ -16,17 +16,15 @@ import {
   checkParticipantAction,
   checkResume,
   checkWithdraw,
-  csvCell,
-  csvDocument,
-  csvRow,
   declarationFitsMilestone,
   inductionStatusToStatus,
-  isBlank,
   permittedCourses,
   readActionAttributes,
   resolveTargetCohort,
   statusTransition,
 } from '../../src/modules/participants/rules';
+import { csvCell, csvDocument, csvRow } from '../../src/http/csv';
+import { isBlank } from '../../src/http/ruby-compat';
 
 // ---------------------------------------------------------------------------
 // Exact strings, written out again here on purpose (business-rules §6)

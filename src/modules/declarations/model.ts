@@ -9,17 +9,20 @@
 import { t } from "elysia";
 import {
   badRequest,
+  filterBadRequest,
   forbidden,
   missingData,
+  notAcceptable,
   notFound,
   nullable,
+  payloadTooLarge,
   operation,
   TextBody,
   tooManyRequests,
   unauthorized,
   unprocessable,
 } from "../../http/openapi";
-import { DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
+import { DECLARATION_ATTRIBUTE_KEYS, DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
 
 const TAGS = ["Participant declarations"];
 const DECLARATION_TYPES = ["started", "retained-1", "retained-2", "retained-3", "retained-4", "completed", "extended-1", "extended-2", "extended-3"];
@@ -89,10 +92,8 @@ export const DeclarationAttributesRequest = t.Object({
   has_passed: attribute("Read but not used by ECF declarations", "true"),
 });
 
-export const DECLARATION_ATTRIBUTES = {
-  keys: ["participant_id", "declaration_type", "declaration_date", "course_identifier", "evidence_held", "has_passed"],
-  raw: ["declaration_date"],
-} as const;
+/** What the POST permits (§3.1): `declaration_date` keeps a number or boolean as sent, for TypeBox to refuse. */
+export const DECLARATION_ATTRIBUTES = { keys: DECLARATION_ATTRIBUTE_KEYS, raw: ["declaration_date"] } as const;
 
 const POST_EXAMPLE = {
   participant_id: EXAMPLE_PARTICIPANT,
@@ -156,6 +157,7 @@ const csvExample =
   "id,participant_id,declaration_type,course_identifier,declaration_date,updated_at,state,has_passed\n" +
   `${EXAMPLE_ID},${EXAMPLE_PARTICIPANT},started,ecf-induction,2021-05-31T02:21:32Z,2021-05-31T02:22:32Z,eligible,""\n`;
 
+// 406 only on the JSON lists: everything else renders JSON whatever the format (docs/live-parity.md §1)
 const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
 
 export const createOperation = operation({
@@ -172,6 +174,7 @@ export const createOperation = operation({
     },
     400: missingData,
     ...common,
+    413: payloadTooLarge,
     422: unprocessable("The declaration is refused: one item per attribute (`base` for a slot already taken, an exact copy included)", {
       title: "base",
       detail: MESSAGES.alreadySubmitted,
@@ -194,7 +197,13 @@ export const listOperation = operation({
     200: { schema: DeclarationListDocument, description: "A list of participant declarations", example: { data: [V2_EXAMPLE] } },
     400: listBadRequest,
     ...common,
+    406: notAcceptable,
   },
+});
+
+const csvBadRequest = badRequest("A bad `filter` (not a hash, a nested value, an unparseable `updated_since`, a `participant_id` that is not a UUID)", {
+  title: "Bad parameter",
+  detail: "Filter must be a hash",
 });
 
 export const csvOperation = operation({
@@ -204,10 +213,7 @@ export const csvOperation = operation({
   description: "Every declaration the list shows, with its filters and no pagination. An empty list is an empty body (no header).",
   answers: {
     200: { schema: TextBody, description: "A CSV file of participant declarations", type: "text/csv", example: csvExample },
-    400: badRequest("A bad `filter` (not a hash, a nested value, an unparseable `updated_since`, a `participant_id` that is not a UUID)", {
-      title: "Bad parameter",
-      detail: "Filter must be a hash",
-    }),
+    400: csvBadRequest,
     ...common,
   },
 });
@@ -216,8 +222,10 @@ export const showOperation = operation({
   operationId: "participant_declaration",
   tags: TAGS,
   summary: "Get single participant declaration",
+  description: "The list's `filter[participant_id]` and `filter[updated_since]` apply: a declaration outside them is 404.",
   answers: {
     200: { schema: DeclarationDocument, description: "A single participant declaration", example: { data: V2_EXAMPLE } },
+    400: csvBadRequest,
     ...common,
     404: notFound,
   },
@@ -231,6 +239,7 @@ export const voidOperation = operation({
     "A declaration not yet paid becomes `voided`; a paid one becomes `awaiting-clawback` while the provider has an open output-fee statement for its cohort. Only the provider's own declarations.",
   answers: {
     200: { schema: DeclarationDocument, description: "Successful", example: { data: v2Example("voided") } },
+    400: filterBadRequest,
     ...common,
     404: notFound,
     422: unprocessable("The declaration cannot be voided", { title: "Invalid action", detail: MESSAGES.alreadyVoided }),

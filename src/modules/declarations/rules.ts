@@ -13,7 +13,7 @@ import {
   microsToDate,
   parseDeclarationDateMicros,
 } from './declaration-date';
-import { isBlank } from '../../http/ruby-compat';
+import { isBlank, permitAttributes } from '../../http/ruby-compat';
 import { ErrorCollector, type ErrorItem } from '../../errors';
 import { type ParticipantType, courseParticipantType, participantTypeCourse } from '../participants/rules';
 
@@ -144,7 +144,8 @@ export interface DeclarationInput {
   has_passed?: string;
 }
 
-const READ_KEYS = [
+/** The attributes POST reads (§3.1). */
+export const DECLARATION_ATTRIBUTE_KEYS = [
   'participant_id',
   'declaration_type',
   'declaration_date',
@@ -172,25 +173,11 @@ export type ReadAttributesResult =
  * A non-object `attributes` reads as empty.
  */
 export function readDeclarationAttributes(attributes: unknown): ReadAttributesResult {
-  const input: DeclarationInput = {};
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
-    return { ok: true, input };
+  const input = permitAttributes(attributes, DECLARATION_ATTRIBUTE_KEYS, ['declaration_date']);
+  if (input.declaration_date !== undefined && typeof input.declaration_date !== 'string') {
+    return { ok: false, status: 400, errors: [{ title: 'Bad request', detail: DECLARATION_DATE_NOT_A_STRING_DETAIL }] };
   }
-  const source = attributes as Record<string, unknown>;
-  for (const key of READ_KEYS) {
-    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
-    const value = source[key];
-    if (typeof value === 'string') {
-      input[key] = value;
-    } else if (typeof value === 'number' || typeof value === 'boolean') {
-      if (key === 'declaration_date') {
-        return { ok: false, status: 400, errors: [{ title: 'Bad request', detail: DECLARATION_DATE_NOT_A_STRING_DETAIL }] };
-      }
-      input[key] = String(value);
-    }
-    // null, objects, arrays: dropped, so the attribute counts as missing.
-  }
-  return { ok: true, input };
+  return { ok: true, input: input as DeclarationInput };
 }
 
 // ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import {
   notAcceptable,
   notFound,
   nullable,
+  payloadTooLarge,
   operation,
   TextBody,
   tooManyRequests,
@@ -198,6 +199,7 @@ const csvBadRequest = badRequest("A bad `filter` (not a hash, a nested value, an
   detail: "Filter must be a hash",
 });
 
+// 406 only on the JSON lists: everything else renders JSON whatever the format (docs/live-parity.md §1)
 const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
 
 export const listOperation = (op: Partial<Operation> = {}) =>
@@ -211,6 +213,7 @@ export const listOperation = (op: Partial<Operation> = {}) =>
       200: { schema: ParticipantListDocument, description: "A list of ECF participants", example: { data: [PARTICIPANT_EXAMPLE] } },
       400: listBadRequest,
       ...common,
+      406: notAcceptable,
     },
     ...op,
   });
@@ -242,7 +245,6 @@ export const showOperation = (op: Partial<Operation> = {}) =>
       400: csvBadRequest,
       ...common,
       404: notFound,
-      406: notAcceptable,
     },
     ...op,
   });
@@ -252,6 +254,7 @@ const actionAnswers = (what: string, example: { title: string; detail: string })
   400: missingData,
   ...common,
   404: notFound,
+  413: payloadTooLarge,
   422: unprocessable("The participant, course or action is refused: one item per attribute", example),
 });
 

@@ -9,7 +9,7 @@
  */
 
 import { ErrorCollector, type ErrorItem } from "../../errors";
-import { rubyToI } from "../../http/ruby-compat";
+import { isBlank, rubyToI } from "../../http/ruby-compat";
 
 export type ValidationError = ErrorItem;
 
@@ -152,13 +152,6 @@ export function readActionAttributes(attributes: unknown): ActionAttributes {
     scheduleIdentifier: scalar(get('schedule_identifier')),
     cohort: scalar(get('cohort')),
   };
-}
-
-/** Ruby's `blank?`: nil, false, or a string of whitespace only. */
-export function isBlank(value: AttributeValue): boolean {
-  if (value === null || value === undefined || value === false) return true;
-  if (typeof value === 'string') return value.trim() === '';
-  return false;
 }
 
 // ---------------------------------------------------------------------------
@@ -629,9 +622,3 @@ export function checkParticipantAction(
       return checkChangeSchedule(facts);
   }
 }
-
-// ---------------------------------------------------------------------------
-// §4.5 CSV cells: shared with the declarations CSV, so they live in src/http/csv.ts
-// ---------------------------------------------------------------------------
-
-export { type CsvValue, csvCell, csvDocument, csvRow } from "../../http/csv";
