@@ -3,16 +3,20 @@ import type { Db } from "../db/connection";
 import type { WriteCounter } from "../db/write-counter";
 import { GroupCommit } from "../db/group-commit";
 import { ResponseCache } from "./http/response-cache";
+import { RequestGate } from "./http/request-gate";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
-import { ApiError } from "./errors";
+import { ApiError, sqliteCode, storageFailure } from "./errors";
+import { LoopShare } from "./http/csv";
 import { operation } from "./http/openapi";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
-import { bodyTextOf, json, liveValidationError, readUnreadBody } from "./http/json-api";
+import { bodyTextOf, carryBodyText, json, liveValidationError, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
+import { MemorySnapshotStore, SnapshotBase, type SnapshotStore } from "./modules/snapshots/store";
+import { snapshotRoutes } from "./modules/snapshots/routes";
 import { newId } from "./lib/ids";
 import { DEFAULT_REQUEST_LOG_SIZE } from "./config";
 import { adminRoutes } from "./modules/admin/routes";
@@ -36,6 +40,10 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off; default 10000 */
   requestLogSize?: number;
+  /** where snapshots live: files beside the database; in memory when omitted */
+  snapshots?: SnapshotStore;
+  /** what is wrong with the database file (deleted, replaced, read-only), for /healthz; none = nothing checked */
+  fileProblem?: () => string | null;
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -44,8 +52,17 @@ const HEALTHZ = operation({
   operationId: "healthz",
   tags: ["Operations"],
   summary: "Readiness",
-  description: "200 once the database is open and migrated; no token needed.",
-  answers: { 200: { schema: t.Object({ status: t.Literal("ok") }), description: "Ready", type: "application/json", example: { status: "ok" } } },
+  description:
+    "200 once the database is open and migrated; 503 when the database file behind the open handle was deleted, replaced or overwritten, or cannot be written. No token needed.",
+  answers: {
+    200: { schema: t.Object({ status: t.Literal("ok") }), description: "Ready", type: "application/json", example: { status: "ok" } },
+    503: {
+      schema: t.Object({ status: t.Literal("database unavailable"), detail: t.String() }),
+      description: "Not ready: the database file is gone, replaced or read-only",
+      type: "application/json",
+      example: { status: "database unavailable", detail: "the database file was deleted" },
+    },
+  },
 });
 
 /** The path of a request URL, without building a URL object on every request. */
@@ -60,13 +77,29 @@ export function createApp(deps: AppDeps) {
   const ctx: AppContext = {
     db: deps.db,
     clock: deps.clock ?? new Clock(),
-    lastUsed: new LastUsedRecorder(),
+    lastUsed: new LastUsedRecorder(deps.db, undefined, (fields) => console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", ...fields }))),
     requestInfo: new WeakMap(),
+    gate: new RequestGate(),
+    snapshots: deps.snapshots ?? new MemorySnapshotStore(),
+    snapshotBase: new SnapshotBase(),
     requestLog: (deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) > 0 ? new RequestLog(deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) : null,
     formats: new WeakMap(),
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
     pageEnds: new Map(),
+    loopShare: new LoopShare(),
+    logError(request, fields) {
+      console.error(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: "error",
+          request_id: ctx.requestInfo.get(request)?.requestId,
+          method: request.method,
+          path: pathOf(request.url),
+          ...fields,
+        }),
+      );
+    },
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
@@ -74,13 +107,18 @@ export function createApp(deps: AppDeps) {
   // the app's own entry, for a request routed again without its format suffix (set below, once `app` exists)
   let handle: (request: Request) => Promise<Response> = async () => ApiError.notFound().toResponse();
 
-  /** Both logs, after the answer is sent; registered only when one of them is on (a hook that does nothing still costs every request). */
+  /** After the answer is sent: the request leaves the gate, and both logs write. */
   const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
-    // a request routed again without its format suffix is logged once, as the client sent it
+    ctx.gate.leave(request);
+    // a request routed again without its format suffix is logged once, as the client sent it (see `logAnswer`)
     if (ctx.formats.has(request)) return;
     const info = ctx.requestInfo.get(request);
-    if (!info) return;
+    if (!info || info.done) return;
+    info.done = true;
     const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+    await logAnswer(request, info, status);
+  });
+  const logAnswer = async (request: Request, info: RequestInfo, status: number) => {
     const durationMs = Math.round((performance.now() - info.start) * 100) / 100;
     if (deps.log) {
       deps.log(
@@ -88,7 +126,7 @@ export function createApp(deps: AppDeps) {
           time: new Date().toISOString(),
           request_id: info.requestId,
           method: request.method,
-          path: pathOf(request.url),
+          path: pathOf(info.url),
           status,
           duration_ms: durationMs,
           lead_provider_id: info.providerId ?? null,
@@ -100,13 +138,14 @@ export function createApp(deps: AppDeps) {
       if (responseText === undefined && info.responseCopy) responseText = await info.responseCopy.text().catch(() => undefined);
       record(request, info, status, durationMs, responseText);
     }
-  });
+  };
   const record = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | undefined) =>
     requestLog!.record({
+      id: info.id,
       time: info.time,
       providerId: info.providerId ?? null,
       method: request.method,
-      url: request.url,
+      url: info.url,
       status,
       durationMs,
       requestBody: requestLog!.keep(bodyTextOf(request)),
@@ -137,13 +176,17 @@ export function createApp(deps: AppDeps) {
 
   const app = new Elysia()
     .decorate("ctx", ctx)
-    .onRequest(({ request }) => {
-      // the same request routed again without its `.<ext>` (below) was counted and logged already
-      if (ctx.formats.has(request)) return;
+    .onRequest(({ request, set }) => {
+      // every answer, errors and the docs included: browsers must not guess a type (issue 14)
+      set.headers["x-content-type-options"] = "nosniff";
+      // the same request routed again without its `.<ext>` (below) was counted and logged already;
+      // it enters the snapshot gate itself (the client's request, answered from this hook, never leaves it)
+      if (ctx.formats.has(request)) return ctx.gate.enter(request) ?? undefined;
       const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
       let info: RequestInfo | undefined;
       if (deps.log || (requestLog && api)) {
-        info = { start: performance.now(), time: Date.now(), logged: requestLog !== null && api };
+        info = { start: performance.now(), time: Date.now(), url: request.url, logged: requestLog !== null && api, id: 0 };
+        if (info.logged) info.id = requestLog!.arrived();
         if (deps.log) info.requestId = request.headers.get("x-request-id") ?? newId();
         ctx.requestInfo.set(request, info);
       }
@@ -152,7 +195,10 @@ export function createApp(deps: AppDeps) {
         if (authorization !== null && !limiter.allow(authorization)) {
           // answered here, so no after-response hook runs: record it now
           const response = tooManyRequests();
-          if (info?.logged) record(request, info, 429, 0, "Retry later\n");
+          if (info?.logged) {
+            info.done = true;
+            record(request, info, 429, 0, "Retry later\n");
+          }
           return response;
         }
       }
@@ -160,7 +206,16 @@ export function createApp(deps: AppDeps) {
       if (path.startsWith("/api/v2/")) {
         // Rails' `(.:format)`: route the request again without the suffix, its format remembered
         const split = splitFormat(request.method, path);
-        if (split.kind === "no-route") return fail(request, ApiError.notFound());
+        if (split.kind === "no-route") {
+          // answered here, so no after-response hook runs: record it now
+          return fail(request, ApiError.notFound()).then((response) => {
+            if (info?.logged && !info.done) {
+              info.done = true;
+              record(request, info, 404, Math.round((performance.now() - info.start) * 100) / 100, undefined);
+            }
+            return response;
+          });
+        }
         if (split.kind === "format") {
           const url = request.url;
           const start = url.indexOf(path, url.indexOf("//") + 2);
@@ -168,10 +223,23 @@ export function createApp(deps: AppDeps) {
           const inner = new Request(url.slice(0, start) + split.path + (query < 0 ? "" : url.slice(query)), request);
           ctx.formats.set(inner, split.format);
           const info = ctx.requestInfo.get(request);
-          if (info) ctx.requestInfo.set(inner, info);
-          return handle(inner);
+          if (!info) return handle(inner);
+          ctx.requestInfo.set(inner, info);
+          // answered here, so no after-response hook runs for the client's request: log it now, with the body the handler read
+          return handle(inner).then(async (response) => {
+            carryBodyText(inner, request);
+            if (!info.done) {
+              info.done = true;
+              await logAnswer(request, info, info.error ? info.error.status : response.status);
+            }
+            return response;
+          });
         }
       }
+      // a snapshot restore waits for the requests inside and holds new ones until it is done;
+      // Elysia awaits this hook (it returns a call), and a promise of undefined lets the request go on
+      const wait = ctx.gate.enter(request);
+      if (wait) return wait;
     })
     .onError(({ error, code, request }) => {
       if (error instanceof ApiError) return fail(request, error);
@@ -182,11 +250,17 @@ export function createApp(deps: AppDeps) {
         if (pathOf(request.url).startsWith("/api/")) return fail(request, liveValidationError(error));
         return;
       }
+      // the disk, not the request: 503 naming the cause, and one log line with SQLite's code
+      const storage = storageFailure(error);
+      if (storage) {
+        ctx.logError(request, { status: 503, code: sqliteCode(error), error: String((error as Error)?.message ?? error).split("\n")[0] });
+        return fail(request, storage);
+      }
       // Never a stack trace to the client; the log keeps it.
       console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
       return fail(request, new ApiError(500, { error: "Internal server error" }));
     })
-    .use(deps.log || requestLog ? afterResponse : new Elysia())
+    .use(afterResponse)
     .use(requestLog ? copyResponse : new Elysia())
     .use(
       apiDocs({
@@ -207,12 +281,22 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
-    .get("/healthz", () => json({ status: "ok" }), { response: HEALTHZ.response, detail: { ...HEALTHZ.detail, security: [] } })
+    .get(
+      "/healthz",
+      () => {
+        const problem = deps.fileProblem?.() ?? null;
+        // a file deleted or replaced under the handle would take writes and lose them: not ready
+        if (problem) return json({ status: "database unavailable", detail: problem }, 503);
+        return json({ status: "ok" });
+      },
+      { response: HEALTHZ.response, detail: { ...HEALTHZ.detail, security: [] } },
+    )
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
+    .use(snapshotRoutes(ctx))
     .use(inspectorPage());
   handle = (request) => app.handle(request);
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import { DatabaseRefusal } from "../db/connection";
 import { CliError, PROGRAM, VERSION } from "./commands/common";
 import { HEALTHCHECK_HELP, healthcheck } from "./commands/healthcheck";
 import { MIGRATE_HELP, migrate } from "./commands/migrate";
@@ -6,12 +7,14 @@ import { RESET_HELP, reset } from "./commands/reset";
 import { SEED_HELP, seed } from "./commands/seed";
 import { SERVE_HELP, serve } from "./commands/serve";
 import { TOKEN_HELP, token } from "./commands/token";
+import { SNAPSHOT_HELP, snapshot } from "./commands/snapshot";
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   serve: { run: serve, help: SERVE_HELP },
   seed: { run: seed, help: SEED_HELP },
   token: { run: token, help: TOKEN_HELP },
   reset: { run: reset, help: RESET_HELP },
+  snapshot: { run: snapshot, help: SNAPSHOT_HELP },
   migrate: { run: migrate, help: MIGRATE_HELP },
   healthcheck: { run: healthcheck, help: HEALTHCHECK_HELP },
 };
@@ -27,6 +30,8 @@ Commands:
   token create --provider NAME | --admin
                               print a new token for a lead provider, or a new admin token
   reset [--participants N]    back to reference data and demo data (admin tokens kept)
+  snapshot save|restore|delete NAME, snapshot list
+                              save the whole state under a name, put it back (admin tokens kept)
   migrate                     apply the database migrations
   healthcheck [--url URL]     exit 0 when the server answers GET /healthz
   help [command]              this text, or a command's
@@ -61,5 +66,5 @@ try {
   // one line, no stack: the message says what to change
   const message = e instanceof Error ? e.message : String(e);
   console.error(`error: ${message.split("\n")[0]}`);
-  process.exit(e instanceof CliError ? e.exitCode : 1);
+  process.exit(e instanceof CliError ? e.exitCode : e instanceof DatabaseRefusal ? 2 : 1);
 }

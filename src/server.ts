@@ -4,6 +4,7 @@ import { prepareDatabase } from "./bootstrap";
 import { demoProviderLines } from "./modules/seed/demo";
 import type { Config } from "./config";
 import { MAX_BODY_BYTES } from "./http/json-api";
+import { FileSnapshotStore, MemorySnapshotStore } from "./modules/snapshots/store";
 
 export interface RunningServer {
   url: string;
@@ -16,13 +17,16 @@ export interface RunningServer {
 export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
   const database = openDatabase(config.databasePath);
   const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken });
+  database.markFile();
   const app = createApp({
+    fileProblem: database.fileProblem,
     db: database.db,
     writes: config.responseCache ? database.writes : undefined,
     dataVersion: database.dataVersion,
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
     requestLogSize: config.requestLogSize,
+    snapshots: config.databasePath === ":memory:" ? new MemorySnapshotStore() : FileSnapshotStore.besideDatabase(config.databasePath),
   });
   // reusePort off: a second sandbox on a taken port must fail, not share the port with another database
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: MAX_BODY_BYTES * 8, reusePort: false });
@@ -50,6 +54,8 @@ export async function startServer(config: Config, print: (line: string) => void 
         await server.stop(false);
         // after-response hooks (the request log) of the last responses run on the next ticks
         await Bun.sleep(20);
+        // the tokens' last uses noted since the last write
+        await app.decorator.ctx.lastUsed.close();
         await database.close();
       })();
       return stopping;

@@ -79,6 +79,16 @@ describe("request log (sandbox-contract.md, Request log)", () => {
     expect(JSON.parse(body.data[0].response_body)).toEqual(answer.body);
   });
 
+  test("when a path has a format suffix (.json), then the request is recorded once, with the path the client sent", async () => {
+    await t.admin("DELETE", "/admin/requests");
+    const answer = await t.call("GET", `${DECLARATIONS}.json?page[per_page]=1`, { token: provider.token });
+    expect(answer.status).toBe(200);
+    const { body } = await requests();
+    expect(body.data).toHaveLength(1);
+    expect(body.data[0]).toMatchObject({ path: `${DECLARATIONS}.json`, query: "page[per_page]=1", status: 200, lead_provider_id: provider.id });
+    expect(JSON.parse(body.data[0].response_body)).toEqual(answer.body);
+  });
+
   test("when tokens are unknown, missing or the admin's, then no token or Authorization value is stored and lead_provider_id is null", async () => {
     await t.admin("DELETE", "/admin/requests");
     const secret = "sekret-token-value-123";
@@ -103,21 +113,23 @@ describe("request log (sandbox-contract.md, Request log)", () => {
     await t.call("GET", `${DECLARATIONS}?page[per_page]=5`, { token: other.token });
     await t.call("GET", "/api/v2/participants/ecf/00000000-0000-4000-8000-000000000000", { token: provider.token });
     await t.call("GET", "/api/v2/nowhere", { token: provider.token });
+    await t.call("GET", "/api/v2/participants/ecf.json.x", { token: provider.token });
     await t.admin("GET", "/admin/lead-providers"); // not /api/: not recorded
     const paths = async (q: string) => (await requests(q)).body.data.map((r: any) => `${r.status} ${r.method} ${r.path}`);
     expect(await paths("")).toEqual([
+      "404 GET /api/v2/participants/ecf.json.x",
       "404 GET /api/v2/nowhere",
       "404 GET /api/v2/participants/ecf/00000000-0000-4000-8000-000000000000",
       `200 GET ${DECLARATIONS}`,
       `422 POST ${DECLARATIONS}`,
     ]);
     expect(await paths(`?lead_provider_id=${other.id}`)).toEqual([`200 GET ${DECLARATIONS}`]);
-    expect(await paths("?status=4xx")).toHaveLength(3);
+    expect(await paths("?status=4xx")).toHaveLength(4);
     expect(await paths("?status=422")).toEqual([`422 POST ${DECLARATIONS}`]);
     expect(await paths("?method=post")).toEqual([`422 POST ${DECLARATIONS}`]);
-    expect(await paths("?path_prefix=/api/v2/participants")).toHaveLength(1);
+    expect(await paths("?path_prefix=/api/v2/participants")).toHaveLength(2);
     expect(await paths("?limit=2")).toHaveLength(2);
-    expect(await paths(`?since=${before}`)).toHaveLength(4);
+    expect(await paths(`?since=${before}`)).toHaveLength(5);
     expect(await paths(`?since=${new Date(Date.now() + 60_000).toISOString()}`)).toEqual([]);
   });
 
@@ -143,7 +155,9 @@ describe("request log (sandbox-contract.md, Request log)", () => {
     expect((await t.call("GET", "/admin/requests", { token: provider.token })).status).toBe(401);
     await failingDeclaration();
     expect((await requests()).body.data.length).toBeGreaterThan(0);
-    expect((await t.admin("DELETE", "/admin/requests")).status).toBe(200);
+    const cleared = await t.admin("DELETE", "/admin/requests");
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.deleted).toBeGreaterThan(0);
     expect((await requests()).body.data).toEqual([]);
   });
 
@@ -170,6 +184,7 @@ describe("request log (sandbox-contract.md, Request log)", () => {
 
 describe("request log ring", () => {
   const entry = (n: number, body: string | null = null) => ({
+    id: n,
     time: n,
     providerId: null,
     method: "GET",
@@ -181,15 +196,18 @@ describe("request log ring", () => {
     error: null,
   });
 
-  test("when more than its size is recorded, then only the newest are kept, newest first, and ids go on after a clear", () => {
+  test("when more than its size is recorded, then only the last recorded are kept, newest arrival first", () => {
     const log = new RequestLog(3);
-    for (let n = 1; n <= 5; n++) log.record(entry(n));
-    expect([...log.newestFirst()].map((r) => r.id)).toEqual([5, 4, 3]);
-    expect(log.get(2)).toBeNull();
-    log.clear();
-    expect([...log.newestFirst()]).toEqual([]);
+    // 2 arrived before 1 was answered
+    for (const n of [2, 1, 3, 5, 4]) log.record(entry(n));
+    expect(log.newestFirst().map((r) => r.id)).toEqual([5, 4, 3]);
+    expect(log.get(1)).toBeNull();
+    expect(log.get(4)?.id).toBe(4);
+    expect(log.clear()).toBe(3);
+    expect(log.newestFirst()).toEqual([]);
+    expect(log.get(4)).toBeNull();
     log.record(entry(6));
-    expect([...log.newestFirst()].map((r) => r.id)).toEqual([6]);
+    expect(log.newestFirst().map((r) => r.id)).toEqual([6]);
   });
 
   test("when a body is over 64 KiB, then its first 64 KiB are kept without splitting a character", () => {
@@ -205,7 +223,7 @@ describe("request log ring", () => {
   test("when the bodies pass the budget, then the oldest records lose theirs first", () => {
     const log = new RequestLog(10, 25);
     for (let n = 1; n <= 4; n++) log.record(entry(n, "0123456789"));
-    const bodies = [...log.newestFirst()].map((r) => r.requestBody === DROPPED_BODY ? "dropped" : r.requestBody);
+    const bodies = log.newestFirst().map((r) => r.requestBody === DROPPED_BODY ? "dropped" : r.requestBody);
     expect(bodies.slice(0, 1)).toEqual(["0123456789"]);
     expect(bodies.at(-1)).toBe("dropped");
   });

@@ -2,6 +2,7 @@ import { type OpenDatabase, openDatabase } from "../../db/connection";
 import { createApp } from "../../src/app";
 import { prepareDatabase } from "../../src/bootstrap";
 import { Clock } from "../../src/clock";
+import { FileSnapshotStore } from "../../src/modules/snapshots/store";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
@@ -35,7 +36,9 @@ export async function createTestApp(options: { seed?: "demo" | "none"; path?: st
   await prepareDatabase(database.db, { seed: options.seed ?? "none", adminToken: ADMIN_TOKEN });
   const clock = new Clock();
   // the response cache is on, as in the server, so every suite also checks that it never serves a stale answer
-  const app = createApp({ db: database.db, clock, rateLimit: options.rateLimit ?? false, writes: database.writes, dataVersion: database.dataVersion, requestLogSize: options.requestLogSize });
+  const app = createApp({ db: database.db, clock, rateLimit: options.rateLimit ?? false, writes: database.writes, dataVersion: database.dataVersion, requestLogSize: options.requestLogSize,
+    snapshots: options.path ? FileSnapshotStore.besideDatabase(options.path) : undefined,
+  });
 
   const request = (method: string, path: string, o: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
@@ -77,6 +80,9 @@ export async function createTestApp(options: { seed?: "demo" | "none"; path?: st
       if (r.status !== 201) throw new Error(`newParticipant: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
-    close: () => database.close(),
+    async close() {
+      await app.decorator.ctx.lastUsed.close();
+      await database.close();
+    },
   };
 }

@@ -2,9 +2,8 @@ import { Elysia } from "elysia";
 import { requestNow } from "../../clock";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { RAILS_FORMATS } from "../../http/format";
 import { railsQuery, validateQueryFilter } from "../../http/rails-params";
-import { type TokenOwner, findTokenOwner, tokenFromAuthorization } from "./tokens";
+import { type TokenOwner, findTokenOwner, findTokenOwnerByHash, hashToken, tokenFromAuthorization } from "./tokens";
 
 export interface AuthenticatedProvider {
   id: string;
@@ -17,11 +16,13 @@ export interface AuthenticatedProvider {
 async function cachedTokenOwner(ctx: AppContext, request: Request, token: string): Promise<TokenOwner | null> {
   if (!ctx.cache) return findTokenOwner(ctx.db, token);
   const version = await ctx.cache.versionFor(request);
-  const hit = ctx.cache.tokenOwners.get(token);
+  // keyed by the hash: a flood of long bogus tokens then costs 64 bytes each, and at most 10,000 are kept
+  const tokenHash = hashToken(token);
+  const hit = ctx.cache.tokenOwners.get(tokenHash);
   if (hit && hit.version === version) return hit.owner as TokenOwner | null;
-  const owner = await findTokenOwner(ctx.db, token);
-  if (ctx.cache.tokenOwners.size > 10_000) ctx.cache.tokenOwners.clear();
-  ctx.cache.tokenOwners.set(token, { version, owner });
+  const owner = await findTokenOwnerByHash(ctx.db, tokenHash);
+  if (ctx.cache.tokenOwners.size >= 10_000) ctx.cache.tokenOwners.clear();
+  ctx.cache.tokenOwners.set(tokenHash, { version, owner });
   return owner;
 }
 
@@ -36,7 +37,7 @@ export async function authenticateLeadProvider(ctx: AppContext, request: Request
   const owner = await cachedTokenOwner(ctx, request, token);
   if (!owner) throw ApiError.unauthorized();
   if (owner.kind !== "lead_provider" || !owner.leadProviderId) throw ApiError.forbidden();
-  await ctx.lastUsed.touch(ctx.db, owner.tokenId, ctx.clock.now());
+  ctx.lastUsed.touch(owner.tokenId, ctx.clock.now());
   const info = ctx.requestInfo.get(request);
   if (info) info.providerId = owner.leadProviderId;
   return { id: owner.leadProviderId };
@@ -52,31 +53,22 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
 
 /**
  * Derives `provider`, `now` and the Rails `format` for every route of a v2
- * feature module, in the live order: the query must nest, the format must be
- * known, then authentication, then `validate_filters`. A derive is a
+ * feature module, in the live order: the query must nest, then
+ * authentication, then `validate_filters`. A derive is a
  * transform, so all of it comes before the route's own transform that reads
  * the body (json-api `readJsonApiBody`) and before TypeBox checks it.
  */
 export function leadProviderApi(ctx: AppContext) {
   return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
+    // Rails reads the query before authentication (docs/live-parity.md §2)
     const query = railsQuery(request);
-    const format = checkRequestFormat(ctx, request);
+    // the Rails format (`json` without a suffix, src/http/format.ts)
+    const format = ctx.formats.get(request) ?? "json";
     const provider = await authenticateLeadProvider(ctx, request);
     validateQueryFilter(query);
     const now = requestNow(ctx.clock, request);
     return { provider, now, format };
   });
-}
-
-/**
- * The request's Rails format (`json` without a suffix). Rails parses the
- * query before it looks at the format, and both before authentication
- * (docs/live-parity.md §2); an extension Rails does not know is a 500 live, 406 here.
- */
-function checkRequestFormat(ctx: AppContext, request: Request): string {
-  const format = ctx.formats.get(request) ?? "json";
-  if (!RAILS_FORMATS.has(format)) throw new ApiError(406, null);
-  return format;
 }
 
 /**
@@ -88,7 +80,6 @@ function checkRequestFormat(ctx: AppContext, request: Request): string {
 export function privateApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
     railsQuery(request);
-    checkRequestFormat(ctx, request);
     const token = tokenFromAuthorization(request.headers.get("authorization"));
     if (!token) throw ApiError.unauthorized();
     const owner = await cachedTokenOwner(ctx, request, token);

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { csvResponse } from "../../http/csv";
+import { csvResponse, exportOptions } from "../../http/csv";
 import { bodyReadAfterAuthentication, cachedJsonApi, jsonApi, readJsonApiBody } from "../../http/json-api";
 import { readListParams } from "../../http/list-params";
 import type { FlatQuery } from "../../http/ruby-compat";
@@ -23,7 +23,8 @@ import {
 import type { ParticipantAction } from "./rules";
 import { listParticipants, participantsCsvStream, performParticipantAction, showParticipant } from "./service";
 
-const listOptions = (paginate: boolean) => ({ allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
+// the participant reads take `filter` through strong parameters: a nested value is dropped (docs/live-parity.md §2)
+const listOptions = (paginate: boolean) => ({ allowCohortFilter: true, allowParticipantIdFilter: false, paginate, dropNestedFilters: true });
 const ACTION_BODIES = { defer: DeferBody, resume: ResumeBody, withdraw: WithdrawBody, "change-schedule": ChangeScheduleBody };
 const alias = (of: string) => ({ summary: `Alias of ${of} (live, undocumented)`, operationId: `${of.replace(/\W+/g, "_")}_alias` });
 
@@ -39,8 +40,8 @@ export function participantsRoutes(ctx: AppContext) {
       return listParticipants(ctx.db, provider.id, params, { version, pageEnds: ctx.pageEnds });
     });
   };
-  const csv = async ({ provider, query }: Read) =>
-    csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false))));
+  const csv = async ({ request, provider, query }: Read) =>
+    csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false)), exportOptions(ctx, request)));
   const single = async ({ request, provider, params, query }: Read & { params: { id: string } }) => {
     const filters = readListParams(query, listOptions(false));
     return cachedJsonApi(ctx, request, provider.id, () => showParticipant(ctx.db, provider.id, params.id, filters));

@@ -8,9 +8,11 @@ import type { Db } from "../../../db/connection";
 import { findSchedule, findScheduleById } from "../../../db/reference-data";
 import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
+import type { CsvStreamOptions } from "../../http/csv";
 import { JsonText } from "../../http/json-api";
 import type { ListParams } from "../../http/list-params";
-import { castUuid, newId } from "../../lib/ids";
+import { newId } from "../../lib/ids";
+import { castUuid } from "../../http/ruby-compat";
 import { toTimestamp } from "../../lib/time";
 import {
   type ParticipantFilter,
@@ -21,6 +23,7 @@ import {
   setTrainingStatus,
   touchTrainingRecord,
   trainingRecordsOfPerson,
+  keepClosedInductionRecord,
 } from "./queries";
 import {
   type ChangeScheduleFacts,
@@ -59,8 +62,8 @@ export async function listParticipants(db: Db, providerId: string, params: ListP
 }
 
 /** `GET /participants/ecf.csv` (§4.5): the stored lines of every visible row, in batches as the client pulls. */
-export async function participantsCsvStream(db: Db, providerId: string, params: ListParams): Promise<ReadableStream<Uint8Array>> {
-  return participantCsvStream(db, providerId, filterFrom(params));
+export async function participantsCsvStream(db: Db, providerId: string, params: ListParams, options: CsvStreamOptions = {}): Promise<ReadableStream<Uint8Array>> {
+  return participantCsvStream(db, providerId, filterFrom(params), options);
 }
 
 /** `GET /participants/ecf/{id}` (§4.1): the ECT row wins; outside the filters, or unknown, is 404. */
@@ -161,7 +164,10 @@ export async function performParticipantAction(
     const stamp = toTimestamp(now);
     const next = result.next;
     if (next.action === "change-schedule") {
-      await setTrainingRecordSchedule(trx, record.id, findSchedule(next.scheduleIdentifier, next.cohort)!);
+      const schedule = findSchedule(next.scheduleIdentifier, next.cohort)!;
+      // across cohorts, the closed induction record stays visible under the old cohort's filter
+      if (schedule.cohort !== record.cohort) await keepClosedInductionRecord(trx, record, newId(), stamp);
+      await setTrainingRecordSchedule(trx, record.id, schedule);
     } else {
       await setTrainingStatus(trx, {
         id: newId(),

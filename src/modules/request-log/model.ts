@@ -36,3 +36,4 @@ export const RequestListQuery = t.Object({
 export const RequestList = t.Object({ data: t.Array(RequestRecord) });
 export const RequestOne = t.Object({ data: RequestRecord });
 export const RequestIdParams = t.Object({ id: t.String({ description: "a record's id" }) });
+export const Cleared = t.Object({ deleted: t.Integer({ description: "how many records the log held" }) });

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { adminApi } from "../auth/plugin";
-import { ErrorsBody, RequestIdParams, RequestList, RequestListQuery, RequestOne } from "./model";
+import { Cleared, ErrorsBody, RequestIdParams, RequestList, RequestListQuery, RequestOne } from "./model";
 import { listRequests, showRequest } from "./service";
 
 const detail = (summary: string, description?: string) => ({ tags: ["Admin (sandbox control)"], summary, description });
@@ -25,10 +25,7 @@ export function requestLogRoutes(ctx: AppContext) {
     })
     .delete(
       "/requests",
-      () => {
-        ctx.requestLog?.clear();
-        return {};
-      },
-      { detail: detail("Empty the request log") },
+      () => ({ deleted: ctx.requestLog?.clear() ?? 0 }),
+      { response: { 200: Cleared }, detail: detail("Empty the request log") },
     );
 }

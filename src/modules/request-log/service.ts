@@ -8,6 +8,7 @@ type Kept = string | Uint8Array | null;
 
 /** One recorded exchange. Kept raw; turned into the API's shape only when read. */
 export interface LoggedRequest {
+  /** given on arrival (`arrived()`), so that newest first means by arrival */
   id: number;
   /** epoch ms */
   time: number;
@@ -43,9 +44,12 @@ function sizeOf(kept: Kept): number {
  */
 export class RequestLog {
   private ring: Array<LoggedRequest | undefined>;
+  /** insertion sequence: the ring's slots */
   private nextId = 1;
-  /** records with id < firstId were cleared or overwritten */
+  /** records with sequence < firstId were cleared or overwritten */
   private firstId = 1;
+  private lastArrival = 0;
+  private byId = new Map<number, LoggedRequest>();
   private bodyBytes = 0;
   /** the oldest record that may still hold bodies (for the budget) */
   private trimFrom = 1;
@@ -73,15 +77,22 @@ export class RequestLog {
     return kept;
   }
 
-  record(entry: Omit<LoggedRequest, "id">): void {
+  /** the id of a request that just arrived */
+  arrived(): number {
+    return ++this.lastArrival;
+  }
+
+  record(record: LoggedRequest): void {
     if (this.capacity === 0) return;
     const id = this.nextId++;
     const slot = id % this.capacity;
     const old = this.ring[slot];
-    if (old) this.bodyBytes -= sizeOf(old.requestBody) + sizeOf(old.responseBody);
-    const record = entry as LoggedRequest;
-    record.id = id;
+    if (old) {
+      this.bodyBytes -= sizeOf(old.requestBody) + sizeOf(old.responseBody);
+      this.byId.delete(old.id);
+    }
     this.ring[slot] = record;
+    this.byId.set(record.id, record);
     this.bodyBytes += sizeOf(record.requestBody) + sizeOf(record.responseBody);
     if (id - this.capacity >= this.firstId) this.firstId = id - this.capacity + 1;
     if (this.bodyBytes > this.bodyBudget) this.trim();
@@ -100,26 +111,31 @@ export class RequestLog {
     }
   }
 
-  /** newest first */
-  *newestFirst(): Generator<LoggedRequest> {
-    for (let id = this.nextId - 1; id >= this.firstId; id--) {
-      const record = this.ring[id % this.capacity];
-      if (record && record.id === id) yield record;
+  /** every record, newest arrival first */
+  newestFirst(): LoggedRequest[] {
+    const records: LoggedRequest[] = [];
+    for (let seq = this.nextId - 1; seq >= this.firstId; seq--) {
+      const record = this.ring[seq % this.capacity];
+      if (record) records.push(record);
     }
+    // recorded when answered: a slow request is recorded after quicker ones that came later
+    return records.sort((a, b) => b.id - a.id);
   }
 
   get(id: number): LoggedRequest | null {
-    if (this.capacity === 0 || id < this.firstId || id >= this.nextId) return null;
-    const record = this.ring[id % this.capacity];
-    return record && record.id === id ? record : null;
+    return this.byId.get(id) ?? null;
   }
 
-  clear(): void {
+  /** empties the log; returns how many records it held */
+  clear(): number {
+    const held = this.byId.size;
+    this.byId.clear();
     this.ring = new Array(this.capacity);
     this.firstId = this.nextId;
     this.trimFrom = this.nextId;
     this.bodyBytes = 0;
     this.lastCut = null;
+    return held;
   }
 }
 

@@ -1,0 +1,24 @@
+import { t } from "elysia";
+
+/** The snapshot calls (sandbox-contract.md, "Snapshots"). */
+
+export const SnapshotParams = t.Object({
+  name: t.String({ description: "letters, digits, `_`, `.` and `-`, 1 to 64 (`^[A-Za-z0-9_.-]{1,64}$`); another name gets 422 naming `name`" }),
+});
+
+export const SnapshotInfo = t.Object({
+  name: t.String(),
+  created_at: t.String({ description: "when it was saved (RFC 3339)" }),
+  size_bytes: t.Integer(),
+});
+
+export const SnapshotList = t.Array(SnapshotInfo, { description: "newest first" });
+
+export const Restored = t.Object({
+  name: t.String(),
+  restored_at: t.String({ description: "the service's clock when the restore finished" }),
+});
+
+export const Deleted = t.Object({ name: t.String(), deleted: t.Literal(true) });
+
+export const ErrorsBody = t.Object({ errors: t.Array(t.Object({ title: t.String(), detail: t.String() })) }, { description: "the errors shape" });
