@@ -5,6 +5,13 @@
  * SQLite's concatenation of the stored fragments. Nothing is joined,
  * shaped or serialised per request. Every query is Kysely's, built and
  * compiled once (preparedQuery).
+ *
+ * Two renderings of the same rules now exist, held together byte for byte by
+ * test/reliability/read-model.test.ts: who sees which row (here and in
+ * queries.ts) and what a row says (the view `participant_document_source` of
+ * the migrations and serialize.ts). A change to either side needs the other:
+ * a new visibility rule goes into both files; a new attribute or format is a
+ * new migration that redefines the view and rewrites the documents.
  */
 import { type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../../../db/connection";
