@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp, ADMIN_TOKEN } from "../support/app";
 import { RequestLog, BODY_LIMIT_BYTES, DROPPED_BODY } from "../../src/modules/request-log/service";
+import { ConfigError, loadConfig } from "../../src/config";
 
 const NOW = "2024-10-01T12:00:00Z";
 const DECLARATIONS = "/api/v2/participant-declarations";
@@ -226,5 +227,17 @@ describe("request log ring", () => {
     const bodies = log.newestFirst().map((r) => r.requestBody === DROPPED_BODY ? "dropped" : r.requestBody);
     expect(bodies.slice(0, 1)).toEqual(["0123456789"]);
     expect(bodies.at(-1)).toBe("dropped");
+  });
+});
+
+describe("REQUEST_LOG_SIZE", () => {
+  test("when it is unset, then 10000; when set, then that size, 0 = off; a bad value stops start-up naming it", () => {
+    expect(loadConfig({ DATABASE_PATH: ":memory:" }).requestLogSize).toBe(10_000);
+    expect(loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: "0" }).requestLogSize).toBe(0);
+    expect(loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: "250" }).requestLogSize).toBe(250);
+    for (const bad of ["-1", "ten", "1.5", "2000000"]) {
+      expect(() => loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: bad })).toThrow(/^REQUEST_LOG_SIZE/);
+    }
   });
 });
