@@ -230,6 +230,30 @@ describe("request log ring", () => {
   });
 });
 
+describe("requests answered before routing", () => {
+  test("when the rate limit answers 429, then the request is recorded with its status and no token", async () => {
+    const { openDatabase } = await import("../../db/connection");
+    const { prepareDatabase } = await import("../../src/bootstrap");
+    const { createApp } = await import("../../src/app");
+    const { FixedWindowRateLimiter } = await import("../../src/http/rate-limit");
+    const database = openDatabase(":memory:");
+    try {
+      await prepareDatabase(database.db, { seed: "none", adminToken: ADMIN_TOKEN });
+      const app = createApp({ db: database.db, rateLimit: new FixedWindowRateLimiter(1) });
+      const get = (token: string, path = "/api/v2/participants/ecf") => app.handle(new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } }));
+      await get("some-token");
+      expect((await get("some-token")).status).toBe(429);
+      await settle();
+      const list = (await (await get(ADMIN_TOKEN, "/admin/requests")).json()) as any;
+      expect(list.data.map((r: any) => r.status)).toEqual([429, 401]);
+      expect(list.data[0].response_body).toBe("Retry later\n");
+      expect(JSON.stringify(list)).not.toContain("some-token");
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 describe("REQUEST_LOG_SIZE", () => {
   test("when it is unset, then 10000; when set, then that size, 0 = off; a bad value stops start-up naming it", () => {
     expect(loadConfig({ DATABASE_PATH: ":memory:" }).requestLogSize).toBe(10_000);
