@@ -1,22 +1,23 @@
-# syntax=docker/dockerfile:1
-#
 # The sandbox as one small image: the build stage compiles the single binary
 # (`make build`'s command) with the Bun pinned in package-lock.json (the `bun`
 # npm package, installed by `npm ci`); the run stage holds only that binary on
 # a glibc base, as a non-root user.
 #
-#   docker build -t lead-provider-sandbox .
-#   docker run --rm -p 3000:3000 -v sandbox-data:/data lead-provider-sandbox
+#   docker build -t lead-provider-sandbox .        (podman: add --format docker, or HEALTHCHECK is dropped)
+#   docker run -d --name sandbox -p 127.0.0.1:3000:3000 -v sandbox-data:/data lead-provider-sandbox
 #
-# The admin token is printed once in the first start's log (docker logs); mint
-# another with `docker exec <container> lead-provider-sandbox token create --admin`.
+# The admin token is printed once in the first start's log (docker logs sandbox); mint
+# another with `docker exec sandbox lead-provider-sandbox token create --admin`.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# the bun package links its binary in a postinstall script; redo it if scripts were skipped
-RUN npm ci --no-audit --no-fund \
- && (node_modules/.bin/bun --version || node node_modules/bun/install.js) \
+# --ignore-scripts: better-sqlite3 ships its prebuilt binaries (the app loads
+# better-sqlite3/linux-x64), but npm would still run node-gyp for its binding.gyp,
+# which needs Python and a compiler that this image has not; the bun package
+# links its binary in a postinstall script, so that one is run by hand
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+ && node node_modules/bun/install.js \
  && node_modules/.bin/bun --version
 COPY tsconfig.json ./
 COPY db ./db

@@ -189,8 +189,8 @@ async function wrk(url: string, seconds: number, poll?: string, token = true): P
   const out = await new Response(proc.stdout).text();
   await proc.exited;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const p50 = toMs(/50%\s+(\S+)/.exec(out)?.[1] ?? "0ms");
-  const p99 = toMs(/99%\s+(\S+)/.exec(out)?.[1] ?? "0ms");
+  const p50 = toMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? "0ms");
+  const p99 = toMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? "0ms");
   if (/Non-2xx/.test(out)) throw new Error(`wrk saw non-2xx answers from ${url}:\n${out}`);
   return { rps, p50, p99 };
 }

@@ -56,8 +56,14 @@ export class GroupCommit {
                 await sql`release savepoint group_commit_job`.execute(trx);
                 outcomes.push({ ok: true, value });
               } catch (error) {
-                await sql`rollback to savepoint group_commit_job`.execute(trx);
-                await sql`release savepoint group_commit_job`.execute(trx);
+                try {
+                  await sql`rollback to savepoint group_commit_job`.execute(trx);
+                  await sql`release savepoint group_commit_job`.execute(trx);
+                } catch {
+                  // SQLite already rolled the whole transaction back (disk full, I/O error):
+                  // the batch fails with the job's error, the real one, not "no such savepoint"
+                  throw error;
+                }
                 outcomes.push({ ok: false, error });
               }
             }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
+import type { Generated, Insertable, Kysely, Selectable, Transaction } from "kysely";
 
 /**
  * Table name → row type, written as the SQLite driver (better-sqlite3) returns rows: timestamps are
@@ -24,6 +24,7 @@ export interface Database {
   training_status_history: TrainingStatusHistoryTable;
   declarations: DeclarationsTable;
   declaration_state_history: DeclarationStateHistoryTable;
+  participant_documents: ParticipantDocumentsTable;
 }
 
 export type Bool = 0 | 1;
@@ -210,3 +211,25 @@ export type NewTrainingRecord = Insertable<TrainingRecordsTable>;
 export type TrainingStatusHistory = Selectable<TrainingStatusHistoryTable>;
 export type Declaration = Selectable<DeclarationsTable>;
 export type NewDeclaration = Insertable<DeclarationsTable>;
+
+/**
+ * The participant read model (migration 0003): one row per visible view of a
+ * training record, its JSON:API resource and CSV line stored as text.
+ * Written only by triggers; the app reads it.
+ */
+export interface ParticipantDocumentsTable {
+  id: Generated<number>;
+  /** 1 for a former provider's view (source_rowid is then a former_provider_views rowid) */
+  former: 0 | 1;
+  source_rowid: number;
+  lead_provider_id: string;
+  participant_id: string;
+  participant_type: "ect" | "mentor";
+  schedule_id: string;
+  participant_created_at: string;
+  participant_updated_at: string;
+  participant_seq: number;
+  record_seq: number;
+  resource: string;
+  csv: string;
+}

@@ -30,6 +30,20 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
+
+  /**
+   * After SQLITE_FULL, SQLITE_IOERR and the like SQLite may already have
+   * rolled the transaction back itself; the ROLLBACK that Kysely then sends
+   * fails with "cannot rollback - no transaction is active", and that error
+   * would replace the real one. Nothing is left to undo, so it is ignored.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (error) {
+      if (!/no transaction is active/.test(String((error as Error)?.message))) throw error;
+    }
+  }
 }
 
 class SandboxSqliteDialect extends SqliteDialect {

@@ -6,7 +6,8 @@ import { ResponseCache } from "./http/response-cache";
 import { RequestGate } from "./http/request-gate";
 import { Clock } from "./clock";
 import type { AppContext, RequestInfo } from "./context";
-import { ApiError } from "./errors";
+import { ApiError, sqliteCode, storageFailure } from "./errors";
+import { LoopShare } from "./http/csv";
 import { operation } from "./http/openapi";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
@@ -41,6 +42,8 @@ export interface AppDeps {
   requestLogSize?: number;
   /** where snapshots live: files beside the database; in memory when omitted */
   snapshots?: SnapshotStore;
+  /** what is wrong with the database file (deleted, replaced, read-only), for /healthz; none = nothing checked */
+  fileProblem?: () => string | null;
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -49,8 +52,17 @@ const HEALTHZ = operation({
   operationId: "healthz",
   tags: ["Operations"],
   summary: "Readiness",
-  description: "200 once the database is open and migrated; no token needed.",
-  answers: { 200: { schema: t.Object({ status: t.Literal("ok") }), description: "Ready", type: "application/json", example: { status: "ok" } } },
+  description:
+    "200 once the database is open and migrated; 503 when the database file behind the open handle was deleted, replaced or overwritten, or cannot be written. No token needed.",
+  answers: {
+    200: { schema: t.Object({ status: t.Literal("ok") }), description: "Ready", type: "application/json", example: { status: "ok" } },
+    503: {
+      schema: t.Object({ status: t.Literal("database unavailable"), detail: t.String() }),
+      description: "Not ready: the database file is gone, replaced or read-only",
+      type: "application/json",
+      example: { status: "database unavailable", detail: "the database file was deleted" },
+    },
+  },
 });
 
 /** The path of a request URL, without building a URL object on every request. */
@@ -65,7 +77,7 @@ export function createApp(deps: AppDeps) {
   const ctx: AppContext = {
     db: deps.db,
     clock: deps.clock ?? new Clock(),
-    lastUsed: new LastUsedRecorder(),
+    lastUsed: new LastUsedRecorder(deps.db, undefined, (fields) => console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", ...fields }))),
     requestInfo: new WeakMap(),
     gate: new RequestGate(),
     snapshots: deps.snapshots ?? new MemorySnapshotStore(),
@@ -75,6 +87,19 @@ export function createApp(deps: AppDeps) {
     cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
     pageEnds: new Map(),
+    loopShare: new LoopShare(),
+    logError(request, fields) {
+      console.error(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: "error",
+          request_id: ctx.requestInfo.get(request)?.requestId,
+          method: request.method,
+          path: pathOf(request.url),
+          ...fields,
+        }),
+      );
+    },
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
@@ -156,7 +181,9 @@ export function createApp(deps: AppDeps) {
 
   const app = new Elysia()
     .decorate("ctx", ctx)
-    .onRequest(({ request }) => {
+    .onRequest(({ request, set }) => {
+      // every answer, errors and the docs included: browsers must not guess a type (issue 14)
+      set.headers["x-content-type-options"] = "nosniff";
       // the same request routed again without its `.<ext>` (below) was counted and logged already
       if (ctx.formats.has(request)) return;
       const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
@@ -218,6 +245,12 @@ export function createApp(deps: AppDeps) {
         if (pathOf(request.url).startsWith("/api/")) return fail(request, liveValidationError(error));
         return;
       }
+      // the disk, not the request: 503 naming the cause, and one log line with SQLite's code
+      const storage = storageFailure(error);
+      if (storage) {
+        ctx.logError(request, { status: 503, code: sqliteCode(error), error: String((error as Error)?.message ?? error).split("\n")[0] });
+        return fail(request, storage);
+      }
       // Never a stack trace to the client; the log keeps it.
       console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
       return fail(request, new ApiError(500, { error: "Internal server error" }));
@@ -243,7 +276,16 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
-    .get("/healthz", () => json({ status: "ok" }), { response: HEALTHZ.response, detail: { ...HEALTHZ.detail, security: [] } })
+    .get(
+      "/healthz",
+      () => {
+        const problem = deps.fileProblem?.() ?? null;
+        // a file deleted or replaced under the handle would take writes and lose them: not ready
+        if (problem) return json({ status: "database unavailable", detail: problem }, 503);
+        return json({ status: "ok" });
+      },
+      { response: HEALTHZ.response, detail: { ...HEALTHZ.detail, security: [] } },
+    )
     .use(participantsRoutes(ctx))
     .use(usersRoutes(ctx))
     .use(declarationsRoutes(ctx))

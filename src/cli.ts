@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import { DatabaseRefusal } from "../db/connection";
 import { CliError, PROGRAM, VERSION } from "./commands/common";
 import { HEALTHCHECK_HELP, healthcheck } from "./commands/healthcheck";
 import { MIGRATE_HELP, migrate } from "./commands/migrate";
@@ -65,5 +66,5 @@ try {
   // one line, no stack: the message says what to change
   const message = e instanceof Error ? e.message : String(e);
   console.error(`error: ${message.split("\n")[0]}`);
-  process.exit(e instanceof CliError ? e.exitCode : 1);
+  process.exit(e instanceof CliError ? e.exitCode : e instanceof DatabaseRefusal ? 2 : 1);
 }

@@ -2,10 +2,11 @@ import type { Db } from "../db/connection";
 import type { GroupCommit } from "../db/group-commit";
 import type { Clock } from "./clock";
 import type { ApiError } from "./errors";
+import type { LoopShare } from "./http/csv";
 import type { ResponseCache } from "./http/response-cache";
 import type { RequestGate } from "./http/request-gate";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
-import type { PageEnds } from "./modules/participants/queries";
+import type { PageEnds } from "./modules/participants/read-model";
 import type { RequestLog } from "./modules/request-log/service";
 import type { SnapshotBase, SnapshotStore } from "./modules/snapshots/store";
 
@@ -58,4 +59,8 @@ export interface AppContext {
   cache: ResponseCache | null;
   /** where the participants list's pages ended, per provider and database version */
   pageEnds: PageEnds;
+  /** CSV exports take turns on the event loop with everything else */
+  loopShare: LoopShare;
+  /** one JSON line on stderr: a failure, with the request it happened in (never a token, never a stack to the client) */
+  logError(request: Request, fields: Record<string, unknown>): void;
 }

@@ -17,7 +17,9 @@ export interface RunningServer {
 export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
   const database = openDatabase(config.databasePath);
   const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken });
+  database.markFile();
   const app = createApp({
+    fileProblem: database.fileProblem,
     db: database.db,
     writes: config.responseCache ? database.writes : undefined,
     dataVersion: database.dataVersion,
@@ -52,6 +54,8 @@ export async function startServer(config: Config, print: (line: string) => void 
         await server.stop(false);
         // after-response hooks (the request log) of the last responses run on the next ticks
         await Bun.sleep(20);
+        // the tokens' last uses noted since the last write
+        await app.decorator.ctx.lastUsed.close();
         await database.close();
       })();
       return stopping;

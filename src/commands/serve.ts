@@ -1,3 +1,4 @@
+import { DatabaseRefusal, damagedDatabase } from "../../db/connection";
 import { startServer } from "../server";
 import { CliError, PROGRAM, configOrExit, parseCommand } from "./common";
 
@@ -19,6 +20,9 @@ export async function serve(args: string[]): Promise<void> {
     server = await startServer(config);
   } catch (e) {
     const err = e as Error & { code?: string };
+    if (e instanceof DatabaseRefusal) throw new CliError(e.message, 2);
+    const damaged = damagedDatabase(config.databasePath, e);
+    if (damaged) throw new CliError(damaged.message, 2);
     if (err.code === "EADDRINUSE" || /in use/i.test(err.message)) {
       throw new CliError(`PORT ${config.port} is already in use on ${config.host}; set PORT to a free port`, 2);
     }

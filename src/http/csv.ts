@@ -2,6 +2,7 @@
  * CSV as the live service writes it (business-rules §4.5), for both exports:
  * the cells, and a stream that reads the rows batch by batch.
  */
+import type { AppContext } from "../context";
 import { toTimestamp } from "../lib/time";
 
 export type CsvValue = string | number | boolean | Date | null | undefined;
@@ -35,40 +36,118 @@ export function csvDocument(header: readonly string[], rows: readonly (readonly 
   return csvRow(header) + rows.map(csvRow).join("");
 }
 
-export const CSV_BATCH_ROWS = 2000;
+/** Rows per query: a few milliseconds of work, the longest an export holds the event loop at a time. */
+export const CSV_BATCH_ROWS = 500;
+
+/**
+ * Exports take turns on the event loop: one batch of one export per turn of
+ * the loop, with I/O (other requests) polled in between. Without it, ten
+ * concurrent 10,000-row exports held the loop until they were all done, and
+ * a one-row GET waited ~450 ms. One per app (its context), shared by its exports.
+ */
+export class LoopShare {
+  private waiting: Array<() => void> = [];
+  private scheduled = false;
+
+  /** resolves on a later turn of the event loop, in arrival order */
+  turn(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiting.shift()?.();
+      if (this.waiting.length > 0) this.schedule();
+    });
+  }
+}
+
+export interface CsvStreamOptions {
+  batchSize?: number;
+  /** awaited before every batch but the first (see LoopShare) */
+  turn?: () => Promise<void>;
+  /** told when a batch fails half way, to log it */
+  failed?: (error: unknown, rowsSent: number) => void;
+}
 
 /**
  * The CSV body streamed from the database: each pull asks `nextBatch` for up
  * to `batchSize` rows (the caller keeps its own cursor), so memory stays flat
  * however many rows there are and no query holds the database while a slow
- * client reads. The header goes with the first rows; no rows at all is an
- * empty body with no header (§4.5).
+ * client reads. Between batches it waits for its `turn`, so that other
+ * requests are answered while exports run. The header goes with the first
+ * rows; no rows at all is an empty body with no header (§4.5).
+ *
+ * When a batch fails half way, `failed` is told and the stream errors, so the
+ * client sees a broken transfer, never a short CSV that looks whole.
  */
 export function csvStream<R>(
   header: readonly string[],
   nextBatch: (limit: number) => Promise<R[]>,
   line: (row: R) => string,
-  batchSize = CSV_BATCH_ROWS,
+  options: CsvStreamOptions = {},
 ): ReadableStream<Uint8Array> {
+  const { batchSize = CSV_BATCH_ROWS, turn = () => Promise.resolve(), failed } = options;
   const encoder = new TextEncoder();
   let started = false;
   let done = false;
+  let sent = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (done) return;
-      const rows = await nextBatch(batchSize);
-      if (rows.length > 0) {
-        let text = started ? "" : csvRow(header);
-        started = true;
-        for (const row of rows) text += line(row);
-        controller.enqueue(encoder.encode(text));
+      let text = "";
+      let count = 0;
+      try {
+        if (started) await turn();
+        const rows = await nextBatch(batchSize);
+        count = rows.length;
+        if (count > 0) {
+          text = started ? "" : csvRow(header);
+          for (const row of rows) text += line(row);
+        }
+      } catch (error) {
+        done = true;
+        failed?.(error, sent);
+        // no reason: Bun prints an Error reason to stderr with its source (minified, in the binary); the line above says it all
+        controller.error(undefined);
+        return;
       }
-      if (rows.length < batchSize) {
+      started = true;
+      sent += count;
+      if (count > 0) controller.enqueue(encoder.encode(text));
+      if (count < batchSize) {
         done = true;
         controller.close();
       }
     },
   });
+}
+
+/** An export's turns and its failure log line, in the app's context. */
+export function exportOptions(ctx: AppContext, request: Request): CsvStreamOptions {
+  return {
+    turn: () => ctx.loopShare.turn(),
+    failed: (error, rowsSent) =>
+      ctx.logError(request, {
+        status: 200,
+        outcome: "failed",
+        message: `CSV export failed after ${rowsSent} rows; the client gets a broken transfer`,
+        error: describeError(error),
+      }),
+  };
+}
+
+/** An error in one line: SQLite's code when it has one, and the first line of the message (no stack). */
+export function describeError(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+  return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 export function csvResponse(stream: ReadableStream<Uint8Array>): Response {

@@ -5,11 +5,18 @@ import { validateBodyFilter } from "./rails-params";
 
 /** A 200 JSON:API document with the live content type (no charset). */
 export function jsonApi(body: unknown, status = 200): Response {
-  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+  return new Response(typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body), {
     status,
     headers: { "content-type": JSONAPI },
   });
 }
+
+/** A document that is JSON already (built by the database), as text or UTF-8 bytes: sent as it is. */
+export class JsonText {
+  constructor(readonly text: string | Uint8Array<ArrayBuffer>) {}
+}
+
+const serialized = (document: unknown): string | Uint8Array<ArrayBuffer> => (document instanceof JsonText ? document.text : JSON.stringify(document));
 
 /**
  * A 200 JSON:API answer to a read, served from the response cache while the
@@ -18,23 +25,44 @@ export function jsonApi(body: unknown, status = 200): Response {
 export async function cachedJsonApi(ctx: AppContext, request: Request, providerId: string, compute: () => Promise<unknown>): Promise<Response> {
   const gzip = acceptsGzip(request);
   if (!ctx.cache) {
-    const body = JSON.stringify(await compute());
+    const body = serialized(await compute());
     noteResponseText(ctx, request, body);
     return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  const body = await ctx.cache.get(key, async () => JSON.stringify(await compute()), request);
+  const body = await ctx.cache.get<string | Uint8Array<ArrayBuffer>>(key, async () => serialized(await compute()), request);
   noteResponseText(ctx, request, body);
   if (!gzip) return jsonApi(body);
   return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
 }
 
 /** The request log keeps the text itself (no copy of the Response, and the JSON even when the answer is gzipped). */
-function noteResponseText(ctx: AppContext, request: Request, body: string) {
+function noteResponseText(ctx: AppContext, request: Request, body: string | Uint8Array) {
   const info = ctx.requestInfo.get(request);
-  if (info) info.responseText = body;
+  if (info) info.responseText = typeof body === "string" ? body : textHead(body);
 }
+
+/**
+ * The text of the first bytes of a UTF-8 body, enough for what the request
+ * log keeps (its first 64 KiB, request-log/service.ts `keep`), cut at a
+ * character boundary, without decoding a large page whole.
+ */
+function textHead(bytes: Uint8Array, limit = 64 * 1024 + 4): string {
+  // the same cached body again: the same string, so that the log's own cut of it is reused too
+  if (lastHead.bytes === bytes) return lastHead.text;
+  let end = bytes.length;
+  if (end > limit) {
+    end = limit;
+    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  }
+  const text = utf8.decode(bytes.subarray(0, end));
+  lastHead = { bytes, text };
+  return text;
+}
+const utf8 = new TextDecoder();
+/** a memo of the last decoding only (identity of the bytes), not state: any app in the process may use it */
+let lastHead: { bytes: Uint8Array | null; text: string } = { bytes: null, text: "" };
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
 function acceptsGzip(request: Request): boolean {
@@ -58,15 +86,83 @@ const JSON_CONTENT_TYPES = ["application/json", "application/vnd.api+json", "tex
 /** The body text as the handler read it, kept on the request so that the request log records it without reading it twice. */
 const BODY_TEXT = Symbol("body text");
 
-/** Reads at most MAX_BODY_BYTES of the body as text; a larger one is a 413. */
+/** The body's bytes are not UTF-8, or its JSON escapes a lone surrogate (`"\ud800"`): never stored. */
+export class InvalidTextError extends Error {}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const UTF8_LOSSY = new TextDecoder("utf-8");
+
+/**
+ * Reads at most MAX_BODY_BYTES of the body as UTF-8 text; a larger one is a
+ * 413, cut off as it streams (a chunked body has no Content-Length to judge
+ * first, and buffering it whole would let a client hold megabytes per
+ * request). Bytes that are not UTF-8 throw InvalidTextError; each caller
+ * answers it in its own shape.
+ */
 export async function readBodyText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw payloadTooLarge();
-  const text = await request.text();
+  let bytes: Uint8Array = new Uint8Array(0);
+  if (request.body) {
+    const reader = request.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        reader.cancel().catch(() => {});
+        throw payloadTooLarge();
+      }
+      chunks.push(value);
+    }
+    bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  }
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    // the request log shows what came, with U+FFFD where the bytes were not text
+    (request as unknown as Record<symbol, string>)[BODY_TEXT] = UTF8_LOSSY.decode(bytes);
+    throw new InvalidTextError("not UTF-8");
+  }
   (request as unknown as Record<symbol, string>)[BODY_TEXT] = text;
-  if (text.length > MAX_BODY_BYTES && Buffer.byteLength(text) > MAX_BODY_BYTES) throw payloadTooLarge();
   return text;
 }
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * JSON.parse that also refuses lone surrogates: valid UTF-8 text can only
+ * carry them as `\uD800`-style escapes, so the parsed value is walked (without
+ * recursion: nesting can be deep) only when the text has such an escape.
+ */
+function parseJsonText(text: string): unknown {
+  const parsed: unknown = JSON.parse(text);
+  if (!SURROGATE_ESCAPE.test(text)) return parsed;
+  const stack: unknown[] = [parsed];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (LONE_SURROGATE.test(value)) throw new InvalidTextError("lone surrogate");
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) throw new InvalidTextError("lone surrogate");
+        stack.push(item);
+      }
+    }
+  }
+  return parsed;
+}
+
+/**
+ * Text that is not Unicode: the live JSON parser refuses invalid UTF-8 with its
+ * empty 400 (README, "Differences"); we answer the errors shape and say why.
+ */
+const INVALID_TEXT_ERROR = ApiError.badRequest("The request body is not valid JSON: it must be UTF-8 text without lone surrogates (\\ud800-\\udfff)");
+const ADMIN_INVALID_TEXT_ERROR = ApiError.errors(422, [{ title: "body", detail: "must be valid JSON: UTF-8 text without lone surrogates (\\ud800-\\udfff)" }]);
 
 /** The body text read by `readBodyText`, or undefined when nobody read it. */
 export function bodyTextOf(request: Request): string | undefined {
@@ -94,14 +190,17 @@ function payloadTooLarge(): ApiError {
  * 400 (live: an empty 400, README differences).
  */
 export async function readJsonParams(request: Request): Promise<unknown> {
-  const text = await readBodyText(request);
+  const text = await readBodyText(request).catch((e) => {
+    throw e instanceof InvalidTextError ? INVALID_TEXT_ERROR : e;
+  });
   const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   // an empty body is not parsed at all (Rails)
   if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
+    parsed = parseJsonText(text);
+  } catch (e) {
+    if (e instanceof InvalidTextError) throw INVALID_TEXT_ERROR;
     throw ApiError.badRequest("The request body is not valid JSON");
   }
   validateBodyFilter(request, parsed);
@@ -157,12 +256,15 @@ export function liveValidationError(error: unknown): ApiError {
 
 /** Reads a plain JSON object body (admin API); an empty body is `{}`. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request);
+  const text = await readBodyText(request).catch((e) => {
+    throw e instanceof InvalidTextError ? ADMIN_INVALID_TEXT_ERROR : e;
+  });
   if (text.trim() === "") return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
+    parsed = parseJsonText(text);
+  } catch (e) {
+    if (e instanceof InvalidTextError) throw ADMIN_INVALID_TEXT_ERROR;
     throw ApiError.errors(422, [{ title: "body", detail: "must be valid JSON" }]);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {

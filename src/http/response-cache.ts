@@ -13,8 +13,8 @@ interface Entry {
  * next write. An entry is used only while the database is exactly as it was
  * when the entry was made: no write by this process since (WriteCounter) and
  * none by another process (SQLite's `data_version`). Bounded by bytes, least
- * recently used first out. The answer never depends on "now", so the clock
- * plays no part.
+ * recently used first out (keys counted too: a long query string is memory).
+ * The answer never depends on "now", so the clock plays no part.
  */
 export class ResponseCache {
   private entries = new Map<string, Entry>();
@@ -30,7 +30,7 @@ export class ResponseCache {
   ) {}
 
   private perRequest = new WeakMap<Request, Promise<string>>();
-  /** token → its owner, for the same database version (a revoked token is a write) */
+  /** token hash → its owner, for the same database version (a revoked token is a write) */
   readonly tokenOwners = new Map<string, { version: string; owner: unknown }>();
 
   private async version(): Promise<string> {
@@ -60,7 +60,7 @@ export class ResponseCache {
       return hit.body as T;
     }
     const body = await compute();
-    if (body.length <= this.maxEntryBytes && (await this.version()) === version) this.put(key, { version, body, bytes: body.length });
+    if (body.length <= this.maxEntryBytes && (await this.version()) === version) this.put(key, { version, body, bytes: body.length + key.length });
     return body;
   }
 

@@ -16,3 +16,10 @@ export function normaliseCsvDate(value: string): string | null {
 export function toDateOnly(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
+
+/** Whether year-month-day names a real day of the Gregorian calendar (no 31 April, no 29 February 2025). */
+export function calendarDateExists(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return day <= days[month - 1]!;
+}

@@ -82,16 +82,16 @@ describe("declarations service", () => {
       ids.push((await recordDeclaration(t.database.db, lp.id, started(p.participant_id), now)).data.id);
     }
     const params = { participantId: null, updatedSince: null };
-    const { text, chunks } = await readAll(declarationsCsvStream(t.database.db, lp.id, params, 2));
+    const { text, chunks } = await readAll(declarationsCsvStream(t.database.db, lp.id, params, { batchSize: 2 }));
     const lines = text.split("\n");
     expect(lines[0]).toBe("id,participant_id,declaration_type,course_identifier,declaration_date,updated_at,state,has_passed");
     expect(lines.slice(1, -1).map((l) => l.split(",")[0])).toEqual(ids);
     expect(lines.at(-1)).toBe("");
     expect(chunks).toBe(3);
 
-    const exact = await readAll(declarationsCsvStream(t.database.db, lp.id, params, 5));
+    const exact = await readAll(declarationsCsvStream(t.database.db, lp.id, params, { batchSize: 5 }));
     expect(exact.text).toBe(text);
-    const empty = await readAll(declarationsCsvStream(t.database.db, crypto.randomUUID(), params, 2));
+    const empty = await readAll(declarationsCsvStream(t.database.db, crypto.randomUUID(), params, { batchSize: 2 }));
     expect(empty).toEqual({ text: "", chunks: 0 });
   });
 

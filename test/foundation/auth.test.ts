@@ -60,11 +60,18 @@ describe("authentication (business-rules §1.1)", () => {
     expect(r.status).toBe(401);
   });
 
-  test("when a token is used, then its last-used time is recorded", async () => {
+  test("when a token is used, then its last use is listed at once and written later, off the request path", async () => {
     const fresh = await t.newProvider();
+    const writesBefore = t.database.writes.value;
     await t.call("GET", "/api/v2/participants/ecf", { token: fresh.token });
+    // the GET itself wrote nothing (issue 14: a read-only or full disk must not fail reads)
+    expect(t.database.writes.value).toBe(writesBefore);
+    const listed = await t.admin("GET", "/admin/lead-providers");
+    const token = listed.body.find((p: any) => p.id === fresh.id).tokens[0];
+    expect(token.last_used_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    await t.app.decorator.ctx.lastUsed.flush();
     const row = await t.database.db.selectFrom("api_tokens").select("last_used_at").where("lead_provider_id", "=", fresh.id).executeTakeFirstOrThrow();
-    expect(row.last_used_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(row.last_used_at).toBe(token.last_used_at);
   });
 
   test("when a path is unknown or the method is wrong, then 404 Resource not Found", async () => {

@@ -2,7 +2,7 @@
  * Measures `GET /api/v2/participants/ecf.csv` for one lead provider with many
  * training records (default 100,000), over a real socket.
  *
- *   bun test/scripts/csv-export-benchmark.ts [all|seed|export|serve] [--rows N] [--db PATH] [--runs K] [--port P]
+ *   bun test/scripts/csv-export-benchmark.ts [all|seed|export|serve|latency] [--rows N] [--db PATH] [--runs K] [--port P] [--exports E]
  *
  * - `all` (default): seed a fresh temp database, then export;
  * - `seed`: only seed `--db PATH` (a new file), print the provider's token;
@@ -10,6 +10,11 @@
  *   `/usr/bin/time -v` on this step gives the peak RSS without the seeding);
  * - `serve`: only serve `--db PATH` until SIGTERM, printing the CSV URL, for
  *   an outside client (curl): the server's own peak RSS.
+ * - `latency`: seed `--rows` (default 10,000) into a temp database, serve it
+ *   from a child process (`serve`), start `--exports` (default 10) concurrent
+ *   exports, and time one-row GETs (`?page[per_page]=1`) sent one after
+ *   another until the exports end: their p50/p99/max (issue 14: "exports share
+ *   the loop").
  *
  * Not a test: run it by hand, e.g.
  *   /usr/bin/time -v node_modules/.bin/bun test/scripts/csv-export-benchmark.ts
@@ -33,7 +38,7 @@ const option = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const rows = Number(option("rows") ?? 100_000);
+const rows = Number(option("rows") ?? (mode === "latency" ? 10_000 : 100_000));
 const runs = Number(option("runs") ?? 3);
 const ADMIN = "bench-admin-token";
 
@@ -161,7 +166,56 @@ async function serve(path: string) {
   process.on("SIGINT", stop);
 }
 
-if (mode === "serve") {
+/** One-row GETs, one after another, while `exports` full CSV exports run against a server in another process. */
+async function latency(path: string, token: string) {
+  const exports = Number(option("exports") ?? 10);
+  const proc = Bun.spawn([process.execPath, import.meta.path, "serve", "--db", path], { stdout: "pipe", stderr: "inherit" });
+  const reader = proc.stdout.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  const csvUrl = first.trim().split("\n")[0]!;
+  const base = csvUrl.slice(0, csvUrl.indexOf("/api/"));
+  const headers = { authorization: `Bearer ${token}` };
+  const oneRow = `${base}/api/v2/participants/ecf?page[per_page]=1`;
+  for (let i = 0; i < 50; i++) await (await fetch(oneRow, { headers })).text(); // warm up
+  try {
+    const samples: number[] = [];
+    let running = true;
+    const t0 = performance.now();
+    const exporting = Promise.all(
+      Array.from({ length: exports }, async () => {
+        const body = await (await fetch(csvUrl, { headers })).text();
+        return body.split("\n").length - 2;
+      }),
+    ).finally(() => (running = false));
+    while (running) {
+      const s0 = performance.now();
+      const r = await fetch(oneRow, { headers });
+      await r.text();
+      if (r.status !== 200) throw new Error(`one-row GET: ${r.status}`);
+      samples.push(performance.now() - s0); // sent while the exports ran
+    }
+    const exported = await exporting;
+    const exportsMs = performance.now() - t0;
+    samples.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]! * 10) / 10;
+    console.log(
+      JSON.stringify({ rows_per_export: exported[0], exports, exports_ms: Math.round(exportsMs), one_row_gets: samples.length, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: at(1) }),
+    );
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+  }
+}
+
+if (mode === "latency") {
+  const dir = mkdtempSync(join(tmpdir(), "csv-latency-"));
+  const path = join(dir, "bench.sqlite");
+  try {
+    await latency(path, await seed(path));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else if (mode === "serve") {
   const path = option("db");
   if (!path || !existsSync(path)) throw new Error("serve needs --db PATH of a seeded database");
   await serve(path);

@@ -80,6 +80,9 @@ export async function createTestApp(options: { seed?: "demo" | "none"; path?: st
       if (r.status !== 201) throw new Error(`newParticipant: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
-    close: () => database.close(),
+    async close() {
+      await app.decorator.ctx.lastUsed.close();
+      await database.close();
+    },
   };
 }

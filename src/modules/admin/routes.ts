@@ -75,7 +75,7 @@ export function adminRoutes(ctx: AppContext, hooks: AdminHooks = {}) {
       response: { 201: LeadProviderCreated, ...bodyRefusals },
       detail: detail("Create a lead provider and a token for it", "The name must be new. The token is shown only in this answer (it is stored hashed)."),
     })
-    .get("/lead-providers", async () => json(await listLeadProviders(ctx.db)), {
+    .get("/lead-providers", async () => json(await listLeadProviders(ctx.db, (id, stored) => ctx.lastUsed.seen(id, stored))), {
       response: { 200: LeadProviderList, ...refusals },
       detail: detail("List lead providers and their tokens"),
     })

@@ -2,10 +2,10 @@ import type { Transaction } from "kysely";
 import type { Db } from "../../../db/connection";
 import { ensureProviderStatements, findSchedule } from "../../../db/reference-data";
 import type { Database, TrainingRecord } from "../../../db/schema";
-import { parseRfc3339 } from "../../clock";
+import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
 import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
-import { toTimestamp } from "../../lib/time";
+import { calendarDateExists, toTimestamp } from "../../lib/time";
 import { demoToken, generateToken, storeToken } from "../auth/tokens";
 import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
@@ -41,7 +41,8 @@ export async function mintToken(db: Db, leadProviderId: string, now: Date) {
   return { id, api_token: apiToken };
 }
 
-export async function listLeadProviders(db: Db) {
+/** `lastUsed` overlays the uses noted but not yet written (LastUsedRecorder.seen) */
+export async function listLeadProviders(db: Db, lastUsed: (tokenId: string, stored: string | null) => string | null = (_, stored) => stored) {
   const providers = await db.selectFrom("lead_providers").selectAll().orderBy("created_at").orderBy("name").execute();
   const tokens = await db
     .selectFrom("api_tokens")
@@ -56,7 +57,7 @@ export async function listLeadProviders(db: Db) {
     api_tokens: p.is_demo ? [demoToken(p.name)] : [],
     tokens: tokens
       .filter((t) => t.lead_provider_id === p.id)
-      .map((t) => ({ id: t.id, hash_prefix: t.token_hash.slice(0, 12), created_at: t.created_at, last_used_at: t.last_used_at })),
+      .map((t) => ({ id: t.id, hash_prefix: t.token_hash.slice(0, 12), created_at: t.created_at, last_used_at: lastUsed(t.id, t.last_used_at) })),
   }));
 }
 
@@ -254,13 +255,16 @@ export async function setInductionStatus(db: Db, participantId: string, input: S
  */
 export function parseClockInstant(value: string): Date {
   const instant = parseRfc3339(value) ?? parseIsoLoose(value);
+  // a day that does not exist (2025-02-31) is refused, not rolled over into March
   if (!instant) throw ApiError.unprocessable("now", "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z");
+  // past year 9999 timestamps are written `+010000-…` and sort first (issue 14)
+  if (!inClockRange(instant)) throw ApiError.badRequest(`must be in the years ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`, "now");
   return instant;
 }
 
 function parseIsoLoose(value: string): Date | null {
   const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/.exec(value.trim());
-  if (!m) return null;
+  if (!m || !calendarDateExists(Number(m[1]!.slice(0, 4)), Number(m[1]!.slice(5, 7)), Number(m[1]!.slice(8, 10)))) return null;
   const date = new Date(`${m[1]}T${m[2] ?? "00:00:00"}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
 }

@@ -4,7 +4,7 @@ import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { RAILS_FORMATS } from "../../http/format";
 import { railsQuery, validateQueryFilter } from "../../http/rails-params";
-import { type TokenOwner, findTokenOwner, tokenFromAuthorization } from "./tokens";
+import { type TokenOwner, findTokenOwner, findTokenOwnerByHash, hashToken, tokenFromAuthorization } from "./tokens";
 
 export interface AuthenticatedProvider {
   id: string;
@@ -17,11 +17,13 @@ export interface AuthenticatedProvider {
 async function cachedTokenOwner(ctx: AppContext, request: Request, token: string): Promise<TokenOwner | null> {
   if (!ctx.cache) return findTokenOwner(ctx.db, token);
   const version = await ctx.cache.versionFor(request);
-  const hit = ctx.cache.tokenOwners.get(token);
+  // keyed by the hash: a flood of long bogus tokens then costs 64 bytes each, and at most 10,000 are kept
+  const tokenHash = hashToken(token);
+  const hit = ctx.cache.tokenOwners.get(tokenHash);
   if (hit && hit.version === version) return hit.owner as TokenOwner | null;
-  const owner = await findTokenOwner(ctx.db, token);
-  if (ctx.cache.tokenOwners.size > 10_000) ctx.cache.tokenOwners.clear();
-  ctx.cache.tokenOwners.set(token, { version, owner });
+  const owner = await findTokenOwnerByHash(ctx.db, tokenHash);
+  if (ctx.cache.tokenOwners.size >= 10_000) ctx.cache.tokenOwners.clear();
+  ctx.cache.tokenOwners.set(tokenHash, { version, owner });
   return owner;
 }
 
@@ -36,7 +38,7 @@ export async function authenticateLeadProvider(ctx: AppContext, request: Request
   const owner = await cachedTokenOwner(ctx, request, token);
   if (!owner) throw ApiError.unauthorized();
   if (owner.kind !== "lead_provider" || !owner.leadProviderId) throw ApiError.forbidden();
-  await ctx.lastUsed.touch(ctx.db, owner.tokenId, ctx.clock.now());
+  ctx.lastUsed.touch(owner.tokenId, ctx.clock.now());
   const info = ctx.requestInfo.get(request);
   if (info) info.providerId = owner.leadProviderId;
   return { id: owner.leadProviderId };

@@ -46,7 +46,11 @@ const tokenOwnerQuery = preparedQuery((db, tokenHash: string) =>
 );
 
 export async function findTokenOwner(db: Db, token: string): Promise<TokenOwner | null> {
-  const [row] = await tokenOwnerQuery(db, hashToken(token));
+  return findTokenOwnerByHash(db, hashToken(token));
+}
+
+export async function findTokenOwnerByHash(db: Db, tokenHash: string): Promise<TokenOwner | null> {
+  const [row] = await tokenOwnerQuery(db, tokenHash);
   return row ? { tokenId: row.id, kind: row.kind, leadProviderId: row.lead_provider_id } : null;
 }
 
@@ -66,21 +70,68 @@ export function tokenFromAuthorization(header: string | null): string | null {
 }
 
 /**
- * Records a token's last use. Written at most once a minute per token, so
- * that reads do not turn into a write per request.
+ * Records a token's last use off the request path (issue 14: a read must
+ * never write, or a read-only or full disk fails GETs too). A use is noted in
+ * memory; the notes are written together every `intervalMs`, best-effort: a
+ * failed write keeps them for the next round and is logged once until one
+ * succeeds. Readers see the notes at once through `seen`.
  */
 export class LastUsedRecorder {
-  private lastWritten = new Map<string, number>();
+  private pending = new Map<string, number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private failing = false;
 
-  /** after a snapshot restore: the tokens' rows came back as they were saved */
+  constructor(
+    private readonly db: Db,
+    readonly intervalMs = 10_000,
+    private readonly logError: (fields: Record<string, unknown>) => void = () => {},
+  ) {}
+
+  /** after a snapshot restore: the tokens' rows came back as they were saved, so notes taken before it are dropped */
   reset(): void {
-    this.lastWritten.clear();
+    this.pending.clear();
   }
 
-  async touch(db: Db, tokenId: string, now: Date): Promise<void> {
-    const previous = this.lastWritten.get(tokenId);
-    if (previous !== undefined && now.getTime() - previous < 60_000 && now.getTime() >= previous) return;
-    this.lastWritten.set(tokenId, now.getTime());
-    await db.updateTable("api_tokens").set({ last_used_at: toTimestamp(now) }).where("id", "=", tokenId).execute();
+  /** notes a use; no I/O */
+  touch(tokenId: string, now: Date): void {
+    const previous = this.pending.get(tokenId);
+    if (previous === undefined || now.getTime() > previous) this.pending.set(tokenId, now.getTime());
+    if (this.timer === null) {
+      this.timer = setInterval(() => void this.flush(), this.intervalMs);
+      // a pending note never keeps the process alive
+      this.timer.unref?.();
+    }
+  }
+
+  /** the later of the stored value and a note not yet written */
+  seen(tokenId: string, stored: string | null): string | null {
+    const noted = this.pending.get(tokenId);
+    if (noted === undefined) return stored;
+    const text = toTimestamp(new Date(noted));
+    return stored === null || text > stored ? text : stored;
+  }
+
+  /** writes the notes in one transaction; never throws */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const notes = [...this.pending];
+    this.pending.clear();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const [id, at] of notes) await trx.updateTable("api_tokens").set({ last_used_at: toTimestamp(new Date(at)) }).where("id", "=", id).execute();
+      });
+      this.failing = false;
+    } catch (error) {
+      for (const [id, at] of notes) if ((this.pending.get(id) ?? -Infinity) < at) this.pending.set(id, at);
+      if (!this.failing) this.logError({ message: "could not record tokens' last use; will retry", error: String((error as Error)?.message ?? error).split("\n")[0], code: (error as { code?: unknown })?.code });
+      this.failing = true;
+    }
+  }
+
+  /** the last flush, and no more timer (before the database closes) */
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
   }
 }

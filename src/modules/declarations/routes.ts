@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { csvResponse } from "../../http/csv";
+import { csvResponse, exportOptions } from "../../http/csv";
 import { bodyReadAfterAuthentication, cachedJsonApi, jsonApi, readJsonApiBody, readJsonParams } from "../../http/json-api";
 import { readListParams } from "../../http/list-params";
 import { leadProviderApi } from "../auth/plugin";
@@ -43,7 +43,8 @@ export function declarationsRoutes(ctx: AppContext) {
     )
     .get(
       "/participant-declarations.csv",
-      ({ provider, query }) => csvResponse(declarationsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false)))),
+      ({ request, provider, query }) =>
+        csvResponse(declarationsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false)), exportOptions(ctx, request))),
       { query: DeclarationCsvQuery, ...csvOperation },
     )
     .get(

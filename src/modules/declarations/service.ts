@@ -33,14 +33,12 @@ import {
   callerHasInductionRecord,
   completedDeclarations,
   findDeclaration,
-  findVisibleDeclaration,
   hasOpenOutputFeeStatement,
   identicalBillableState,
   insertDeclaration,
   insertStateHistory,
   latestCallerTrainingState,
   listDeclarationsBatch,
-  listDeclarationsPage,
   resolvePerson,
   scheduleMilestones,
   trnDuplicateHoldsSlot,
@@ -48,7 +46,9 @@ import {
 } from "./queries";
 import { courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
-import { csvStream } from "../../http/csv";
+import { type CsvStreamOptions, csvStream } from "../../http/csv";
+import { JsonText } from "../../http/json-api";
+import { declarationJson, declarationListJson } from "./read-model";
 import { touchTrainingRecord } from "../admin/service";
 
 // ---------------------------------------------------------------------------
@@ -281,12 +281,9 @@ function listFilter(params: Pick<ListParams, "participantId" | "updatedSince">):
   };
 }
 
+/** One page as JSON built by SQLite (read-model.ts); equal byte for byte to `{ data: rows.map(v2Declaration) }` over listDeclarationsPage. */
 export async function listDeclarations(db: Db, callerId: string, params: ListParams) {
-  const rows = await listDeclarationsPage(db, callerId, listFilter(params), {
-    limit: params.perPage,
-    offset: (params.page - 1) * params.perPage,
-  });
-  return { data: rows.map(v2Declaration) };
+  return new JsonText(await declarationListJson(db, callerId, listFilter(params), params.perPage, (params.page - 1) * params.perPage));
 }
 
 export async function showDeclaration(
@@ -297,12 +294,10 @@ export async function showDeclaration(
 ) {
   // cast as Rails casts a uuid for `find`: a value it refuses matches nothing
   const canonical = castUuid(id);
-  const declaration = canonical === null ? null : await findVisibleDeclaration(db, callerId, canonical, listFilter(params));
-  if (!declaration) throw ApiError.notFound();
-  return { data: v2Declaration(declaration) };
+  const document = canonical === null ? null : await declarationJson(db, callerId, canonical, listFilter(params));
+  if (document === null) throw ApiError.notFound();
+  return new JsonText(document);
 }
-
-export const CSV_BATCH_SIZE = 1000;
 
 /**
  * The CSV body, `batchSize` rows per query as the client pulls (a keyset on
@@ -312,7 +307,7 @@ export function declarationsCsvStream(
   db: Db,
   callerId: string,
   params: Pick<ListParams, "participantId" | "updatedSince">,
-  batchSize = CSV_BATCH_SIZE,
+  options: CsvStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   const filter = listFilter(params);
   let cursor: DeclarationCursor | null = null;
@@ -322,5 +317,5 @@ export function declarationsCsvStream(
     if (last) cursor = { createdAt: last.created_at, rowid: last.rowid };
     return rows;
   };
-  return csvStream(CSV_HEADER, nextBatch, csvDeclarationLine, batchSize);
+  return csvStream(CSV_HEADER, nextBatch, csvDeclarationLine, options);
 }

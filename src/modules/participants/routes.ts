@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { csvResponse } from "../../http/csv";
+import { csvResponse, exportOptions } from "../../http/csv";
 import { bodyReadAfterAuthentication, cachedJsonApi, jsonApi, readJsonApiBody } from "../../http/json-api";
 import { readListParams } from "../../http/list-params";
 import type { FlatQuery } from "../../http/ruby-compat";
@@ -39,8 +39,8 @@ export function participantsRoutes(ctx: AppContext) {
       return listParticipants(ctx.db, provider.id, params, { version, pageEnds: ctx.pageEnds });
     });
   };
-  const csv = async ({ provider, query }: Read) =>
-    csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false))));
+  const csv = async ({ request, provider, query }: Read) =>
+    csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false)), exportOptions(ctx, request)));
   const single = async ({ request, provider, params, query }: Read & { params: { id: string } }) => {
     const filters = readListParams(query, listOptions(false));
     return cachedJsonApi(ctx, request, provider.id, () => showParticipant(ctx.db, provider.id, params.id, filters));

@@ -8,17 +8,15 @@ import type { Db } from "../../../db/connection";
 import { findSchedule, findScheduleById } from "../../../db/reference-data";
 import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
-import { csvStream } from "../../http/csv";
+import type { CsvStreamOptions } from "../../http/csv";
+import { JsonText } from "../../http/json-api";
 import type { ListParams } from "../../http/list-params";
 import { castUuid, newId } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 import {
-  type PageEnds,
   type ParticipantFilter,
   billableDeclarationDates,
   hasActivePartnership,
-  listParticipantRows,
-  participantCsvBatches,
   participantRowsFor,
   setTrainingRecordSchedule,
   setTrainingStatus,
@@ -35,7 +33,8 @@ import {
   readActionAttributes,
   resolveTargetCohort,
 } from "./rules";
-import { PARTICIPANT_CSV_HEADER, participantCsvLine, participantResource } from "./serialize";
+import { type PageEnds, participantCsvStream, participantJson, participantListJson } from "./read-model";
+import { participantResource } from "./serialize";
 
 // ---------------------------------------------------------------------------
 // Reading (§4)
@@ -51,28 +50,27 @@ function filterFrom(params: Pick<ListParams, "cohorts" | "updatedSince">): Parti
 }
 
 /**
- * One page of `GET /participants/ecf` (§4.4). With the database version the
- * request saw (response cache on), a page starts where the previous one ended.
+ * One page of `GET /participants/ecf` (§4.4), from the read model
+ * (read-model.ts): the stored resources of the page, concatenated by SQLite.
+ * With the database version the request saw (response cache on), a page
+ * starts where the previous one ended.
  */
 export async function listParticipants(db: Db, providerId: string, params: ListParams, seek: { version: string | null; pageEnds: PageEnds }) {
-  const rows = await listParticipantRows(db, providerId, filterFrom(params), params.page, params.perPage, seek.version, seek.pageEnds);
-  return { data: rows.map(participantResource) };
+  return new JsonText(await participantListJson(db, providerId, filterFrom(params), params.page, params.perPage, seek));
 }
 
-/** `GET /participants/ecf.csv` (§4.5): every visible row, read in batches as the client pulls. */
-export async function participantsCsvStream(db: Db, providerId: string, params: ListParams): Promise<ReadableStream<Uint8Array>> {
-  const nextBatch = await participantCsvBatches(db, providerId, filterFrom(params));
-  return csvStream(PARTICIPANT_CSV_HEADER, nextBatch, participantCsvLine);
+/** `GET /participants/ecf.csv` (§4.5): the stored lines of every visible row, in batches as the client pulls. */
+export async function participantsCsvStream(db: Db, providerId: string, params: ListParams, options: CsvStreamOptions = {}): Promise<ReadableStream<Uint8Array>> {
+  return participantCsvStream(db, providerId, filterFrom(params), options);
 }
 
 /** `GET /participants/ecf/{id}` (§4.1): the ECT row wins; outside the filters, or unknown, is 404. */
 export async function showParticipant(db: Db, providerId: string, participantId: string, params: ListParams) {
   // the id is cast as Rails casts it for a uuid column; a value it refuses matches nothing
   const id = castUuid(participantId);
-  const rows = id === null ? [] : await participantRowsFor(db, providerId, id, filterFrom(params));
-  if (rows.length === 0) throw ApiError.notFound();
-  const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
-  return { data: participantResource(row) };
+  const document = id === null ? null : await participantJson(db, providerId, id, filterFrom(params));
+  if (document === null) throw ApiError.notFound();
+  return new JsonText(document);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,313 @@
+/**
+ * The participant reads served from the read model (migration 0003): each
+ * visible record view's JSON:API resource and CSV line are stored as text,
+ * kept current by triggers, so a page is one walk of a list index and
+ * SQLite's concatenation of the stored fragments. Nothing is joined,
+ * shaped or serialised per request. Every query is Kysely's, built and
+ * compiled once (preparedQuery).
+ */
+import { type SelectQueryBuilder, sql } from "kysely";
+import type { Db } from "../../../db/connection";
+import type { Database } from "../../../db/schema";
+import { preparedQuery } from "../../../db/prepared";
+import { type CsvStreamOptions, csvRow } from "../../http/csv";
+import type { ParticipantFilter } from "./queries";
+import { PARTICIPANT_CSV_HEADER } from "./serialize";
+
+type Documents = SelectQueryBuilder<Database, "participant_documents", {}>;
+
+/**
+ * The caller's documents, filtered by cohort and, for the `updated` order, by
+ * update time. `cohortsJson`: a JSON array of years; `undefined` for no
+ * cohort filter at all (the common page: no clause to check per row); null
+ * for a prepared query whose argument may be null (no filter).
+ */
+function visible(db: Db, providerId: string, cohortsJson: string | null | undefined, updatedSince: string | null): Documents {
+  let q = db.selectFrom("participant_documents").where("lead_provider_id", "=", providerId) as Documents;
+  if (cohortsJson !== undefined) {
+    q = q.where((eb) => {
+      const inCohorts = eb(
+        "schedule_id",
+        "in",
+        eb.selectFrom("schedules").select("schedules.id").where("schedules.cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`),
+      );
+      return cohortsJson === null ? inCohorts : eb.or([eb(sql.val(cohortsJson), "is", null), inCohorts]);
+    }) as Documents;
+  }
+  if (updatedSince !== null) q = q.where("participant_updated_at", ">=", updatedSince);
+  return q;
+}
+
+/** The live order (§4.4): the person's creation (or, when filtered by it, update) time, then the person, schedule and view. */
+function ordered(q: Documents, byUpdate: boolean): Documents {
+  return q
+    .orderBy(byUpdate ? "participant_updated_at" : "participant_created_at")
+    .orderBy("participant_seq")
+    .orderBy("schedule_id")
+    .orderBy("source_rowid")
+    .orderBy("former");
+}
+
+/**
+ * One page's resources joined by commas, in order; SQLite concatenates them.
+ * The page's row ids come off the list index alone (it covers filter, order
+ * and id), so rows skipped by OFFSET are never read; then the page's rows
+ * are read by id, in that order.
+ */
+function pageQuery(db: Db, providerId: string, cohortsJson: string | undefined, updatedSince: string | null, limit: number, offset: number) {
+  const page = ordered(visible(db, providerId, cohortsJson, updatedSince), updatedSince !== null)
+    .select("participant_documents.id")
+    .limit(limit)
+    .offset(offset);
+  // as a blob: the bytes go out as they are, with no UTF-8 decoding into a string and encoding back
+  return db
+    .selectFrom(page.as("page"))
+    .innerJoin("participant_documents as d", "d.id", "page.id")
+    .select(sql<Uint8Array<ArrayBuffer>>`cast(concat('{"data":[', group_concat(d.resource, ','), ']}') as blob)`.as("json"));
+}
+const pageByCreation = preparedQuery((db, providerId: string, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, undefined, null, limit, offset),
+);
+const pageByCreationOfCohorts = preparedQuery((db, providerId: string, cohortsJson: string, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, cohortsJson, null, limit, offset),
+);
+const pageByUpdate = preparedQuery((db, providerId: string, since: string, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, undefined, since, limit, offset),
+);
+const pageByUpdateOfCohorts = preparedQuery((db, providerId: string, cohortsJson: string, since: string, limit: number, offset: number) =>
+  pageQuery(db as Db, providerId, cohortsJson, since, limit, offset),
+);
+
+/**
+ * The plain page (no filter) when the app remembers where pages ended: the
+ * same page, started at the nearest known end before it (a seek into the
+ * index instead of walking every row before the page), with its own last
+ * row's sort keys (bare columns beside `max(n)`: the last row) to remember.
+ */
+function plainPageQuery(db: Db, providerId: string, after: DocumentCursor | null, limit: number, offset: number) {
+  let keys = ordered(visible(db, providerId, undefined, null), false);
+  if (after) {
+    keys = keys.where(
+      sql<boolean>`(participant_created_at, participant_seq, schedule_id, source_rowid, former) > (${after.key}, ${after.seq}, ${after.scheduleId}, ${after.rowid}, ${after.former})`,
+    );
+  }
+  const page = keys
+    .select(["participant_documents.id", "participant_created_at as sort_key", "participant_seq", "schedule_id", "source_rowid", "former"])
+    .limit(limit)
+    .offset(offset);
+  const numbered = db.selectFrom(page.as("page")).selectAll().select(sql<number>`row_number() over ()`.as("n"));
+  return db
+    .selectFrom(numbered.as("numbered"))
+    .innerJoin("participant_documents as d", "d.id", "numbered.id")
+    .select([
+      sql<Uint8Array<ArrayBuffer>>`cast(concat('{"data":[', group_concat(d.resource, ','), ']}') as blob)`.as("json"),
+      sql<number | null>`max(numbered.n)`.as("count"),
+      "numbered.sort_key",
+      "numbered.participant_seq",
+      "numbered.schedule_id",
+      "numbered.source_rowid",
+      "numbered.former",
+    ]);
+}
+const plainPageFromStart = preparedQuery((db, providerId: string, limit: number, offset: number) => plainPageQuery(db as Db, providerId, null, limit, offset));
+const plainPageAfter = preparedQuery(
+  (db, providerId: string, key: string, seq: number, scheduleId: string, rowid: number, former: number, limit: number, offset: number) =>
+    plainPageQuery(db as Db, providerId, { key, seq, scheduleId, rowid, former }, limit, offset),
+);
+
+/** Where the plain list's pages ended, per provider, for one database version (AppContext.pageEnds); any write changes the version. */
+export type PageEnds = Map<string, { version: string; ends: Map<number, DocumentCursor> }>;
+
+async function plainPageRemembered(db: Db, providerId: string, perPage: number, offset: number, version: string, pageEnds: PageEnds) {
+  let known = pageEnds.get(providerId);
+  if (!known || known.version !== version) {
+    known = { version, ends: new Map() };
+    if (pageEnds.size > 1000) pageEnds.clear();
+    pageEnds.set(providerId, known);
+  }
+  // the nearest known end at or before this page's start
+  let from = 0;
+  let cursor: DocumentCursor | undefined;
+  for (const [end, key] of known.ends) {
+    if (end <= offset && end > from) {
+      from = end;
+      cursor = key;
+    }
+  }
+  const [row] = cursor
+    ? await plainPageAfter(db, providerId, cursor.key, cursor.seq, cursor.scheduleId, cursor.rowid, cursor.former, perPage, offset - from)
+    : await plainPageFromStart(db, providerId, perPage, offset);
+  if (row?.count && known.ends.size < 5000) {
+    known.ends.set(offset + row.count, { key: row.sort_key, seq: row.participant_seq, scheduleId: row.schedule_id, rowid: row.source_rowid, former: row.former });
+  }
+  return row;
+}
+
+const cohortsJsonOf = (filter: ParticipantFilter) => (filter.cohorts === null ? null : JSON.stringify(filter.cohorts));
+
+
+/**
+ * The JSON:API document of one list page (§4.4), as UTF-8 bytes. With the
+ * database version the request saw (response cache on) and the app's memory
+ * of page ends, a plain page starts where an earlier one ended.
+ */
+export async function participantListJson(
+  db: Db,
+  providerId: string,
+  filter: ParticipantFilter,
+  page: number,
+  perPage: number,
+  seek: { version: string | null; pageEnds: PageEnds } | null = null,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const offset = (page - 1) * perPage;
+  const cohorts = cohortsJsonOf(filter);
+  const since = filter.updatedSince;
+  const [row] =
+    since === null
+      ? cohorts === null
+        ? seek?.version
+          ? [await plainPageRemembered(db, providerId, perPage, offset, seek.version, seek.pageEnds)]
+          : await pageByCreation(db, providerId, perPage, offset)
+        : await pageByCreationOfCohorts(db, providerId, cohorts, perPage, offset)
+      : cohorts === null
+        ? await pageByUpdate(db, providerId, since, perPage, offset)
+        : await pageByUpdateOfCohorts(db, providerId, cohorts, since, perPage, offset);
+  return row!.json;
+}
+
+const personDocuments = preparedQuery((db, providerId: string, participantId: string, cohortsJson: string | null, since: string | null) =>
+  visible(db as Db, providerId, cohortsJson, null)
+    .where((eb) => eb.or([eb(sql.val(since), "is", null), eb("participant_updated_at", ">=", sql<string>`${since}`)]))
+    .where("participant_id", "=", participantId)
+    .select(["resource", "participant_type", "participant_seq", "record_seq", "former", "source_rowid"]),
+);
+
+/**
+ * The JSON:API document of one participant as the caller sees it, or null.
+ * A person with more than one visible record: the ECT one wins, else the
+ * first by person, record and view (§4.1), as participantRowsFor orders them.
+ */
+export async function participantJson(db: Db, providerId: string, participantId: string, filter: ParticipantFilter): Promise<string | null> {
+  const rows = await personDocuments(db, providerId, participantId, cohortsJsonOf(filter), filter.updatedSince);
+  if (rows.length === 0) return null;
+  const viewSeq = (r: (typeof rows)[number]) => (r.former ? r.source_rowid : 0);
+  rows.sort((a, b) => a.participant_seq - b.participant_seq || a.record_seq - b.record_seq || viewSeq(a) - viewSeq(b));
+  const row = rows.find((r) => r.participant_type === "ect") ?? rows[0]!;
+  return `{"data":${row.resource}}`;
+}
+
+/** Where a CSV export has got to in the list order. */
+interface DocumentCursor {
+  key: string;
+  seq: number;
+  scheduleId: string;
+  rowid: number;
+  former: number;
+}
+
+/**
+ * The next `limit` stored CSV lines after `after`, concatenated by SQLite
+ * into one blob, with the last line's sort keys for the next cursor (bare
+ * columns beside `max(n)` are the row with the highest n, the last one).
+ */
+function csvBatchQuery(db: Db, providerId: string, cohortsJson: string | null, since: string | null, after: DocumentCursor | null, limit: number) {
+  const byUpdate = since !== null;
+  const key = byUpdate ? "participant_updated_at" : "participant_created_at";
+  let q = ordered(visible(db, providerId, cohortsJson, since), byUpdate);
+  if (after) {
+    q = q.where(
+      sql<boolean>`(${sql.ref(key)}, participant_seq, schedule_id, source_rowid, former) > (${after.key}, ${after.seq}, ${after.scheduleId}, ${after.rowid}, ${after.former})`,
+    );
+  }
+  const batch = q.select(["csv", sql<string>`${sql.ref(key)}`.as("sort_key"), "participant_seq", "schedule_id", "source_rowid", "former"]).limit(limit);
+  const numbered = db.selectFrom(batch.as("batch")).selectAll().select(sql<number>`row_number() over ()`.as("n"));
+  return db
+    .selectFrom(numbered.as("numbered"))
+    .select([
+      sql<Uint8Array<ArrayBuffer> | null>`cast(group_concat(csv, '') as blob)`.as("lines"),
+      sql<number | null>`max(n)`.as("count"),
+      "sort_key",
+      "participant_seq",
+      "schedule_id",
+      "source_rowid",
+      "former",
+    ]);
+}
+const csvFirst = preparedQuery((db, providerId: string, cohortsJson: string | null, limit: number) => csvBatchQuery(db as Db, providerId, cohortsJson, null, null, limit));
+const csvFirstSince = preparedQuery((db, providerId: string, cohortsJson: string | null, since: string, limit: number) =>
+  csvBatchQuery(db as Db, providerId, cohortsJson, since, null, limit),
+);
+const csvNext = preparedQuery(
+  (db, providerId: string, cohortsJson: string | null, key: string, seq: number, scheduleId: string, rowid: number, former: number, limit: number) =>
+    csvBatchQuery(db as Db, providerId, cohortsJson, null, { key, seq, scheduleId, rowid, former }, limit),
+);
+const csvNextSince = preparedQuery(
+  (db, providerId: string, cohortsJson: string | null, since: string, key: string, seq: number, scheduleId: string, rowid: number, former: number, limit: number) =>
+    csvBatchQuery(db as Db, providerId, cohortsJson, since, { key, seq, scheduleId, rowid, former }, limit),
+);
+
+/**
+ * The CSV export's batches: each call the next `limit` lines as UTF-8 bytes
+ * and how many there are (one forward walk of the list index, a row-value
+ * seek per batch; no row objects, no string building in JavaScript).
+ */
+export function participantCsvLineBatches(db: Db, providerId: string, filter: ParticipantFilter): (limit: number) => Promise<{ bytes: Uint8Array<ArrayBuffer>; count: number }> {
+  const cohorts = cohortsJsonOf(filter);
+  const since = filter.updatedSince;
+  let after: DocumentCursor | null = null;
+  return async (limit) => {
+    const [row] = after
+      ? since === null
+        ? await csvNext(db, providerId, cohorts, after.key, after.seq, after.scheduleId, after.rowid, after.former, limit)
+        : await csvNextSince(db, providerId, cohorts, since, after.key, after.seq, after.scheduleId, after.rowid, after.former, limit)
+      : since === null
+        ? await csvFirst(db, providerId, cohorts, limit)
+        : await csvFirstSince(db, providerId, cohorts, since, limit);
+    if (!row || !row.lines || !row.count) return { bytes: new Uint8Array(0), count: 0 };
+    after = { key: row.sort_key, seq: row.participant_seq, scheduleId: row.schedule_id, rowid: row.source_rowid, former: row.former };
+    return { bytes: row.lines, count: row.count };
+  };
+}
+
+/** Lines per batch: ~450 KB of text, a few ms of the loop's time at a go. */
+export const CSV_BATCH_LINES = 2000;
+
+/**
+ * The participants CSV (§4.5) streamed from the stored lines: the header
+ * with the first batch; no rows at all is an empty body with no header.
+ */
+export function participantCsvStream(db: Db, providerId: string, filter: ParticipantFilter, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
+  const { batchSize = CSV_BATCH_LINES, turn = () => Promise.resolve(), failed } = options;
+  const next = participantCsvLineBatches(db, providerId, filter);
+  let started = false;
+  let done = false;
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (done) return;
+      let batch: { bytes: Uint8Array; count: number };
+      try {
+        // between batches, other requests get the loop (see LoopShare in src/http/csv.ts)
+        if (started) await turn();
+        batch = await next(batchSize);
+      } catch (error) {
+        done = true;
+        failed?.(error, sent);
+        // no reason: Bun would print an Error reason with its source; `failed` logs it
+        controller.error(undefined);
+        return;
+      }
+      if (batch.count > 0) {
+        if (!started) controller.enqueue(HEADER);
+        controller.enqueue(batch.bytes);
+      }
+      started = true;
+      sent += batch.count;
+      if (batch.count < batchSize) {
+        done = true;
+        controller.close();
+      }
+    },
+  });
+}
+const HEADER = new TextEncoder().encode(csvRow(PARTICIPANT_CSV_HEADER));
