@@ -308,6 +308,25 @@ describe("snapshots on disk", () => {
     }
   });
 
+  test("when a snapshot file is damaged, then the restore is refused with 422 saying so, and nothing changes", async () => {
+    const path = join(dir, "damaged.sqlite");
+    const t = await createTestApp({ path });
+    try {
+      const p = await t.newProvider("Damaged");
+      expect((await t.admin("PUT", "/admin/snapshots/broken")).status).toBe(201);
+      await Bun.write(join(dir, "damaged.sqlite.snapshots", "broken.sqlite"), "this is not a database, just text long enough to look like a header........................................................");
+      const before = await everything(t, [p]);
+      const r = await t.admin("POST", "/admin/snapshots/broken/restore");
+      expect(r.status).toBe(422);
+      expect(r.body.errors[0]).toEqual({ title: "name", detail: expect.stringContaining("snapshot 'broken' cannot be read") });
+      expect(await everything(t, [p])).toEqual(before);
+      // the service goes on serving
+      expect((await t.admin("PUT", "/admin/snapshots/fine")).status).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+
   test("when a snapshot comes from a newer sandbox, then the restore is refused with a clear message and nothing changes", async () => {
     const path = join(dir, "newer.sqlite");
     const t = await createTestApp({ path });
