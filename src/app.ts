@@ -11,7 +11,7 @@ import { LoopShare } from "./http/csv";
 import { operation } from "./http/openapi";
 import { splitFormat } from "./http/format";
 import { FixedWindowRateLimiter, tooManyRequests } from "./http/rate-limit";
-import { bodyTextOf, json, liveValidationError, readUnreadBody } from "./http/json-api";
+import { bodyTextOf, carryBodyText, json, liveValidationError, readUnreadBody } from "./http/json-api";
 import { RequestLog } from "./modules/request-log/service";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
@@ -110,12 +110,15 @@ export function createApp(deps: AppDeps) {
   /** After the answer is sent: the request leaves the gate, and both logs write. */
   const afterResponse = new Elysia().onAfterResponse({ as: "global" }, async ({ request, set, responseValue }) => {
     ctx.gate.leave(request);
-    // a request routed again without its format suffix shares the info of the one the client sent
-    // (whose own after-response hook does not run: it was answered from onRequest); logged once, with the client's URL
+    // a request routed again without its format suffix is logged once, as the client sent it (see `logAnswer`)
+    if (ctx.formats.has(request)) return;
     const info = ctx.requestInfo.get(request);
     if (!info || info.done) return;
     info.done = true;
     const status = info.error ? info.error.status : responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+    await logAnswer(request, info, status);
+  });
+  const logAnswer = async (request: Request, info: RequestInfo, status: number) => {
     const durationMs = Math.round((performance.now() - info.start) * 100) / 100;
     if (deps.log) {
       deps.log(
@@ -135,7 +138,7 @@ export function createApp(deps: AppDeps) {
       if (responseText === undefined && info.responseCopy) responseText = await info.responseCopy.text().catch(() => undefined);
       record(request, info, status, durationMs, responseText);
     }
-  });
+  };
   const record = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | undefined) =>
     requestLog!.record({
       id: info.id,
@@ -184,8 +187,9 @@ export function createApp(deps: AppDeps) {
     .onRequest(({ request, set }) => {
       // every answer, errors and the docs included: browsers must not guess a type (issue 14)
       set.headers["x-content-type-options"] = "nosniff";
-      // the same request routed again without its `.<ext>` (below) was counted and logged already
-      if (ctx.formats.has(request)) return;
+      // the same request routed again without its `.<ext>` (below) was counted and logged already;
+      // it enters the snapshot gate itself (the client's request, answered from this hook, never leaves it)
+      if (ctx.formats.has(request)) return ctx.gate.enter(request) ?? undefined;
       const api = requestLog !== null || limiter !== null ? pathOf(request.url).startsWith("/api/") : false;
       let info: RequestInfo | undefined;
       if (deps.log || (requestLog && api)) {
@@ -227,8 +231,17 @@ export function createApp(deps: AppDeps) {
           const inner = new Request(url.slice(0, start) + split.path + (query < 0 ? "" : url.slice(query)), request);
           ctx.formats.set(inner, split.format);
           const info = ctx.requestInfo.get(request);
-          if (info) ctx.requestInfo.set(inner, info);
-          return handle(inner);
+          if (!info) return handle(inner);
+          ctx.requestInfo.set(inner, info);
+          // answered here, so no after-response hook runs for the client's request: log it now, with the body the handler read
+          return handle(inner).then(async (response) => {
+            carryBodyText(inner, request);
+            if (!info.done) {
+              info.done = true;
+              await logAnswer(request, info, info.error ? info.error.status : response.status);
+            }
+            return response;
+          });
         }
       }
       // a snapshot restore waits for the requests inside and holds new ones until it is done;

@@ -3,24 +3,10 @@
  * `namespace :api, defaults: { format: "json" }`). Every route also answers
  * with `.<ext>` on its last segment; the extension becomes the request's
  * format. What each format gives is the route's business (docs/live-parity.md §1):
- * the lists answer `.json` and `.csv` and 406 otherwise; everything else
- * renders JSON whatever the (registered) format.
+ * the lists answer `.json` and `.csv` and 406 otherwise (`respond_to` finds no
+ * block; an extension Rails does not know gives no format at all, so the same);
+ * everything else renders JSON whatever the format.
  */
-
-/**
- * The extensions Rails 7.1 knows (actionpack `mime_types.rb`, plus the app's
- * own `config/initializers/mime_types.rb`, which only re-registers json).
- * Lookup is case-sensitive. Live, any other extension makes `request.format`
- * nil and the instrumentation crash (500); we answer 406 (README, differences).
- */
-export const RAILS_FORMATS: ReadonlySet<string> = new Set([
-  "html", "xhtml", "text", "txt", "js", "css", "ics", "csv", "vcf", "vtt",
-  "png", "jpeg", "jpg", "jpe", "pjpeg", "gif", "bmp", "tiff", "tif", "svg", "webp",
-  "mpeg", "mpg", "mpe", "mp3", "mp1", "mp2", "ogg", "oga", "spx", "opus", "m4a", "mpg4", "aac",
-  "webm", "mp4", "m4v", "otf", "ttf", "woff", "woff2",
-  "xml", "rss", "atom", "yaml", "yml", "multipart_form", "url_encoded_form",
-  "json", "pdf", "zip", "gzip", "gz",
-]);
 
 /** The two list exports, served by their own routes (`/participants/ecf.csv` and friends). */
 const CSV_LISTS = new Set(["/api/v2/participants/ecf", "/api/v2/participants", "/api/v2/participant-declarations"]);

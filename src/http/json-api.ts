@@ -169,6 +169,12 @@ export function bodyTextOf(request: Request): string | undefined {
   return (request as unknown as Record<symbol, string | undefined>)[BODY_TEXT];
 }
 
+/** The body text read from `from` (a copy routed again, see src/http/format.ts), recorded for `to` too. */
+export function carryBodyText(from: Request, to: Request): void {
+  const text = bodyTextOf(from);
+  if (text !== undefined) (to as unknown as Record<symbol, string>)[BODY_TEXT] = text;
+}
+
 /** For a request answered without reading its body (refused before it, e.g. 401): read it now, for the request log. */
 export async function readUnreadBody(request: Request): Promise<void> {
   if (bodyTextOf(request) !== undefined || request.bodyUsed) return;

@@ -47,6 +47,14 @@ export interface ListParamsOptions {
    * returns every row. `page`/`perPage` then carry the defaults.
    */
   paginate?: boolean;
+  /**
+   * The participant reads take their filter through strong parameters,
+   * `params.permit(:id, filter: %i[cohort updated_since])` (live
+   * app/controllers/api/v1/ecf_participants_controller.rb:55-57): a nested
+   * value (array or hash) is not a permitted scalar and is silently dropped,
+   * so that filter is simply absent. Default: a nested value is a 400.
+   */
+  dropNestedFilters?: boolean;
 }
 
 export interface ListParams {
@@ -168,14 +176,18 @@ export function parseListParams(pairs: QueryPairs, options: ListParamsOptions): 
   const recognisedFilterKeys = ["updated_since"];
   if (options.allowCohortFilter) recognisedFilterKeys.unshift("cohort");
   if (options.allowParticipantIdFilter) recognisedFilterKeys.push("participant_id");
+  const dropped = new Set<string>();
   for (const key of recognisedFilterKeys) {
     const shape = rackShape(query, `filter[${key}]`);
-    if (shape === "hash" || shape === "other") return fail(nestedFilterError(key));
+    if (shape !== "hash" && shape !== "other") continue;
+    // strong parameters drop a nested value: that filter is simply absent
+    if (options.dropNestedFilters) dropped.add(key);
+    else return fail(nestedFilterError(key));
   }
 
   // 3. updated_since
   let updatedSince: Date | null = null;
-  const updatedSinceRaw = query["filter[updated_since]"];
+  const updatedSinceRaw = dropped.has("updated_since") ? undefined : query["filter[updated_since]"];
   if (updatedSinceRaw !== undefined && !isBlank(updatedSinceRaw)) {
     updatedSince = parseUpdatedSince(updatedSinceRaw);
     if (updatedSince === null) return fail(UPDATED_SINCE_ERROR);
@@ -212,7 +224,7 @@ export function parseListParams(pairs: QueryPairs, options: ListParamsOptions): 
   }
 
   // cohort: never an error.
-  const cohortRaw = query["filter[cohort]"];
+  const cohortRaw = dropped.has("cohort") ? undefined : query["filter[cohort]"];
   const cohorts = options.allowCohortFilter && cohortRaw !== undefined ? parseCohortFilter(cohortRaw) : null;
 
   return { ok: true, value: { cohorts, updatedSince, participantId, page, perPage } };

@@ -54,7 +54,7 @@ export const notFound: Answer = {
 };
 export const notAcceptable: Answer = {
   schema: NoBody,
-  description: "A format extension Rails does not know (`.foo`), or a list asked for as anything but JSON or CSV (`.xml`): empty body",
+  description: "A list asked for in any format but JSON or CSV (`.xml`, `.foo`): empty body",
   type: null,
 };
 export const payloadTooLarge: Answer = {

@@ -2,7 +2,6 @@ import { Elysia } from "elysia";
 import { requestNow } from "../../clock";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
-import { RAILS_FORMATS } from "../../http/format";
 import { railsQuery, validateQueryFilter } from "../../http/rails-params";
 import { type TokenOwner, findTokenOwner, findTokenOwnerByHash, hashToken, tokenFromAuthorization } from "./tokens";
 
@@ -54,31 +53,22 @@ export async function authenticateAdmin(ctx: AppContext, request: Request): Prom
 
 /**
  * Derives `provider`, `now` and the Rails `format` for every route of a v2
- * feature module, in the live order: the query must nest, the format must be
- * known, then authentication, then `validate_filters`. A derive is a
+ * feature module, in the live order: the query must nest, then
+ * authentication, then `validate_filters`. A derive is a
  * transform, so all of it comes before the route's own transform that reads
  * the body (json-api `readJsonApiBody`) and before TypeBox checks it.
  */
 export function leadProviderApi(ctx: AppContext) {
   return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
+    // Rails reads the query before authentication (docs/live-parity.md §2)
     const query = railsQuery(request);
-    const format = checkRequestFormat(ctx, request);
+    // the Rails format (`json` without a suffix, src/http/format.ts)
+    const format = ctx.formats.get(request) ?? "json";
     const provider = await authenticateLeadProvider(ctx, request);
     validateQueryFilter(query);
     const now = requestNow(ctx.clock, request);
     return { provider, now, format };
   });
-}
-
-/**
- * The request's Rails format (`json` without a suffix). Rails parses the
- * query before it looks at the format, and both before authentication
- * (docs/live-parity.md §2); an extension Rails does not know is a 500 live, 406 here.
- */
-function checkRequestFormat(ctx: AppContext, request: Request): string {
-  const format = ctx.formats.get(request) ?? "json";
-  if (!RAILS_FORMATS.has(format)) throw new ApiError(406, null);
-  return format;
 }
 
 /**
@@ -90,7 +80,6 @@ function checkRequestFormat(ctx: AppContext, request: Request): string {
 export function privateApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
     railsQuery(request);
-    checkRequestFormat(ctx, request);
     const token = tokenFromAuthorization(request.headers.get("authorization"));
     if (!token) throw ApiError.unauthorized();
     const owner = await cachedTokenOwner(ctx, request, token);

@@ -157,7 +157,8 @@ const csvExample =
   "id,participant_id,declaration_type,course_identifier,declaration_date,updated_at,state,has_passed\n" +
   `${EXAMPLE_ID},${EXAMPLE_PARTICIPANT},started,ecf-induction,2021-05-31T02:21:32Z,2021-05-31T02:22:32Z,eligible,""\n`;
 
-const common = { 401: unauthorized, 403: forbidden, 406: notAcceptable, 429: tooManyRequests };
+// 406 only on the JSON lists: everything else renders JSON whatever the format (docs/live-parity.md §1)
+const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
 
 export const createOperation = operation({
   operationId: "participant_declaration_create",
@@ -196,6 +197,7 @@ export const listOperation = operation({
     200: { schema: DeclarationListDocument, description: "A list of participant declarations", example: { data: [V2_EXAMPLE] } },
     400: listBadRequest,
     ...common,
+    406: notAcceptable,
   },
 });
 

@@ -46,13 +46,14 @@ const personRecordsQuery = preparedQuery((db, participantId: string) =>
       "c.mentor_funding",
     ])
     .where("tr.participant_id", "=", participantId)
-    .orderBy("tr.created_at", "desc")
-    .orderBy(sql`tr.rowid`, "desc"),
+    // live `ParticipantProfileResolver` takes `.first` of an unordered scope: Rails orders it by primary key
+    .orderBy("tr.id"),
 );
 
 /**
  * One read for §5.1's resolution: the types of the person's records (their
- * courses) and, for the wanted type, the latest created record.
+ * courses) and, for the wanted type, the record with the smallest id
+ * (live app/services/participant_profile_resolver.rb:9-19, `.first` by primary key).
  */
 export async function resolvePerson(
   db: DbOrTrx,

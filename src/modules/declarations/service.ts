@@ -9,7 +9,8 @@ import type { Transaction } from "kysely";
 import type { Database, DbOrTrx, Declaration, DeclarationState } from "../../../db/schema";
 import { ApiError } from "../../errors";
 import type { ListParams } from "../../http/list-params";
-import { castUuid, newId } from "../../lib/ids";
+import { newId } from "../../lib/ids";
+import { castUuid } from "../../http/ruby-compat";
 import { toDateOnly, toTimestamp } from "../../lib/time";
 import { castDeclarationDate, formatTimestamp } from "./declaration-date";
 import { isBlank } from "../../http/ruby-compat";
@@ -274,10 +275,19 @@ export async function moveDeclarationState(db: Db, id: string, state: string, no
 // Reading (§2.2, §5.5)
 // ---------------------------------------------------------------------------
 
+/**
+ * Live compares `updated_at > since` (app/services/api/participant_declarations/index.rb:23)
+ * on microsecond timestamps, and prints them in whole seconds: a write at
+ * 10:00:00.4 shows `10:00:00Z` and is still later than `10:00:00Z`. We keep
+ * whole seconds, so a row of second S is later than `since` when S ≥ ⌈since⌉
+ * (as for the participants' `>=`): re-polling with the last `updated_at` seen
+ * returns that second's rows again, as live does (docs/live-parity.md §3).
+ */
 function listFilter(params: Pick<ListParams, "participantId" | "updatedSince">): DeclarationListFilter {
+  const since = params.updatedSince;
   return {
     participantId: params.participantId,
-    updatedAfter: params.updatedSince === null ? null : toTimestamp(params.updatedSince),
+    updatedAfter: since === null ? null : toTimestamp(new Date(Math.ceil(since.getTime() / 1000) * 1000 - 1000)),
   };
 }
 

@@ -199,7 +199,8 @@ const csvBadRequest = badRequest("A bad `filter` (not a hash, a nested value, an
   detail: "Filter must be a hash",
 });
 
-const common = { 401: unauthorized, 403: forbidden, 406: notAcceptable, 429: tooManyRequests };
+// 406 only on the JSON lists: everything else renders JSON whatever the format (docs/live-parity.md §1)
+const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
 
 export const listOperation = (op: Partial<Operation> = {}) =>
   operation({
@@ -212,6 +213,7 @@ export const listOperation = (op: Partial<Operation> = {}) =>
       200: { schema: ParticipantListDocument, description: "A list of ECF participants", example: { data: [PARTICIPANT_EXAMPLE] } },
       400: listBadRequest,
       ...common,
+      406: notAcceptable,
     },
     ...op,
   });

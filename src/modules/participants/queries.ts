@@ -110,6 +110,29 @@ function formerRecords(db: Db, providerId: string | null, filter: ParticipantFil
   return filtered(q, filter);
 }
 
+/**
+ * Live shows, per training record and provider, that provider's latest
+ * induction record **among those whose schedule is in the filtered cohorts**
+ * (the latest-record window runs inside the cohort condition,
+ * app/services/api/v1/ecf/participants_query.rb:50-56). A provider's view of a
+ * record (fv, at most one per record and provider: its latest closed induction
+ * record) is therefore shown only when the record itself, if the provider
+ * trains it now, is not in those cohorts: after a change of schedule across
+ * cohorts, the old cohort's filter shows the closed induction record
+ * (docs/live-parity.md §5).
+ */
+function notSuperseded(db: Db, cohorts: number[] | null) {
+  const current = db
+    .selectFrom("training_records as tr2")
+    .select(sql`1`.as("one"))
+    .whereRef("tr2.id", "=", "fv.training_record_id" as any)
+    .whereRef("tr2.lead_provider_id", "=", "fv.lead_provider_id" as any)
+    .$if(cohorts !== null, (q) =>
+      q.where("tr2.schedule_id", "in", db.selectFrom("schedules").select("id").where("cohort", "in", cohorts!.length ? cohorts! : [-1])),
+    );
+  return sql<boolean>`not exists ${current}`;
+}
+
 // ---------------------------------------------------------------------------
 // Keys first, rows second
 // ---------------------------------------------------------------------------
@@ -165,7 +188,8 @@ function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter,
       "fv.participant_seq",
       "fv.schedule_id",
     ])
-    .where("fv.lead_provider_id", "=", providerId);
+    .where("fv.lead_provider_id", "=", providerId)
+    .where(notSuperseded(db, filter.cohorts));
   if (filter.participantId) {
     current = current.where("tr.participant_id", "=", filter.participantId);
     former = former.where(
@@ -401,6 +425,7 @@ export async function participantRowsFor(db: Db, providerId: string, participant
   const former = await formerRecords(db, null, byPerson)
     .where("tr.participant_id", "=", participantId)
     .where(sql`+fv.lead_provider_id`, "=", providerId)
+    .where(notSuperseded(db, filter.cohorts))
     .execute();
   return [...current, ...former].sort(
     (a, b) => a.participant_seq - b.participant_seq || a.record_seq - b.record_seq || (a.view_seq ?? 0) - (b.view_seq ?? 0),
@@ -411,9 +436,13 @@ export async function participantRowsFor(db: Db, providerId: string, participant
 // The participant actions (business-rules §6): facts and writes, inside the action's transaction
 // ---------------------------------------------------------------------------
 
-/** Every training record of the person, newest first (§5.1 resolution). */
+/**
+ * Every training record of the person, smallest id first (§5.1 resolution): of
+ * two records of the course's type, live takes `.first` of an unordered scope,
+ * which Rails orders by primary key (app/services/participant_profile_resolver.rb:9-19).
+ */
 export function trainingRecordsOfPerson(trx: DbOrTrx, participantId: string): Promise<TrainingRecord[]> {
-  return trx.selectFrom("training_records").selectAll().where("participant_id", "=", participantId).orderBy("created_at", "desc").execute();
+  return trx.selectFrom("training_records").selectAll().where("participant_id", "=", participantId).orderBy("id").execute();
 }
 
 /** The record's declarations in a billable state (§6.6 check 3). */
@@ -441,6 +470,44 @@ export async function hasActivePartnership(trx: DbOrTrx, providerId: string, coh
 }
 
 /** The schedule and, with it, the cohort (live moves the school cohort too). */
+/**
+ * What the provider's closed induction record keeps after a change of
+ * schedule across cohorts (live `Induction::ChangeInductionRecord` closes it
+ * with induction status `changed`): a view of its own, shown only under a
+ * filter on the old cohort (see `notSuperseded`).
+ */
+export async function keepClosedInductionRecord(trx: DbOrTrx, record: TrainingRecord, id: string, stamp: string) {
+  await trx
+    .insertInto("former_provider_views")
+    .values({
+      id,
+      training_record_id: record.id,
+      lead_provider_id: record.lead_provider_id,
+      school_urn: record.school_urn,
+      cohort: record.cohort,
+      schedule_id: record.schedule_id,
+      induction_status: "changed",
+      training_status: record.training_status,
+      mentor_id: record.mentor_id,
+      updated_at: stamp,
+      created_at: stamp,
+    })
+    // one view per record and provider: the latest closed induction record (an earlier one is superseded
+    // in every filter but its own cohort's, which the sandbox then no longer shows)
+    .onConflict((oc) =>
+      oc.columns(["training_record_id", "lead_provider_id"]).doUpdateSet({
+        school_urn: record.school_urn,
+        cohort: record.cohort,
+        schedule_id: record.schedule_id,
+        induction_status: "changed",
+        training_status: record.training_status,
+        mentor_id: record.mentor_id,
+        updated_at: stamp,
+      }),
+    )
+    .execute();
+}
+
 export async function setTrainingRecordSchedule(trx: DbOrTrx, trainingRecordId: string, schedule: { id: string; cohort: number }) {
   await trx.updateTable("training_records").set({ schedule_id: schedule.id, cohort: schedule.cohort }).where("id", "=", trainingRecordId).execute();
 }

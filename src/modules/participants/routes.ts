@@ -23,7 +23,8 @@ import {
 import type { ParticipantAction } from "./rules";
 import { listParticipants, participantsCsvStream, performParticipantAction, showParticipant } from "./service";
 
-const listOptions = (paginate: boolean) => ({ allowCohortFilter: true, allowParticipantIdFilter: false, paginate });
+// the participant reads take `filter` through strong parameters: a nested value is dropped (docs/live-parity.md §2)
+const listOptions = (paginate: boolean) => ({ allowCohortFilter: true, allowParticipantIdFilter: false, paginate, dropNestedFilters: true });
 const ACTION_BODIES = { defer: DeferBody, resume: ResumeBody, withdraw: WithdrawBody, "change-schedule": ChangeScheduleBody };
 const alias = (of: string) => ({ summary: `Alias of ${of} (live, undocumented)`, operationId: `${of.replace(/\W+/g, "_")}_alias` });
 

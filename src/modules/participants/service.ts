@@ -11,7 +11,8 @@ import { ApiError } from "../../errors";
 import type { CsvStreamOptions } from "../../http/csv";
 import { JsonText } from "../../http/json-api";
 import type { ListParams } from "../../http/list-params";
-import { castUuid, newId } from "../../lib/ids";
+import { newId } from "../../lib/ids";
+import { castUuid } from "../../http/ruby-compat";
 import { toTimestamp } from "../../lib/time";
 import {
   type ParticipantFilter,
@@ -22,6 +23,7 @@ import {
   setTrainingStatus,
   touchTrainingRecord,
   trainingRecordsOfPerson,
+  keepClosedInductionRecord,
 } from "./queries";
 import {
   type ChangeScheduleFacts,
@@ -162,7 +164,10 @@ export async function performParticipantAction(
     const stamp = toTimestamp(now);
     const next = result.next;
     if (next.action === "change-schedule") {
-      await setTrainingRecordSchedule(trx, record.id, findSchedule(next.scheduleIdentifier, next.cohort)!);
+      const schedule = findSchedule(next.scheduleIdentifier, next.cohort)!;
+      // across cohorts, the closed induction record stays visible under the old cohort's filter
+      if (schedule.cohort !== record.cohort) await keepClosedInductionRecord(trx, record, newId(), stamp);
+      await setTrainingRecordSchedule(trx, record.id, schedule);
     } else {
       await setTrainingStatus(trx, {
         id: newId(),
