@@ -42,34 +42,7 @@ function visible(db: Db, providerId: string, cohortsJson: string | null | undefi
       where fv.rowid = participant_documents.source_rowid and tr2.lead_provider_id = fv.lead_provider_id ${currentInCohorts}))`,
   );
   if (updatedSince !== null) q = q.where("participant_updated_at", ">=", updatedSince);
-  return q.where((eb) => eb.or([eb("former", "=", 0), sql<boolean>`not exists ${supersedingRecord(db, cohortsJson)}`])) as Documents;
-}
-
-/**
- * A provider's closed view of a record (a former view) is hidden while the
- * same provider trains the record now in the filtered cohorts: live's
- * latest-induction-record window runs inside the cohort filter
- * (app/services/api/v1/ecf/participants_query.rb:50-56), so after a change of
- * schedule across cohorts only the old cohort's filter shows the closed
- * record (docs/live-parity.md §5). Checked only for former views (rare).
- */
-function supersedingRecord(db: Db, cohortsJson: string | null | undefined) {
-  let current = db
-    .selectFrom("training_records as tr2")
-    .select(sql`1`.as("one"))
-    .where(sql<boolean>`tr2.rowid = participant_documents.record_seq`)
-    .whereRef("tr2.lead_provider_id", "=", "participant_documents.lead_provider_id" as any);
-  if (cohortsJson !== undefined) {
-    current = current.where((eb) => {
-      const inCohorts = eb(
-        "tr2.schedule_id",
-        "in",
-        eb.selectFrom("schedules").select("schedules.id").where("schedules.cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`),
-      );
-      return cohortsJson === null ? inCohorts : eb.or([eb(sql.val(cohortsJson), "is", null), inCohorts]);
-    });
-  }
-  return current;
+  return q;
 }
 
 /** The live order (§4.4): the person's creation (or, when filtered by it, update) time, then the person, schedule and view. */
