@@ -7,12 +7,12 @@ import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
 import { calendarDateExists, toTimestamp } from "../../lib/time";
 import { demoToken, generateToken, storeToken } from "../auth/tokens";
+import { touchTrainingRecord } from "../participants/queries";
+import { type CourseIdentifier, courseParticipantType } from "../participants/rules";
 import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
 
 type Trx = Transaction<Database>;
-
-export const COURSE_PARTICIPANT_TYPE = { "ecf-induction": "ect", "ecf-mentor": "mentor" } as const;
 
 export async function createLeadProvider(db: Db, name: string, now: Date) {
   return db.transaction().execute(async (trx) => {
@@ -167,22 +167,18 @@ export async function createParticipant(db: Db, input: Static<typeof CreateParti
   });
 }
 
-async function findRecordForCourse(db: Db | Trx, participantId: string, course: keyof typeof COURSE_PARTICIPANT_TYPE): Promise<TrainingRecord> {
+async function findRecordForCourse(db: Db | Trx, participantId: string, course: CourseIdentifier): Promise<TrainingRecord> {
+  const participantType = courseParticipantType(course);
+  if (!participantType) throw ApiError.notFound();
   const record = await db
     .selectFrom("training_records")
     .selectAll()
     .where("participant_id", "=", participantId)
-    .where("participant_type", "=", COURSE_PARTICIPANT_TYPE[course])
+    .where("participant_type", "=", participantType)
     .orderBy("created_at", "desc")
     .executeTakeFirst();
   if (!record) throw ApiError.notFound();
   return record;
-}
-
-/** Touches the record and its person, as the live service's chain of touches does. */
-export async function touchTrainingRecord(db: Db | Trx, record: { id: string; participant_id: string }, stamp: string) {
-  await db.updateTable("training_records").set({ updated_at: stamp }).where("id", "=", record.id).execute();
-  await db.updateTable("participants").set({ updated_at: stamp }).where("id", "=", record.participant_id).execute();
 }
 
 export async function transferParticipant(db: Db, participantId: string, input: Static<typeof TransferBody>, now: Date) {

@@ -45,12 +45,12 @@ import {
   trnDuplicateHoldsSlot,
   updateDeclarationState,
 } from "./queries";
+import { touchTrainingRecord } from "../participants/queries";
 import { courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
 import { type CsvStreamOptions, csvStream } from "../../http/csv";
 import { JsonText } from "../../http/json-api";
 import { declarationJson, declarationListJson } from "./read-model";
-import { touchTrainingRecord } from "../admin/service";
 
 // ---------------------------------------------------------------------------
 // POST (§5.1–§5.4)
