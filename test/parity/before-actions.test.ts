@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
+import { appWithProvider } from "../support/suite";
 
 const FILTER_NOT_HASH = { errors: [{ title: "Bad parameter", detail: "Filter must be a hash" }] };
 const MISSING_DATA = { errors: [{ title: "Bad request", detail: "correct json data structure required. See API docs for reference" }] };
@@ -17,8 +18,7 @@ let participantId: string;
 let declarationId: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  p = await t.newProvider();
+  ({ t, p } = await appWithProvider());
   participantId = (await t.newParticipant(p.id)).participant_id;
   const r = await t.call("POST", "/api/v2/participant-declarations", {
     token: p.token,
@@ -27,9 +27,7 @@ beforeAll(async () => {
   });
   declarationId = r.body.data.id;
 });
-afterAll(async () => {
-  await t.close();
-});
+afterAll(() => t.close());
 
 const actionBody = { data: { attributes: { course_identifier: "ecf-induction", reason: "other" } } };
 

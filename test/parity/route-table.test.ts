@@ -7,7 +7,8 @@
  * (docs/live-parity.md §1, README "Differences from the live service").
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../support/app";
+import type { TestApp } from "../support/app";
+import { appWithProvider } from "../support/suite";
 
 interface Row {
   method: string;
@@ -135,13 +136,8 @@ const NOW = "2024-10-01T12:00:00Z";
 let t: TestApp;
 let provider: { id: string; token: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  provider = await t.newProvider();
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => ({ t, p: provider } = await appWithProvider()));
+afterAll(() => t.close());
 
 /** A participant ready for every action and a declaration of the caller's, new for each row. */
 async function fixtures(row: Row) {

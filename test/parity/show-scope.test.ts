@@ -2,7 +2,8 @@
  * What each single-record endpoint searches (docs/live-parity.md §5).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../support/app";
+import type { TestApp } from "../support/app";
+import { appWithProvider } from "../support/suite";
 
 const NOW = "2024-10-01T12:00:00Z";
 const headers = { "x-with-server-date": NOW };
@@ -12,13 +13,8 @@ const UPDATED_SINCE_ERROR = { errors: [{ title: "Bad request", detail: "The filt
 let t: TestApp;
 let p: { id: string; token: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  p = await t.newProvider();
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => ({ t, p } = await appWithProvider()));
+afterAll(() => t.close());
 
 describe("the participant show is the list narrowed to one person (participants_query.rb:38-44)", () => {
   test("when the show's filter[cohort] or filter[updated_since] leaves the person out, then 404; inside them, the person", async () => {

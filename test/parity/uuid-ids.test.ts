@@ -8,7 +8,8 @@
  * Ids always print lower-case and hyphenated.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../support/app";
+import type { TestApp } from "../support/app";
+import { appWithProvider } from "../support/suite";
 
 const NOW = "2024-10-01T12:00:00Z";
 const headers = { "x-with-server-date": NOW };
@@ -17,13 +18,8 @@ const NOT_FOUND = { error: "Resource not Found" };
 let t: TestApp;
 let p: { id: string; token: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  p = await t.newProvider();
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => ({ t, p } = await appWithProvider()));
+afterAll(() => t.close());
 
 /** The forms Rails' uuid cast accepts for one id (all mean the same id). */
 function railsForms(id: string): string[] {
