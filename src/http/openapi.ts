@@ -127,6 +127,15 @@ export const pageQuery = {
   ),
 };
 
+/** `filter[updated_since]`, as src/http/list-params.ts reads it; `what` says which rows it keeps. */
+export const updatedSinceQuery = (what: string) =>
+  t.Optional(
+    t.String({
+      description: `${what}: \`YYYY-MM-DDThh:mm:ss\`, optional fraction, optional \`Z\`/\`±hh:mm\` (a date alone is refused; send \`+\` as \`%2B\`)`,
+      example: "2021-05-13T11:21:55Z",
+    }),
+  );
+
 /** A v2 list answer: `data` only. */
 export const listDocument = <R extends TSchema>(resource: R) =>
   t.Object({ data: t.Array(resource) }, { description: "No links or meta: a short or empty page is the end" });

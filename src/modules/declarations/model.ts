@@ -22,6 +22,7 @@ import {
   payloadTooLarge,
   TextBody,
   unprocessable,
+  updatedSinceQuery,
 } from "../../http/openapi";
 import { DECLARATION_ATTRIBUTE_KEYS, DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
 import { COURSE_IDENTIFIERS } from "../participants/rules";
@@ -41,13 +42,7 @@ export const DeclarationParams = t.Object({
   id: t.String({ description: "The declaration's id", example: EXAMPLE_ID }),
 });
 
-const updatedSince = t.Optional(
-  t.String({
-    description:
-      "Return only declarations updated after this date-time: `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z`/`±hh:mm` (a date alone is refused; send `+` as `%2B`)",
-    example: "2021-05-13T11:21:55Z",
-  }),
-);
+const updatedSince = updatedSinceQuery("Return only declarations updated after this date-time");
 const participantId = t.Optional(
   t.String({ description: "Return only the declarations of this participant (a UUID; anything else is a 400)", example: EXAMPLE_PARTICIPANT }),
 );

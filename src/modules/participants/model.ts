@@ -20,6 +20,7 @@ import {
   payloadTooLarge,
   TextBody,
   unprocessable,
+  updatedSinceQuery,
 } from "../../http/openapi";
 import { COURSE_IDENTIFIERS, DEFER_REASONS, MESSAGES, WITHDRAW_REASONS } from "./rules";
 
@@ -45,13 +46,7 @@ const cohortFilter = t.Optional(
     example: "2021,2022",
   }),
 );
-const updatedSinceFilter = t.Optional(
-  t.String({
-    description:
-      "Return only records updated at or after this date-time: `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z`/`±hh:mm` (a date alone is refused; send `+` as `%2B`)",
-    example: "2021-05-13T11:21:55Z",
-  }),
-);
+const updatedSinceFilter = updatedSinceQuery("Return only records updated at or after this date-time");
 
 /** Flat bracketed keys, as Elysia parses them; other keys are ignored (additionalProperties). */
 export const ParticipantListQuery = t.Object(
