@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { TestApp } from "../support/app";
-import { appWithProvider } from "../support/suite";
+import { appWithProvider, declareStarted } from "../support/suite";
 
 const NOW = "2024-10-01T12:00:00Z";
 const headers = { "x-with-server-date": NOW };
@@ -117,11 +117,7 @@ describe("ids compare as uuid columns", () => {
 
   test("when a body's participant_id is not a string, then it is not recognised (Rails casts 123.to_s)", async () => {
     await t.newParticipant(p.id);
-    const r = await t.call("POST", "/api/v2/participant-declarations", {
-      token: p.token,
-      headers,
-      body: { data: { attributes: { participant_id: 123, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
-    });
+    const r = await declareStarted(t, p.token, 123, NOW);
     expect(r.status).toBe(422);
     expect(r.body.errors[0].title).toBe("participant_id");
   });
