@@ -154,12 +154,20 @@ export function createApp(deps: AppDeps) {
       error: info.error ?? null,
     });
 
-  /** The request log's copy of an answer it has no text for; streamed CSV and gzipped bytes are not copied. */
-  const copyResponse = new Elysia().onAfterHandle({ as: "global" }, ({ request, response }) => {
-    const info = ctx.requestInfo.get(request);
-    if (!info?.logged || info.responseText !== undefined || !(response instanceof Response)) return;
+  /**
+   * A streamed CSV keeps its request inside the gate until the last batch is
+   * read (a restore must not land between two batches); the request log
+   * copies any other answer it has no text for (not CSV, not gzipped bytes).
+   */
+  const afterHandle = new Elysia().onAfterHandle({ as: "global" }, ({ request, response }) => {
+    if (!(response instanceof Response)) return;
     const type = response.headers.get("content-type");
-    if (type !== null && type.startsWith("text/csv")) return;
+    if (type !== null && type.startsWith("text/csv")) {
+      if (response.body === null) return;
+      return new Response(ctx.gate.holdWhileStreaming(request, response.body), { status: response.status, headers: response.headers });
+    }
+    const info = ctx.requestInfo.get(request);
+    if (!info?.logged || info.responseText !== undefined) return;
     if (response.headers.has("content-encoding")) return;
     info.responseCopy = response.clone() as Response;
   });
@@ -261,7 +269,7 @@ export function createApp(deps: AppDeps) {
       return fail(request, new ApiError(500, { error: "Internal server error" }));
     })
     .use(afterResponse)
-    .use(requestLog ? copyResponse : new Elysia())
+    .use(afterHandle)
     .use(
       apiDocs({
         documentation: {

@@ -11,6 +11,8 @@ export class RequestGate {
   private drained: (() => void) | null = null;
   /** the requests counted in `inFlight` (a request routed twice, or answered early, must not be counted wrong) */
   private inside = new WeakSet<Request>();
+  /** requests whose answer is still streaming (a CSV read batch by batch): they leave when it ends */
+  private held = new WeakSet<Request>();
   private queue: Promise<unknown> = Promise.resolve();
 
   /** null when the request may go on at once, else a promise to wait for */
@@ -24,9 +26,40 @@ export class RequestGate {
   }
 
   leave(request: Request): void {
+    if (this.held.has(request)) return;
     if (!this.inside.delete(request)) return;
     this.inFlight--;
     if (this.inFlight === 0 && this.drained) this.drained();
+  }
+
+  /** `body` streams after the handler returned: the request stays inside until it has been read or cancelled */
+  holdWhileStreaming(request: Request, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    if (!this.inside.has(request)) return body;
+    this.held.add(request);
+    const release = () => {
+      if (this.held.delete(request)) this.leave(request);
+    };
+    const reader = body.getReader();
+    // Bun's direct stream: the chunks are handed on as they come, with no queue of its own
+    return new ReadableStream({
+      type: "direct",
+      async pull(controller: { write(chunk: Uint8Array): unknown; close(): void }) {
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            controller.write(value);
+          }
+          controller.close();
+        } finally {
+          release();
+        }
+      },
+      cancel(reason: unknown) {
+        release();
+        return reader.cancel(reason);
+      },
+    } as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0]);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp, ADMIN_TOKEN } from "../support/app";
 import { RequestLog, BODY_LIMIT_BYTES, DROPPED_BODY } from "../../src/modules/request-log/service";
+import { ConfigError, loadConfig } from "../../src/config";
 
 const NOW = "2024-10-01T12:00:00Z";
 const DECLARATIONS = "/api/v2/participant-declarations";
@@ -226,5 +227,41 @@ describe("request log ring", () => {
     const bodies = log.newestFirst().map((r) => r.requestBody === DROPPED_BODY ? "dropped" : r.requestBody);
     expect(bodies.slice(0, 1)).toEqual(["0123456789"]);
     expect(bodies.at(-1)).toBe("dropped");
+  });
+});
+
+describe("requests answered before routing", () => {
+  test("when the rate limit answers 429, then the request is recorded with its status and no token", async () => {
+    const { openDatabase } = await import("../../db/connection");
+    const { prepareDatabase } = await import("../../src/bootstrap");
+    const { createApp } = await import("../../src/app");
+    const { FixedWindowRateLimiter } = await import("../../src/http/rate-limit");
+    const database = openDatabase(":memory:");
+    try {
+      await prepareDatabase(database.db, { seed: "none", adminToken: ADMIN_TOKEN });
+      const app = createApp({ db: database.db, rateLimit: new FixedWindowRateLimiter(1) });
+      const get = (token: string, path = "/api/v2/participants/ecf") => app.handle(new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } }));
+      await get("some-token");
+      expect((await get("some-token")).status).toBe(429);
+      await settle();
+      const list = (await (await get(ADMIN_TOKEN, "/admin/requests")).json()) as any;
+      expect(list.data.map((r: any) => r.status)).toEqual([429, 401]);
+      expect(list.data[0].response_body).toBe("Retry later\n");
+      expect(JSON.stringify(list)).not.toContain("some-token");
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe("REQUEST_LOG_SIZE", () => {
+  test("when it is unset, then 10000; when set, then that size, 0 = off; a bad value stops start-up naming it", () => {
+    expect(loadConfig({ DATABASE_PATH: ":memory:" }).requestLogSize).toBe(10_000);
+    expect(loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: "0" }).requestLogSize).toBe(0);
+    expect(loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: "250" }).requestLogSize).toBe(250);
+    for (const bad of ["-1", "ten", "1.5", "2000000"]) {
+      expect(() => loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATABASE_PATH: ":memory:", REQUEST_LOG_SIZE: bad })).toThrow(/^REQUEST_LOG_SIZE/);
+    }
   });
 });

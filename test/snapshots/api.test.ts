@@ -252,6 +252,34 @@ describe("restore while reading", () => {
   });
 });
 
+describe("restore while a CSV streams", () => {
+  test("when a CSV download is under way at a restore, then the restore waits for its last batch, and the CSV is wholly the old state", async () => {
+    const t = await createTestApp();
+    try {
+      const p = await t.newProvider("Streaming");
+      for (let i = 0; i < 3; i++) await t.newParticipant(p.id, { cohort: 2025 });
+      await t.admin("PUT", "/admin/snapshots/csv-base");
+      await t.newParticipant(p.id, { cohort: 2025 });
+      const expected = await (await t.request("GET", `${PARTICIPANTS}.csv`, { token: p.token })).text();
+      // the answer has come back, but its body has not been read yet
+      const download = await t.request("GET", `${PARTICIPANTS}.csv`, { token: p.token });
+      let restored = false;
+      const restore = t.admin("POST", "/admin/snapshots/csv-base/restore").then((r) => {
+        restored = true;
+        return r;
+      });
+      await Bun.sleep(30);
+      expect(restored).toBe(false);
+      expect(await download.text()).toBe(expected);
+      expect((await restore).status).toBe(200);
+      const after = await (await t.request("GET", `${PARTICIPANTS}.csv`, { token: p.token })).text();
+      expect(after.split("\n").length).toBe(expected.split("\n").length - 1);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("snapshots on disk", () => {
   let dir: string;
   beforeAll(() => {
@@ -277,6 +305,25 @@ describe("snapshots on disk", () => {
       expect(await everything(second, [world.a, world.b])).toEqual(before);
     } finally {
       await second.close();
+    }
+  });
+
+  test("when a snapshot file is damaged, then the restore is refused with 422 saying so, and nothing changes", async () => {
+    const path = join(dir, "damaged.sqlite");
+    const t = await createTestApp({ path });
+    try {
+      const p = await t.newProvider("Damaged");
+      expect((await t.admin("PUT", "/admin/snapshots/broken")).status).toBe(201);
+      await Bun.write(join(dir, "damaged.sqlite.snapshots", "broken.sqlite"), "this is not a database, just text long enough to look like a header........................................................");
+      const before = await everything(t, [p]);
+      const r = await t.admin("POST", "/admin/snapshots/broken/restore");
+      expect(r.status).toBe(422);
+      expect(r.body.errors[0]).toEqual({ title: "name", detail: expect.stringContaining("snapshot 'broken' cannot be read") });
+      expect(await everything(t, [p])).toEqual(before);
+      // the service goes on serving
+      expect((await t.admin("PUT", "/admin/snapshots/fine")).status).toBe(201);
+    } finally {
+      await t.close();
     }
   });
 

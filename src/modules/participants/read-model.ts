@@ -18,51 +18,31 @@ type Documents = SelectQueryBuilder<Database, "participant_documents", {}>;
 
 /**
  * The caller's documents, filtered by cohort and, for the `updated` order, by
- * update time. `cohortsJson`: a JSON array of years; `undefined` for no
- * cohort filter at all (the common page: no clause to check per row); null
- * for a prepared query whose argument may be null (no filter).
+ * update time. `cohortsJson`: a JSON array of years (a parameter of the
+ * prepared query); `undefined` for no cohort filter at all (the common page:
+ * no clause to check per row). `nullable`: the parameter may be null, meaning
+ * no filter (for the queries that are not worth a variant each).
  */
-function visible(db: Db, providerId: string, cohortsJson: string | null | undefined, updatedSince: string | null): Documents {
+function visible(db: Db, providerId: string, cohortsJson: string | null | undefined, updatedSince: string | null, nullable = false): Documents {
   let q = db.selectFrom("participant_documents").where("lead_provider_id", "=", providerId) as Documents;
+  const cohortSchedules = sql`(select schedules.id from schedules where schedules.cohort in (select value from json_each(${cohortsJson})))`;
   if (cohortsJson !== undefined) {
-    q = q.where((eb) => {
-      const inCohorts = eb(
-        "schedule_id",
-        "in",
-        eb.selectFrom("schedules").select("schedules.id").where("schedules.cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`),
-      );
-      return cohortsJson === null ? inCohorts : eb.or([eb(sql.val(cohortsJson), "is", null), inCohorts]);
-    }) as Documents;
+    const inCohorts = sql<boolean>`participant_documents.schedule_id in ${cohortSchedules}`;
+    q = q.where(nullable ? sql<boolean>`(${cohortsJson} is null or ${inCohorts})` : inCohorts);
   }
+  // A provider's former view of a record it trains again (the closed induction
+  // record a change of schedule across cohorts leaves, queries.ts
+  // `notSuperseded`) is shown only when the record itself is not in the
+  // filtered cohorts (live's latest-record window runs inside the cohort
+  // filter, docs/live-parity.md §5). Checked for former views only.
+  const currentInCohorts =
+    cohortsJson === undefined ? sql`` : nullable ? sql`and (${cohortsJson} is null or tr2.schedule_id in ${cohortSchedules})` : sql`and tr2.schedule_id in ${cohortSchedules}`;
+  q = q.where(
+    sql<boolean>`(participant_documents.former = 0 or not exists (select 1 from former_provider_views fv join training_records tr2 on tr2.id = fv.training_record_id
+      where fv.rowid = participant_documents.source_rowid and tr2.lead_provider_id = fv.lead_provider_id ${currentInCohorts}))`,
+  );
   if (updatedSince !== null) q = q.where("participant_updated_at", ">=", updatedSince);
-  return q.where((eb) => eb.or([eb("former", "=", 0), sql<boolean>`not exists ${supersedingRecord(db, cohortsJson)}`])) as Documents;
-}
-
-/**
- * A provider's closed view of a record (a former view) is hidden while the
- * same provider trains the record now in the filtered cohorts: live's
- * latest-induction-record window runs inside the cohort filter
- * (app/services/api/v1/ecf/participants_query.rb:50-56), so after a change of
- * schedule across cohorts only the old cohort's filter shows the closed
- * record (docs/live-parity.md §5). Checked only for former views (rare).
- */
-function supersedingRecord(db: Db, cohortsJson: string | null | undefined) {
-  let current = db
-    .selectFrom("training_records as tr2")
-    .select(sql`1`.as("one"))
-    .where(sql<boolean>`tr2.rowid = participant_documents.record_seq`)
-    .whereRef("tr2.lead_provider_id", "=", "participant_documents.lead_provider_id" as any);
-  if (cohortsJson !== undefined) {
-    current = current.where((eb) => {
-      const inCohorts = eb(
-        "tr2.schedule_id",
-        "in",
-        eb.selectFrom("schedules").select("schedules.id").where("schedules.cohort", "in", sql<number>`(select value from json_each(${cohortsJson}))`),
-      );
-      return cohortsJson === null ? inCohorts : eb.or([eb(sql.val(cohortsJson), "is", null), inCohorts]);
-    });
-  }
-  return current;
+  return q;
 }
 
 /** The live order (§4.4): the person's creation (or, when filtered by it, update) time, then the person, schedule and view. */
@@ -203,7 +183,7 @@ export async function participantListJson(
 }
 
 const personDocuments = preparedQuery((db, providerId: string, participantId: string, cohortsJson: string | null, since: string | null) =>
-  visible(db as Db, providerId, cohortsJson, null)
+  visible(db as Db, providerId, cohortsJson, null, true)
     .where((eb) => eb.or([eb(sql.val(since), "is", null), eb("participant_updated_at", ">=", sql<string>`${since}`)]))
     .where("participant_id", "=", participantId)
     .select(["resource", "participant_type", "participant_seq", "record_seq", "former", "source_rowid"]),
@@ -240,7 +220,7 @@ interface DocumentCursor {
 function csvBatchQuery(db: Db, providerId: string, cohortsJson: string | null, since: string | null, after: DocumentCursor | null, limit: number) {
   const byUpdate = since !== null;
   const key = byUpdate ? "participant_updated_at" : "participant_created_at";
-  let q = ordered(visible(db, providerId, cohortsJson, since), byUpdate);
+  let q = ordered(visible(db, providerId, cohortsJson, since, true), byUpdate);
   if (after) {
     q = q.where(
       sql<boolean>`(${sql.ref(key)}, participant_seq, schedule_id, source_rowid, former) > (${after.key}, ${after.seq}, ${after.scheduleId}, ${after.rowid}, ${after.former})`,

@@ -50,7 +50,10 @@ export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string
   const known = Object.keys(migrations).sort();
   const identity = store.identity(name);
   return store.withFile(name, async (path) => {
-    let outcome = await restoreDatabaseFrom(db, path, known, base?.trackedSince(identity) ?? null);
+    let outcome = await restoreDatabaseFrom(db, path, known, base?.trackedSince(identity) ?? null).catch((error: unknown) => {
+      // a damaged or foreign file: nothing was changed (the transaction rolled back), and the caller is told why
+      throw ApiError.unprocessable("name", `snapshot '${name}' cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    });
     if (outcome.status === "older") {
       const dir = mkdtempSync(join(tmpdir(), "sandbox-snapshot-"));
       try {
