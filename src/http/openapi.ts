@@ -72,12 +72,12 @@ export const tooManyRequests: Answer = {
 /** The answers every v2 route gives (its own 200, 400, 404, 406, 413 and 422 beside them). */
 export const everyRouteAnswers = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
 
-export function badRequest(description: string, example: { title: string; detail: string }): Answer {
+/** An answer in the errors shape, with one example item (400 and 422 alike). */
+function errorsAnswer(description: string, example: { title: string; detail: string }): Answer {
   return { schema: ErrorsBody, description, example: { errors: [example] } };
 }
-export function unprocessable(description: string, example: { title: string; detail: string }): Answer {
-  return { schema: ErrorsBody, description, example: { errors: [example] } };
-}
+export const badRequest = errorsAnswer;
+export const unprocessable = errorsAnswer;
 
 const FILTER_AND_QUERY = "a `filter` that is not a hash, in the query or the body (`Filter must be a hash`); a query string Rack cannot nest (`Invalid query parameters`)";
 
