@@ -11,7 +11,7 @@ import { ApiError } from "../../errors";
 import type { ListParams } from "../../http/list-params";
 import { newId } from "../../lib/ids";
 import { castUuid } from "../../http/ruby-compat";
-import { toDateOnly, toTimestamp } from "../../lib/time";
+import { ceilToSecond, toDateOnly, toTimestamp } from "../../lib/time";
 import { castDeclarationDate, formatTimestamp } from "./declaration-date";
 import { isBlank } from "../../http/ruby-compat";
 import {
@@ -291,7 +291,7 @@ function listFilter(params: Pick<ListParams, "participantId" | "updatedSince">):
   const since = params.updatedSince;
   return {
     participantId: params.participantId,
-    updatedAfter: since === null ? null : toTimestamp(new Date(Math.ceil(since.getTime() / 1000) * 1000 - 1000)),
+    updatedAfter: since === null ? null : toTimestamp(new Date(ceilToSecond(since).getTime() - 1000)),
   };
 }
 
