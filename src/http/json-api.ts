@@ -164,6 +164,22 @@ function parseJsonText(text: string): unknown {
 const INVALID_TEXT_ERROR = ApiError.badRequest("The request body is not valid JSON: it must be UTF-8 text without lone surrogates (\\ud800-\\udfff)");
 const ADMIN_INVALID_TEXT_ERROR = ApiError.errors(422, [{ title: "body", detail: "must be valid JSON: UTF-8 text without lone surrogates (\\ud800-\\udfff)" }]);
 
+/** `readBodyText`, with `invalidText` for a body that is not Unicode text. */
+function readTextOr(request: Request, invalidText: ApiError): Promise<string> {
+  return readBodyText(request).catch((e) => {
+    throw e instanceof InvalidTextError ? invalidText : e;
+  });
+}
+
+/** `parseJsonText`, with `invalidText` for a lone surrogate and `malformed()` for text that is not JSON. */
+function parseJsonOr(text: string, invalidText: ApiError, malformed: () => ApiError): unknown {
+  try {
+    return parseJsonText(text);
+  } catch (e) {
+    throw e instanceof InvalidTextError ? invalidText : malformed();
+  }
+}
+
 /** The body text read by `readBodyText`, or undefined when nobody read it. */
 export function bodyTextOf(request: Request): string | undefined {
   return (request as unknown as Record<symbol, string | undefined>)[BODY_TEXT];
@@ -196,19 +212,11 @@ function payloadTooLarge(): ApiError {
  * 400 (live: an empty 400, README differences).
  */
 export async function readJsonParams(request: Request): Promise<unknown> {
-  const text = await readBodyText(request).catch((e) => {
-    throw e instanceof InvalidTextError ? INVALID_TEXT_ERROR : e;
-  });
+  const text = await readTextOr(request, INVALID_TEXT_ERROR);
   const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   // an empty body is not parsed at all (Rails)
   if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = parseJsonText(text);
-  } catch (e) {
-    if (e instanceof InvalidTextError) throw INVALID_TEXT_ERROR;
-    throw ApiError.badRequest("The request body is not valid JSON");
-  }
+  const parsed = parseJsonOr(text, INVALID_TEXT_ERROR, () => ApiError.badRequest("The request body is not valid JSON"));
   validateBodyFilter(request, parsed);
   return parsed;
 }
@@ -262,17 +270,9 @@ export function liveValidationError(error: unknown): ApiError {
 
 /** Reads a plain JSON object body (admin API); an empty body is `{}`. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request).catch((e) => {
-    throw e instanceof InvalidTextError ? ADMIN_INVALID_TEXT_ERROR : e;
-  });
+  const text = await readTextOr(request, ADMIN_INVALID_TEXT_ERROR);
   if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = parseJsonText(text);
-  } catch (e) {
-    if (e instanceof InvalidTextError) throw ADMIN_INVALID_TEXT_ERROR;
-    throw ApiError.errors(422, [{ title: "body", detail: "must be valid JSON" }]);
-  }
+  const parsed = parseJsonOr(text, ADMIN_INVALID_TEXT_ERROR, () => ApiError.errors(422, [{ title: "body", detail: "must be valid JSON" }]));
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw ApiError.errors(422, [{ title: "body", detail: "must be a JSON object" }]);
   }

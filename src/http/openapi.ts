@@ -68,12 +68,16 @@ export const tooManyRequests: Answer = {
   type: "text/plain",
   example: "Retry later\n",
 };
-export function badRequest(description: string, example: { title: string; detail: string }): Answer {
+// 406 only on the JSON lists: everything else renders JSON whatever the format (docs/live-parity.md §1)
+/** The answers every v2 route gives (its own 200, 400, 404, 406, 413 and 422 beside them). */
+export const everyRouteAnswers = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
+
+/** An answer in the errors shape, with one example item (400 and 422 alike). */
+function errorsAnswer(description: string, example: { title: string; detail: string }): Answer {
   return { schema: ErrorsBody, description, example: { errors: [example] } };
 }
-export function unprocessable(description: string, example: { title: string; detail: string }): Answer {
-  return { schema: ErrorsBody, description, example: { errors: [example] } };
-}
+export const badRequest = errorsAnswer;
+export const unprocessable = errorsAnswer;
 
 const FILTER_AND_QUERY = "a `filter` that is not a hash, in the query or the body (`Filter must be a hash`); a query string Rack cannot nest (`Invalid query parameters`)";
 
@@ -112,3 +116,41 @@ export function operation(op: Operation) {
   const { answers: _answers, hide, ...detail } = op;
   return { response, detail: { ...detail, responses, ...(hide ? { hide } : {}) } };
 }
+
+/** The page keys of a v2 list query (flat bracketed names, as Elysia parses them). */
+export const pageQuery = {
+  "page[page]": t.Optional(
+    t.String({ description: "The page number, from 1 (read like Ruby `to_i`: `2abc` is 2; below 1 is a 400)", example: "1" }),
+  ),
+  "page[per_page]": t.Optional(
+    t.String({ description: "Items per page: default 100, at most 3000 (a larger value becomes 3000; below 1 is a 400)", example: "100" }),
+  ),
+};
+
+/** `filter[updated_since]`, as src/http/list-params.ts reads it; `what` says which rows it keeps. */
+export const updatedSinceQuery = (what: string) =>
+  t.Optional(
+    t.String({
+      description: `${what}: \`YYYY-MM-DDThh:mm:ss\`, optional fraction, optional \`Z\`/\`±hh:mm\` (a date alone is refused; send \`+\` as \`%2B\`)`,
+      example: "2021-05-13T11:21:55Z",
+    }),
+  );
+
+/** A v2 list answer: `data` only. */
+export const listDocument = <R extends TSchema>(resource: R) =>
+  t.Object({ data: t.Array(resource) }, { description: "No links or meta: a short or empty page is the end" });
+
+/**
+ * A write's JSON:API body: `data.type` is never checked (§3.1); a missing,
+ * empty or non-object `data` is the missing-data 400.
+ */
+export const jsonApiBody = <A extends TSchema>(type: string, attributes: A, example: Record<string, unknown>) =>
+  t.Object(
+    {
+      data: t.Object(
+        { type: t.Optional(t.Unknown({ description: "Not checked", example: type })), attributes: t.Optional(attributes) },
+        { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
+      ),
+    },
+    { "x-live-error": "missing-data", example: { data: { type, attributes: example } } },
+  );

@@ -3,6 +3,11 @@ export function toTimestamp(date: Date): string {
   return date.toISOString().slice(0, 19) + "Z";
 }
 
+/** The first whole second at or after `date` (`updated_since` against whole-second timestamps: a fraction rounds up). */
+export function ceilToSecond(date: Date): Date {
+  return new Date(Math.ceil(date.getTime() / 1000) * 1000);
+}
+
 /** `2022-1-25` or `2021/05/10` → `2022-01-25`. The reference CSVs do not zero-pad. */
 export function normaliseCsvDate(value: string): string | null {
   const trimmed = value.trim();

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
+import { appWithProvider, declareStarted } from "../support/suite";
 
 const FILTER_NOT_HASH = { errors: [{ title: "Bad parameter", detail: "Filter must be a hash" }] };
 const MISSING_DATA = { errors: [{ title: "Bad request", detail: "correct json data structure required. See API docs for reference" }] };
@@ -17,19 +18,12 @@ let participantId: string;
 let declarationId: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  p = await t.newProvider();
+  ({ t, p } = await appWithProvider());
   participantId = (await t.newParticipant(p.id)).participant_id;
-  const r = await t.call("POST", "/api/v2/participant-declarations", {
-    token: p.token,
-    headers,
-    body: { data: { attributes: { participant_id: participantId, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
-  });
+  const r = await declareStarted(t, p.token, participantId, NOW);
   declarationId = r.body.data.id;
 });
-afterAll(async () => {
-  await t.close();
-});
+afterAll(() => t.close());
 
 const actionBody = { data: { attributes: { course_identifier: "ecf-induction", reason: "other" } } };
 
@@ -83,11 +77,7 @@ describe("validate_filters (app/controllers/concerns/api_filter_validation.rb:6-
 describe("params parse the JSON body on every action (api_filter_validation.rb:23)", () => {
   test("when a void carries a malformed JSON body, then 400 and the declaration stays; an empty or non-JSON body is not parsed", async () => {
     const q = await t.newParticipant(p.id);
-    const declared = await t.call("POST", "/api/v2/participant-declarations", {
-      token: p.token,
-      headers,
-      body: { data: { attributes: { participant_id: q.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
-    });
+    const declared = await declareStarted(t, p.token, q.participant_id, NOW);
     const path = `/api/v2/participant-declarations/${declared.body.data.id}/void`;
     const bad = await t.call("PUT", path, { token: p.token, headers: { ...headers, "content-type": "application/json" }, body: "{" });
     expect({ status: bad.status, title: bad.body.errors[0].title }).toEqual({ status: 400, title: "Bad request" });

@@ -7,7 +7,8 @@
  * (docs/live-parity.md §1, README "Differences from the live service").
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../support/app";
+import type { TestApp } from "../support/app";
+import { appWithProvider, declareStarted, startedDeclaration } from "../support/suite";
 
 interface Row {
   method: string;
@@ -135,13 +136,8 @@ const NOW = "2024-10-01T12:00:00Z";
 let t: TestApp;
 let provider: { id: string; token: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  provider = await t.newProvider();
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => ({ t, p: provider } = await appWithProvider()));
+afterAll(() => t.close());
 
 /** A participant ready for every action and a declaration of the caller's, new for each row. */
 async function fixtures(row: Row) {
@@ -154,22 +150,9 @@ async function fixtures(row: Row) {
       body: { data: { attributes: { course_identifier: "ecf-induction", reason: "other" } } },
     });
   }
-  const declared = await t.call("POST", "/api/v2/participant-declarations", {
-    token: provider.token,
-    headers,
-    body: { data: { attributes: started(q.participant_id) } },
-  });
+  const declared = await declareStarted(t, provider.token, q.participant_id, NOW);
   if (declared.status !== 200) throw new Error(`fixture declaration: ${declared.status} ${JSON.stringify(declared.body)}`);
   return { participantId: q.participant_id, declarationId: declared.body.data.id as string };
-}
-
-function started(participantId: string) {
-  return {
-    participant_id: participantId,
-    declaration_type: "started",
-    declaration_date: "2024-09-15T10:00:00Z",
-    course_identifier: "ecf-induction",
-  };
 }
 
 /** A body that the route's action accepts. */
@@ -193,7 +176,7 @@ describe("the live v2 route table (config/routes.rb:82-128)", () => {
       const { participantId, declarationId } = await fixtures(row);
       const path = row.path.replace("{id}", participantId).replace("{decl}", declarationId);
       let body = bodyFor(row, participantId);
-      if (body === "NEW_PARTICIPANT") body = { data: { attributes: started((await t.newParticipant(provider.id)).participant_id) } };
+      if (body === "NEW_PARTICIPANT") body = { data: { attributes: startedDeclaration((await t.newParticipant(provider.id)).participant_id) } };
       const headers = { "x-with-server-date": NOW, accept: "application/json" };
 
       const anonymous = await t.request(row.method, path, { body, headers });

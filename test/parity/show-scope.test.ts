@@ -2,7 +2,8 @@
  * What each single-record endpoint searches (docs/live-parity.md §5).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../support/app";
+import type { TestApp } from "../support/app";
+import { appWithProvider, declareStarted, startedDeclaration } from "../support/suite";
 
 const NOW = "2024-10-01T12:00:00Z";
 const headers = { "x-with-server-date": NOW };
@@ -12,13 +13,8 @@ const UPDATED_SINCE_ERROR = { errors: [{ title: "Bad request", detail: "The filt
 let t: TestApp;
 let p: { id: string; token: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  p = await t.newProvider();
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => ({ t, p } = await appWithProvider()));
+afterAll(() => t.close());
 
 describe("the participant show is the list narrowed to one person (participants_query.rb:38-44)", () => {
   test("when the show's filter[cohort] or filter[updated_since] leaves the person out, then 404; inside them, the person", async () => {
@@ -46,11 +42,7 @@ describe("the declaration show applies the list filters (participant_declaration
   test("when the show's filter[updated_since] or filter[participant_id] leaves the declaration out, then 404; a bad value is the list's 400", async () => {
     const q = await t.newParticipant(p.id);
     const other = await t.newParticipant(p.id);
-    const declared = await t.call("POST", "/api/v2/participant-declarations", {
-      token: p.token,
-      headers,
-      body: { data: { attributes: { participant_id: q.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
-    });
+    const declared = await declareStarted(t, p.token, q.participant_id, NOW);
     const path = `/api/v2/participant-declarations/${declared.body.data.id}`;
     const get = (query: string) => t.call("GET", `${path}${query}`, { token: p.token });
     expect((await get("")).status).toBe(200);
@@ -68,11 +60,7 @@ describe("the declaration show applies the list filters (participant_declaration
 
   test("when void is given filters, then they are not applied (it finds among the caller's own declarations, participant_declarations_controller.rb:73-75)", async () => {
     const q = await t.newParticipant(p.id);
-    const declared = await t.call("POST", "/api/v2/participant-declarations", {
-      token: p.token,
-      headers,
-      body: { data: { attributes: { participant_id: q.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
-    });
+    const declared = await declareStarted(t, p.token, q.participant_id, NOW);
     const r = await t.call("PUT", `/api/v2/participant-declarations/${declared.body.data.id}/void?filter[updated_since]=2999-01-01T00:00:00Z`, { token: p.token, headers });
     expect(r.status).toBe(200);
     expect(r.body.data.attributes.state).toBe("voided");
@@ -92,7 +80,7 @@ describe("which record a course resolves (participant_profile_resolver.rb:9-19)"
     expect({ status: refused.status, title: refused.body.errors?.[0]?.title }).toEqual({ status: 422, title: "participant_id" });
     const deferred = await t.call("PUT", `/api/v2/participants/ecf/${first.participant_id}/defer`, { token: owner.lp.token, headers, body });
     expect({ status: deferred.status, record: deferred.body.data?.attributes?.training_record_id }).toEqual({ status: 200, record: owner.record });
-    const declaration = { participant_id: first.participant_id, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" };
+    const declaration = startedDeclaration(first.participant_id);
     const notRecognised = await t.call("POST", "/api/v2/participant-declarations", { token: other.lp.token, headers, body: { data: { attributes: declaration } } });
     expect({ status: notRecognised.status, title: notRecognised.body.errors?.[0]?.title }).toEqual({ status: 422, title: "participant_id" });
     const declared = await t.call("POST", "/api/v2/participant-declarations", { token: owner.lp.token, headers, body: { data: { attributes: declaration } } });

@@ -5,18 +5,14 @@
  * is not a permitted scalar and is dropped without an error.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../support/app";
+import type { TestApp } from "../support/app";
+import { appWithProvider } from "../support/suite";
 
 let t: TestApp;
 let p: { id: string; token: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  p = await t.newProvider();
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => ({ t, p } = await appWithProvider()));
+afterAll(() => t.close());
 
 describe("strong parameters on the participant filters", () => {
   test("when filter[cohort] or filter[updated_since] is nested on the participant list, CSV or show, then it is dropped: the answer is the unfiltered one", async () => {

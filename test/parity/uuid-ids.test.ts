@@ -8,7 +8,8 @@
  * Ids always print lower-case and hyphenated.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../support/app";
+import type { TestApp } from "../support/app";
+import { appWithProvider, declareStarted } from "../support/suite";
 
 const NOW = "2024-10-01T12:00:00Z";
 const headers = { "x-with-server-date": NOW };
@@ -17,13 +18,8 @@ const NOT_FOUND = { error: "Resource not Found" };
 let t: TestApp;
 let p: { id: string; token: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  p = await t.newProvider();
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => ({ t, p } = await appWithProvider()));
+afterAll(() => t.close());
 
 /** The forms Rails' uuid cast accepts for one id (all mean the same id). */
 function railsForms(id: string): string[] {
@@ -121,11 +117,7 @@ describe("ids compare as uuid columns", () => {
 
   test("when a body's participant_id is not a string, then it is not recognised (Rails casts 123.to_s)", async () => {
     await t.newParticipant(p.id);
-    const r = await t.call("POST", "/api/v2/participant-declarations", {
-      token: p.token,
-      headers,
-      body: { data: { attributes: { participant_id: 123, declaration_type: "started", declaration_date: "2024-09-15T10:00:00Z", course_identifier: "ecf-induction" } } },
-    });
+    const r = await declareStarted(t, p.token, 123, NOW);
     expect(r.status).toBe(422);
     expect(r.body.errors[0].title).toBe("participant_id");
   });

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { COURSE_IDENTIFIERS } from "../participants/rules";
 import { adminInput } from "./validation";
 
 /**
@@ -54,7 +55,7 @@ export const CreateParticipantBody = adminInput(
   ),
 );
 
-export const CourseIdentifier = t.Union([t.Literal("ecf-induction"), t.Literal("ecf-mentor")]);
+export const CourseIdentifier = t.Union(COURSE_IDENTIFIERS.map((course) => t.Literal(course)));
 
 export const TransferBody = adminInput(
   t.Object(

@@ -1,18 +1,15 @@
-import type { Transaction } from "kysely";
 import type { Db } from "../../../db/connection";
 import { ensureProviderStatements, findSchedule } from "../../../db/reference-data";
-import type { Database, TrainingRecord } from "../../../db/schema";
+import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
 import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
 import { calendarDateExists, toTimestamp } from "../../lib/time";
 import { demoToken, generateToken, storeToken } from "../auth/tokens";
+import { touchTrainingRecord } from "../participants/queries";
+import { type CourseIdentifier, courseParticipantType } from "../participants/rules";
 import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
-
-type Trx = Transaction<Database>;
-
-export const COURSE_PARTICIPANT_TYPE = { "ecf-induction": "ect", "ecf-mentor": "mentor" } as const;
 
 export async function createLeadProvider(db: Db, name: string, now: Date) {
   return db.transaction().execute(async (trx) => {
@@ -27,7 +24,7 @@ export async function createLeadProvider(db: Db, name: string, now: Date) {
   });
 }
 
-async function requireLeadProvider(db: Db | Trx, id: string, field: string) {
+async function requireLeadProvider(db: DbOrTrx, id: string, field: string) {
   const provider = await db.selectFrom("lead_providers").selectAll().where("id", "=", id).executeTakeFirst();
   if (!provider) throw ApiError.unprocessable(field, "no lead provider has this id");
   return provider;
@@ -75,7 +72,7 @@ export async function revokeToken(db: Db, idOrHashPrefix: string) {
 }
 
 /** Creates the school when the URN is new, and the provider × school × cohort partnership when missing. */
-export async function ensureSchoolPartnership(db: Db | Trx, leadProviderId: string, urn: string, cohort: number, now: Date) {
+export async function ensureSchoolPartnership(db: DbOrTrx, leadProviderId: string, urn: string, cohort: number, now: Date) {
   await db.insertInto("schools").values({ urn, name: `School ${urn}` }).onConflict((oc) => oc.doNothing()).execute();
   await db
     .insertInto("partnerships")
@@ -167,22 +164,18 @@ export async function createParticipant(db: Db, input: Static<typeof CreateParti
   });
 }
 
-async function findRecordForCourse(db: Db | Trx, participantId: string, course: keyof typeof COURSE_PARTICIPANT_TYPE): Promise<TrainingRecord> {
+async function findRecordForCourse(db: DbOrTrx, participantId: string, course: CourseIdentifier): Promise<TrainingRecord> {
+  const participantType = courseParticipantType(course);
+  if (!participantType) throw ApiError.notFound();
   const record = await db
     .selectFrom("training_records")
     .selectAll()
     .where("participant_id", "=", participantId)
-    .where("participant_type", "=", COURSE_PARTICIPANT_TYPE[course])
+    .where("participant_type", "=", participantType)
     .orderBy("created_at", "desc")
     .executeTakeFirst();
   if (!record) throw ApiError.notFound();
   return record;
-}
-
-/** Touches the record and its person, as the live service's chain of touches does. */
-export async function touchTrainingRecord(db: Db | Trx, record: { id: string; participant_id: string }, stamp: string) {
-  await db.updateTable("training_records").set({ updated_at: stamp }).where("id", "=", record.id).execute();
-  await db.updateTable("participants").set({ updated_at: stamp }).where("id", "=", record.participant_id).execute();
 }
 
 export async function transferParticipant(db: Db, participantId: string, input: Static<typeof TransferBody>, now: Date) {

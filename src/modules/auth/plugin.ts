@@ -26,16 +26,22 @@ async function cachedTokenOwner(ctx: AppContext, request: Request, token: string
   return owner;
 }
 
+/** The owner of the request's token: missing, malformed or unknown → 401. */
+async function requestTokenOwner(ctx: AppContext, request: Request): Promise<TokenOwner> {
+  const token = tokenFromAuthorization(request.headers.get("authorization"));
+  if (!token) throw ApiError.unauthorized();
+  const owner = await cachedTokenOwner(ctx, request, token);
+  if (!owner) throw ApiError.unauthorized();
+  return owner;
+}
+
 /**
  * The lead provider behind a request's token (business-rules §1.1): missing,
  * malformed or unknown → 401; a known token of another kind (the admin
  * token) → 403 with an empty body.
  */
 export async function authenticateLeadProvider(ctx: AppContext, request: Request): Promise<AuthenticatedProvider> {
-  const token = tokenFromAuthorization(request.headers.get("authorization"));
-  if (!token) throw ApiError.unauthorized();
-  const owner = await cachedTokenOwner(ctx, request, token);
-  if (!owner) throw ApiError.unauthorized();
+  const owner = await requestTokenOwner(ctx, request);
   if (owner.kind !== "lead_provider" || !owner.leadProviderId) throw ApiError.forbidden();
   ctx.lastUsed.touch(owner.tokenId, ctx.clock.now());
   const info = ctx.requestInfo.get(request);
@@ -80,10 +86,7 @@ export function leadProviderApi(ctx: AppContext) {
 export function privateApi(ctx: AppContext) {
   return new Elysia().resolve({ as: "scoped" }, async ({ request }) => {
     railsQuery(request);
-    const token = tokenFromAuthorization(request.headers.get("authorization"));
-    if (!token) throw ApiError.unauthorized();
-    const owner = await cachedTokenOwner(ctx, request, token);
-    if (!owner) throw ApiError.unauthorized();
+    await requestTokenOwner(ctx, request);
     throw ApiError.forbidden();
   });
 }

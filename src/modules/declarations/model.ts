@@ -9,24 +9,27 @@
 import { t } from "elysia";
 import {
   badRequest,
+  everyRouteAnswers,
   filterBadRequest,
-  forbidden,
+  jsonApiBody,
+  listDocument,
   missingData,
   notAcceptable,
   notFound,
   nullable,
-  payloadTooLarge,
   operation,
+  pageQuery,
+  payloadTooLarge,
   TextBody,
-  tooManyRequests,
-  unauthorized,
   unprocessable,
+  updatedSinceQuery,
 } from "../../http/openapi";
 import { DECLARATION_ATTRIBUTE_KEYS, DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
+import { COURSE_IDENTIFIERS } from "../participants/rules";
 
 const TAGS = ["Participant declarations"];
 const DECLARATION_TYPES = ["started", "retained-1", "retained-2", "retained-3", "retained-4", "completed", "extended-1", "extended-2", "extended-3"];
-const COURSES = ["ecf-induction", "ecf-mentor"];
+const COURSES = [...COURSE_IDENTIFIERS];
 const STATES = ["submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting-clawback", "clawed-back"];
 const EXAMPLE_ID = "cd3a1234-7308-4879-942a-c4a70ced400a";
 const EXAMPLE_PARTICIPANT = "db3a7848-7308-4879-942a-c4a70ced400a";
@@ -39,13 +42,7 @@ export const DeclarationParams = t.Object({
   id: t.String({ description: "The declaration's id", example: EXAMPLE_ID }),
 });
 
-const updatedSince = t.Optional(
-  t.String({
-    description:
-      "Return only declarations updated after this date-time: `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z`/`±hh:mm` (a date alone is refused; send `+` as `%2B`)",
-    example: "2021-05-13T11:21:55Z",
-  }),
-);
+const updatedSince = updatedSinceQuery("Return only declarations updated after this date-time");
 const participantId = t.Optional(
   t.String({ description: "Return only the declarations of this participant (a UUID; anything else is a 400)", example: EXAMPLE_PARTICIPANT }),
 );
@@ -55,12 +52,7 @@ export const DeclarationListQuery = t.Object(
   {
     "filter[participant_id]": participantId,
     "filter[updated_since]": updatedSince,
-    "page[page]": t.Optional(
-      t.String({ description: "The page number, from 1 (read like Ruby `to_i`: `2abc` is 2; below 1 is a 400)", example: "1" }),
-    ),
-    "page[per_page]": t.Optional(
-      t.String({ description: "Items per page: default 100, at most 3000 (a larger value becomes 3000; below 1 is a 400)", example: "100" }),
-    ),
+    ...pageQuery,
   },
   { additionalProperties: true },
 );
@@ -102,15 +94,7 @@ const POST_EXAMPLE = {
   course_identifier: "ecf-induction",
 };
 
-export const DeclarationBody = t.Object(
-  {
-    data: t.Object(
-      { type: t.Optional(t.Unknown({ description: "Not checked", example: "participant-declaration" })), attributes: t.Optional(DeclarationAttributesRequest) },
-      { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
-    ),
-  },
-  { "x-live-error": "missing-data", example: { data: { type: "participant-declaration", attributes: POST_EXAMPLE } } },
-);
+export const DeclarationBody = jsonApiBody("participant-declaration", DeclarationAttributesRequest, POST_EXAMPLE);
 
 // ---------------------------------------------------------------------------
 // Answers
@@ -144,7 +128,7 @@ const resource = <A extends ReturnType<typeof t.Object>>(attributes: A) =>
 
 export const DeclarationDocument = t.Object({ data: resource(DeclarationAttributes) });
 export const CreatedDeclarationDocument = t.Object({ data: resource(CreatedDeclarationAttributes) });
-export const DeclarationListDocument = t.Object({ data: t.Array(resource(DeclarationAttributes)) }, { description: "No links or meta: a short or empty page is the end" });
+export const DeclarationListDocument = listDocument(resource(DeclarationAttributes));
 
 const V2_EXAMPLE = {
   id: EXAMPLE_ID,
@@ -156,9 +140,6 @@ const v2Example = (state: string) => ({ ...V2_EXAMPLE, attributes: { ...V2_EXAMP
 const csvExample =
   "id,participant_id,declaration_type,course_identifier,declaration_date,updated_at,state,has_passed\n" +
   `${EXAMPLE_ID},${EXAMPLE_PARTICIPANT},started,ecf-induction,2021-05-31T02:21:32Z,2021-05-31T02:22:32Z,eligible,""\n`;
-
-// 406 only on the JSON lists: everything else renders JSON whatever the format (docs/live-parity.md §1)
-const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
 
 export const createOperation = operation({
   operationId: "participant_declaration_create",
@@ -173,7 +154,7 @@ export const createOperation = operation({
       example: { data: { ...V2_EXAMPLE, attributes: { ...V2_EXAMPLE.attributes, eligible_for_payment: true, voided: false } } },
     },
     400: missingData,
-    ...common,
+    ...everyRouteAnswers,
     413: payloadTooLarge,
     422: unprocessable("The declaration is refused: one item per attribute (`base` for a slot already taken, an exact copy included)", {
       title: "base",
@@ -196,7 +177,7 @@ export const listOperation = operation({
   answers: {
     200: { schema: DeclarationListDocument, description: "A list of participant declarations", example: { data: [V2_EXAMPLE] } },
     400: listBadRequest,
-    ...common,
+    ...everyRouteAnswers,
     406: notAcceptable,
   },
 });
@@ -214,7 +195,7 @@ export const csvOperation = operation({
   answers: {
     200: { schema: TextBody, description: "A CSV file of participant declarations", type: "text/csv", example: csvExample },
     400: csvBadRequest,
-    ...common,
+    ...everyRouteAnswers,
   },
 });
 
@@ -226,7 +207,7 @@ export const showOperation = operation({
   answers: {
     200: { schema: DeclarationDocument, description: "A single participant declaration", example: { data: V2_EXAMPLE } },
     400: csvBadRequest,
-    ...common,
+    ...everyRouteAnswers,
     404: notFound,
   },
 });
@@ -240,7 +221,7 @@ export const voidOperation = operation({
   answers: {
     200: { schema: DeclarationDocument, description: "Successful", example: { data: v2Example("voided") } },
     400: filterBadRequest,
-    ...common,
+    ...everyRouteAnswers,
     404: notFound,
     422: unprocessable("The declaration cannot be voided", { title: "Invalid action", detail: MESSAGES.alreadyVoided }),
   },

@@ -15,7 +15,7 @@ import {
 } from './declaration-date';
 import { isBlank, permitAttributes } from '../../http/ruby-compat';
 import { ErrorCollector, type ErrorItem } from '../../errors';
-import { type ParticipantType, courseParticipantType, participantTypeCourse } from '../participants/rules';
+import type { ParticipantType } from '../participants/rules';
 
 // ---------------------------------------------------------------------------
 // States

@@ -11,7 +11,7 @@ import { ApiError } from "../../errors";
 import type { ListParams } from "../../http/list-params";
 import { newId } from "../../lib/ids";
 import { castUuid } from "../../http/ruby-compat";
-import { toDateOnly, toTimestamp } from "../../lib/time";
+import { ceilToSecond, toDateOnly, toTimestamp } from "../../lib/time";
 import { castDeclarationDate, formatTimestamp } from "./declaration-date";
 import { isBlank } from "../../http/ruby-compat";
 import {
@@ -45,12 +45,12 @@ import {
   trnDuplicateHoldsSlot,
   updateDeclarationState,
 } from "./queries";
+import { touchTrainingRecord } from "../participants/queries";
 import { courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
 import { type CsvStreamOptions, csvStream } from "../../http/csv";
 import { JsonText } from "../../http/json-api";
 import { declarationJson, declarationListJson } from "./read-model";
-import { touchTrainingRecord } from "../admin/service";
 
 // ---------------------------------------------------------------------------
 // POST (§5.1–§5.4)
@@ -187,24 +187,22 @@ export async function recordDeclaration(
       eligibleForFunding: record.eligibleForFunding,
     });
     const stamp = toTimestamp(now);
-    const completion = isMentorCompletionEvent(slot.courseIdentifier, slot.declarationType)
-      ? mentorCompletionDate(await completedDeclarations(trx, record.id))
-      : undefined;
-    const inserted = await insertNewDeclaration(trx, {
-      id: newId(),
-      participant_id: slot.participantId,
-      training_record_id: record.id,
-      lead_provider_id: callerId,
-      cohort: record.cohort,
-      declaration_type: slot.declarationType,
-      course_identifier: slot.courseIdentifier,
-      declaration_date: formatTimestamp(result.declarationDate),
-      evidence_held: input.evidence_held ?? null,
-      state,
-      created_at: stamp,
-    });
-    if (completion !== undefined) await touchOnMentorCompletion(trx, record.id, slot.participantId, completion, stamp);
-    return inserted;
+    const mentorCompletion = isMentorCompletionEvent(slot.courseIdentifier, slot.declarationType);
+    const insert = () =>
+      insertNewDeclaration(trx, {
+        id: newId(),
+        participant_id: slot.participantId,
+        training_record_id: record.id,
+        lead_provider_id: callerId,
+        cohort: record.cohort,
+        declaration_type: slot.declarationType,
+        course_identifier: slot.courseIdentifier,
+        declaration_date: formatTimestamp(result.declarationDate),
+        evidence_held: input.evidence_held ?? null,
+        state,
+        created_at: stamp,
+      });
+    return touchingOnMentorCompletion(trx, mentorCompletion, { id: record.id, participant_id: slot.participantId }, stamp, insert);
   });
   return { data: v1Declaration(declaration) };
 }
@@ -215,9 +213,19 @@ export async function recordDeclaration(
  * save with a change touches the profile, its teacher profile and the user,
  * so the person's rows move and enter `filter[updated_since]` (docs/live-parity.md §3).
  */
-async function touchOnMentorCompletion(trx: DbOrTrx, trainingRecordId: string, participantId: string, before: string | null, stamp: string) {
-  const after = mentorCompletionDate(await completedDeclarations(trx, trainingRecordId));
-  if (after !== before) await touchTrainingRecord(trx, { id: trainingRecordId, participant_id: participantId }, stamp);
+async function touchingOnMentorCompletion<T>(
+  trx: DbOrTrx,
+  mentorCompletion: boolean,
+  record: { id: string; participant_id: string },
+  stamp: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  if (!mentorCompletion) return write();
+  const before = mentorCompletionDate(await completedDeclarations(trx, record.id));
+  const written = await write();
+  const after = mentorCompletionDate(await completedDeclarations(trx, record.id));
+  if (after !== before) await touchTrainingRecord(trx, record, stamp);
+  return written;
 }
 
 // ---------------------------------------------------------------------------
@@ -244,13 +252,9 @@ export async function voidProviderDeclaration(db: Db, callerId: string, id: stri
     const result = voidDeclaration(current.state, { callerHasOpenOutputFeeStatement: open, cohort: current.cohort });
     if (!result.ok) throw ApiError.errors(422, result.errors);
     // a void (not a clawback) of a mentor's completed declaration recomputes the completion date (void_participant_declaration.rb:33-37)
-    const completion =
-      result.next === "voided" && isMentorCompletionEvent(current.course_identifier, current.declaration_type)
-        ? mentorCompletionDate(await completedDeclarations(trx, current.training_record_id))
-        : undefined;
-    const moved = await moveState(trx, current, result.next, now);
-    if (completion !== undefined) await touchOnMentorCompletion(trx, current.training_record_id, current.participant_id, completion, toTimestamp(now));
-    return moved;
+    const mentorCompletion = result.next === "voided" && isMentorCompletionEvent(current.course_identifier, current.declaration_type);
+    const record = { id: current.training_record_id, participant_id: current.participant_id };
+    return touchingOnMentorCompletion(trx, mentorCompletion, record, toTimestamp(now), () => moveState(trx, current, result.next, now));
   });
   return { data: v2Declaration(declaration) };
 }
@@ -287,7 +291,7 @@ function listFilter(params: Pick<ListParams, "participantId" | "updatedSince">):
   const since = params.updatedSince;
   return {
     participantId: params.participantId,
-    updatedAfter: since === null ? null : toTimestamp(new Date(Math.ceil(since.getTime() / 1000) * 1000 - 1000)),
+    updatedAfter: since === null ? null : toTimestamp(new Date(ceilToSecond(since).getTime() - 1000)),
   };
 }
 

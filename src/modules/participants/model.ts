@@ -8,22 +8,24 @@ import { t } from "elysia";
 import {
   type Operation,
   badRequest,
-  forbidden,
+  everyRouteAnswers,
+  jsonApiBody,
+  listDocument,
   missingData,
   notAcceptable,
   notFound,
   nullable,
-  payloadTooLarge,
   operation,
+  pageQuery,
+  payloadTooLarge,
   TextBody,
-  tooManyRequests,
-  unauthorized,
   unprocessable,
+  updatedSinceQuery,
 } from "../../http/openapi";
-import { DEFER_REASONS, MESSAGES, WITHDRAW_REASONS } from "./rules";
+import { COURSE_IDENTIFIERS, DEFER_REASONS, MESSAGES, WITHDRAW_REASONS } from "./rules";
 
 const TAGS = ["ECF participants"];
-const COURSES = ["ecf-induction", "ecf-mentor"];
+const COURSES = [...COURSE_IDENTIFIERS];
 const SCHEDULES = ["standard", "reduced", "extended", "replacement"].flatMap((kind) =>
   ["september", "january", "april"].map((month) => `ecf-${kind}-${month}`),
 );
@@ -44,25 +46,14 @@ const cohortFilter = t.Optional(
     example: "2021,2022",
   }),
 );
-const updatedSinceFilter = t.Optional(
-  t.String({
-    description:
-      "Return only records updated at or after this date-time: `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z`/`±hh:mm` (a date alone is refused; send `+` as `%2B`)",
-    example: "2021-05-13T11:21:55Z",
-  }),
-);
+const updatedSinceFilter = updatedSinceQuery("Return only records updated at or after this date-time");
 
 /** Flat bracketed keys, as Elysia parses them; other keys are ignored (additionalProperties). */
 export const ParticipantListQuery = t.Object(
   {
     "filter[cohort]": cohortFilter,
     "filter[updated_since]": updatedSinceFilter,
-    "page[page]": t.Optional(
-      t.String({ description: "The page number, from 1 (read like Ruby `to_i`: `2abc` is 2; below 1 is a 400)", example: "1" }),
-    ),
-    "page[per_page]": t.Optional(
-      t.String({ description: "Items per page: default 100, at most 3000 (a larger value becomes 3000; below 1 is a 400)", example: "100" }),
-    ),
+    ...pageQuery,
   },
   { additionalProperties: true },
 );
@@ -75,20 +66,6 @@ export const ParticipantCsvQuery = t.Object(
 /** A scalar attribute (Rails' strong parameters keep numbers and booleans as sent: `false` is blank). */
 const attribute = (description: string, values: string[], example: string) =>
   t.Optional(t.Union([t.String({ enum: values }), t.Number(), t.Boolean()], { description: `${description}. One of: ${values.join(", ")}`, example }));
-
-/** `data.type` is never checked (§3.1). */
-const dataType = (value: string) => t.Optional(t.Unknown({ description: "Not checked", example: value }));
-
-const jsonApiBody = <A extends ReturnType<typeof t.Object>>(type: string, attributes: A, example: Record<string, unknown>) =>
-  t.Object(
-    {
-      data: t.Object(
-        { type: dataType(type), attributes: t.Optional(attributes) },
-        { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
-      ),
-    },
-    { "x-live-error": "missing-data", example: { data: { type, attributes: example } } },
-  );
 
 const courseIdentifier = attribute("The type of course the participant is enrolled in", COURSES, "ecf-induction");
 
@@ -184,7 +161,7 @@ const PARTICIPANT_EXAMPLE = {
 };
 
 export const ParticipantDocument = t.Object({ data: Participant });
-export const ParticipantListDocument = t.Object({ data: t.Array(Participant) }, { description: "No links or meta: a short or empty page is the end" });
+export const ParticipantListDocument = listDocument(Participant);
 
 const csvExample =
   "id,email,full_name,mentor_id,school_urn,participant_type,cohort,status,teacher_reference_number,teacher_reference_number_validated,eligible_for_funding,pupil_premium_uplift,sparsity_uplift,training_status,training_record_id,schedule_identifier,updated_at\n" +
@@ -199,9 +176,6 @@ const csvBadRequest = badRequest("A bad `filter` (not a hash, a nested value, an
   detail: "Filter must be a hash",
 });
 
-// 406 only on the JSON lists: everything else renders JSON whatever the format (docs/live-parity.md §1)
-const common = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
-
 export const listOperation = (op: Partial<Operation> = {}) =>
   operation({
     operationId: "participants",
@@ -212,7 +186,7 @@ export const listOperation = (op: Partial<Operation> = {}) =>
     answers: {
       200: { schema: ParticipantListDocument, description: "A list of ECF participants", example: { data: [PARTICIPANT_EXAMPLE] } },
       400: listBadRequest,
-      ...common,
+      ...everyRouteAnswers,
       406: notAcceptable,
     },
     ...op,
@@ -228,7 +202,7 @@ export const csvOperation = (op: Partial<Operation> = {}) =>
     answers: {
       200: { schema: TextBody, description: "A CSV file of ECF participants", type: "text/csv", example: csvExample },
       400: csvBadRequest,
-      ...common,
+      ...everyRouteAnswers,
     },
     ...op,
   });
@@ -243,7 +217,7 @@ export const showOperation = (op: Partial<Operation> = {}) =>
     answers: {
       200: { schema: ParticipantDocument, description: "A single ECF participant", example: { data: PARTICIPANT_EXAMPLE } },
       400: csvBadRequest,
-      ...common,
+      ...everyRouteAnswers,
       404: notFound,
     },
     ...op,
@@ -252,7 +226,7 @@ export const showOperation = (op: Partial<Operation> = {}) =>
 const actionAnswers = (what: string, example: { title: string; detail: string }) => ({
   200: { schema: ParticipantDocument, description: `The ECF participant ${what}`, example: { data: PARTICIPANT_EXAMPLE } },
   400: missingData,
-  ...common,
+  ...everyRouteAnswers,
   404: notFound,
   413: payloadTooLarge,
   422: unprocessable("The participant, course or action is refused: one item per attribute", example),

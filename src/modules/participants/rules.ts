@@ -18,7 +18,8 @@ export type ValidationError = ErrorItem;
 // ---------------------------------------------------------------------------
 
 export type ParticipantType = 'ect' | 'mentor';
-export type CourseIdentifier = 'ecf-induction' | 'ecf-mentor';
+export const COURSE_IDENTIFIERS = ['ecf-induction', 'ecf-mentor'] as const;
+export type CourseIdentifier = (typeof COURSE_IDENTIFIERS)[number];
 
 /** The participant type a course implies; any other course resolves no training record (§5.1, §6.1). */
 export function courseParticipantType(course: unknown): ParticipantType | null {

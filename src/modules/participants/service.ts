@@ -13,7 +13,7 @@ import { JsonText } from "../../http/json-api";
 import type { ListParams } from "../../http/list-params";
 import { newId } from "../../lib/ids";
 import { castUuid } from "../../http/ruby-compat";
-import { toTimestamp } from "../../lib/time";
+import { ceilToSecond, toTimestamp } from "../../lib/time";
 import {
   type ParticipantFilter,
   billableDeclarationDates,
@@ -47,7 +47,7 @@ function filterFrom(params: Pick<ListParams, "cohorts" | "updatedSince">): Parti
   const since = params.updatedSince;
   return {
     cohorts: params.cohorts,
-    updatedSince: since ? toTimestamp(new Date(Math.ceil(since.getTime() / 1000) * 1000)) : null,
+    updatedSince: since ? toTimestamp(ceilToSecond(since)) : null,
   };
 }
 
