@@ -25,6 +25,7 @@ import { moveDeclarationState } from "./modules/declarations/service";
 import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { LastUsedRecorder } from "./modules/auth/tokens";
+import { TokenOwnerCache } from "./modules/auth/owner-cache";
 import { usersRoutes } from "./modules/users/routes";
 
 export interface AppDeps {
@@ -32,8 +33,10 @@ export interface AppDeps {
   clock?: Clock;
   /** the live throttle; on unless switched off (RATE_LIMIT=off) */
   rateLimit?: boolean | FixedWindowRateLimiter;
-  /** counts writes through `db`; with it, repeated GETs are answered from a cache until the next write */
+  /** counts writes through `db`; with it (and `dataVersion`), tokens' owners are remembered until the next write, and repeated GETs are answered from a cache unless `responseCache` is false */
   writes?: WriteCounter;
+  /** the response cache (RESPONSE_CACHE); on by default when `writes` is given */
+  responseCache?: boolean;
   /** SQLite's data_version off the raw handle (see OpenDatabase) */
   dataVersion?: () => number;
   /** where the one-JSON-line-per-request log goes; none when omitted */
@@ -84,7 +87,8 @@ export function createApp(deps: AppDeps) {
     snapshotBase: new SnapshotBase(),
     requestLog: (deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) > 0 ? new RequestLog(deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE) : null,
     formats: new WeakMap(),
-    cache: deps.writes ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
+    cache: deps.writes && deps.responseCache !== false ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
+    tokenOwners: deps.writes && deps.dataVersion ? new TokenOwnerCache(deps.writes, deps.dataVersion) : null,
     groupCommit: new GroupCommit(deps.db),
     pageEnds: new Map(),
     loopShare: new LoopShare(),

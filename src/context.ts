@@ -5,6 +5,7 @@ import type { ApiError } from "./errors";
 import type { LoopShare } from "./http/csv";
 import type { ResponseCache } from "./http/response-cache";
 import type { RequestGate } from "./http/request-gate";
+import type { TokenOwnerCache } from "./modules/auth/owner-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
 import type { PageEnds } from "./modules/participants/read-model";
 import type { RequestLog } from "./modules/request-log/service";
@@ -57,6 +58,8 @@ export interface AppContext {
   snapshotBase: SnapshotBase;
   /** repeated GET answers until the next write; null when off */
   cache: ResponseCache | null;
+  /** tokens' owners until the next write, with or without the response cache; null without a write counter */
+  tokenOwners: TokenOwnerCache | null;
   /** where the participants list's pages ended, per provider and database version */
   pageEnds: PageEnds;
   /** CSV exports take turns on the event loop with everything else */

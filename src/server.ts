@@ -21,7 +21,8 @@ export async function startServer(config: Config, print: (line: string) => void 
   const app = createApp({
     fileProblem: database.fileProblem,
     db: database.db,
-    writes: config.responseCache ? database.writes : undefined,
+    writes: database.writes,
+    responseCache: config.responseCache,
     dataVersion: database.dataVersion,
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,

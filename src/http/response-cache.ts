@@ -30,8 +30,6 @@ export class ResponseCache {
   ) {}
 
   private perRequest = new WeakMap<Request, Promise<string>>();
-  /** token hash → its owner, for the same database version (a revoked token is a write) */
-  readonly tokenOwners = new Map<string, { version: string; owner: unknown }>();
 
   private async version(): Promise<string> {
     const before = this.writes.value;
@@ -64,11 +62,10 @@ export class ResponseCache {
     return body;
   }
 
-  /** forgets every answer and token owner (a snapshot restore) */
+  /** forgets every answer (a snapshot restore) */
   reset(): void {
     this.entries.clear();
     this.bytes = 0;
-    this.tokenOwners.clear();
     this.perRequest = new WeakMap();
   }
 

@@ -3,7 +3,7 @@ import { requestNow } from "../../clock";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
 import { railsQuery, validateQueryFilter } from "../../http/rails-params";
-import { type TokenOwner, findTokenOwner, findTokenOwnerByHash, hashToken, tokenFromAuthorization } from "./tokens";
+import { type TokenOwner, findTokenOwner, tokenFromAuthorization } from "./tokens";
 
 export interface AuthenticatedProvider {
   id: string;
@@ -11,18 +11,18 @@ export interface AuthenticatedProvider {
 
 /**
  * The token's owner, remembered while the database is unchanged (revoking a
- * token is a write, so it takes effect from the next request on).
+ * token is a write, so it takes effect from the next request on; a revoke by
+ * another process changes `data_version`).
  */
-async function cachedTokenOwner(ctx: AppContext, request: Request, token: string): Promise<TokenOwner | null> {
-  if (!ctx.cache) return findTokenOwner(ctx.db, token);
-  const version = await ctx.cache.versionFor(request);
-  // keyed by the hash: a flood of long bogus tokens then costs 64 bytes each, and at most 10,000 are kept
-  const tokenHash = hashToken(token);
-  const hit = ctx.cache.tokenOwners.get(tokenHash);
-  if (hit && hit.version === version) return hit.owner as TokenOwner | null;
-  const owner = await findTokenOwnerByHash(ctx.db, tokenHash);
-  if (ctx.cache.tokenOwners.size >= 10_000) ctx.cache.tokenOwners.clear();
-  ctx.cache.tokenOwners.set(tokenHash, { version, owner });
+async function cachedTokenOwner(ctx: AppContext, token: string): Promise<TokenOwner | null> {
+  const owners = ctx.tokenOwners;
+  if (!owners) return findTokenOwner(ctx.db, token);
+  // the version before the read: a write meanwhile makes the kept owner unusable at once
+  const version = owners.current();
+  const hit = owners.get(token, version);
+  if (hit !== undefined) return hit;
+  const owner = await findTokenOwner(ctx.db, token);
+  owners.set(token, version, owner);
   return owner;
 }
 
@@ -30,7 +30,7 @@ async function cachedTokenOwner(ctx: AppContext, request: Request, token: string
 async function requestTokenOwner(ctx: AppContext, request: Request): Promise<TokenOwner> {
   const token = tokenFromAuthorization(request.headers.get("authorization"));
   if (!token) throw ApiError.unauthorized();
-  const owner = await cachedTokenOwner(ctx, request, token);
+  const owner = await cachedTokenOwner(ctx, token);
   if (!owner) throw ApiError.unauthorized();
   return owner;
 }

@@ -104,6 +104,7 @@ export async function restoreInApp(ctx: AppContext, store: SnapshotStore, reques
 /** The response cache, the token owners, the last-use marks and the list's remembered page ends. */
 export function forgetDataViews(ctx: AppContext): void {
   ctx.cache?.reset();
+  ctx.tokenOwners?.reset();
   ctx.lastUsed.reset();
   ctx.pageEnds.clear();
 }

@@ -1,0 +1,74 @@
+/**
+ * CPU µs per request of the uncached read path, in-process (`app.handle`):
+ * the app built as `src/server.ts` builds it with RESPONSE_CACHE=off (the
+ * request log on, as by default), each list request with a new
+ * `filter[updated_since]`, as a polling provider sends. CPU time is the least
+ * disturbed measure on a shared machine. Uses the bench database in .bench/
+ * (seeded as `make bench` does when missing).
+ *
+ *   bun bench/cpu.ts [--rounds 5] [--n 400]
+ *   bun --cpu-prof bench/cpu.ts --only participants   (a profile of one scenario)
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
+import { openDatabase } from "../db/connection";
+import { createApp } from "../src/app";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { rounds: { type: "string", default: "5" }, n: { type: "string", default: "400" }, only: { type: "string" } },
+  strict: true,
+});
+const ROUNDS = Number(values.rounds);
+const N = Number(values.n);
+
+const WORK = join(import.meta.dir, "..", ".bench");
+mkdirSync(WORK, { recursive: true });
+const DB = join(WORK, "bench.sqlite");
+const META = join(WORK, "bench.json");
+let meta: { participantIds: string[]; declarationIds: string[] };
+if (existsSync(DB) && existsSync(META)) meta = JSON.parse(readFileSync(META, "utf8"));
+else {
+  const t0 = performance.now();
+  const seeded = await seedBenchDatabase(DB, { records: 100_000, declarationsPerRecord: 11, otherProviders: 5, otherRecords: 2_000 });
+  meta = seeded;
+  writeFileSync(META, JSON.stringify({ ...seeded, seedSeconds: (performance.now() - t0) / 1000 }));
+}
+
+const database = openDatabase(DB);
+// as src/server.ts builds it with RESPONSE_CACHE=off
+const app = createApp({ db: database.db, rateLimit: false, writes: database.writes, dataVersion: database.dataVersion, responseCache: false });
+const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
+let counter = 0;
+const since = () => new Date(946684800_000 + ++counter * 1000).toISOString().replace(".000Z", "Z");
+const some = meta.participantIds[Math.floor(meta.participantIds.length / 2)]!;
+const someDeclaration = meta.declarationIds[Math.floor(meta.declarationIds.length / 2)]!;
+const scenarios: Record<string, () => string> = {
+  participants: () => `http://localhost/api/v2/participants/ecf?page[per_page]=100&filter[updated_since]=${since()}`,
+  "participant by id": () => `http://localhost/api/v2/participants/ecf/${some}?filter[updated_since]=${since()}`,
+  declarations: () => `http://localhost/api/v2/participant-declarations?page[per_page]=100&filter[updated_since]=${since()}`,
+  "declaration by id": () => `http://localhost/api/v2/participant-declarations/${someDeclaration}`,
+};
+const names = values.only ? Object.keys(scenarios).filter((k) => k.startsWith(values.only!)) : Object.keys(scenarios);
+
+async function cpu(url: () => string, n: number): Promise<number> {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const r = await app.handle(new Request(url(), { headers }));
+    if (r.status !== 200) throw new Error(`${url()} → ${r.status} ${await r.text()}`);
+    await r.arrayBuffer();
+  }
+  await Bun.sleep(0); // the after-response hooks
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / n;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const results: Record<string, number[]> = {};
+for (const name of names) await cpu(scenarios[name]!, 200); // warm-up
+for (let round = 0; round < ROUNDS; round++) for (const name of names) (results[name] ??= []).push(await cpu(scenarios[name]!, N));
+console.log(`| in-process CPU µs per request (RESPONSE_CACHE=off, request log on) | median | range |\n| --- | --- | --- |`);
+for (const name of names) console.log(`| ${name} | ${median(results[name]!).toFixed(0)} | ${Math.min(...results[name]!).toFixed(0)}–${Math.max(...results[name]!).toFixed(0)} |`);
+console.log(`${ROUNDS} rounds of ${N}, medians`);
+await database.close();
