@@ -143,7 +143,7 @@ export function createApp(deps: AppDeps) {
       record(request, info, status, durationMs, responseText);
     }
   };
-  const record = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | undefined) =>
+  const record = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | Uint8Array | undefined) =>
     requestLog!.record({
       id: info.id,
       time: info.time,

@@ -31,8 +31,8 @@ export interface RequestInfo {
   logged: boolean;
   /** the error that rendered the answer */
   error?: ApiError;
-  /** the JSON text of the answer, when the handler had it as text (cached reads) */
-  responseText?: string;
+  /** the JSON of the answer, as text or UTF-8 bytes, when the handler had it (reads); the log keeps a reference */
+  responseText?: string | Uint8Array;
   /** a copy of any other answer, read after it was sent */
   responseCopy?: Response;
 }

@@ -37,32 +37,11 @@ export async function cachedJsonApi(ctx: AppContext, request: Request, providerI
   return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
 }
 
-/** The request log keeps the text itself (no copy of the Response, and the JSON even when the answer is gzipped). */
+/** The request log keeps the text or the bytes themselves (no copy of the Response, and the JSON even when the answer is gzipped). */
 function noteResponseText(ctx: AppContext, request: Request, body: string | Uint8Array) {
   const info = ctx.requestInfo.get(request);
-  if (info) info.responseText = typeof body === "string" ? body : textHead(body);
+  if (info) info.responseText = body;
 }
-
-/**
- * The text of the first bytes of a UTF-8 body, enough for what the request
- * log keeps (its first 64 KiB, request-log/service.ts `keep`), cut at a
- * character boundary, without decoding a large page whole.
- */
-function textHead(bytes: Uint8Array, limit = 64 * 1024 + 4): string {
-  // the same cached body again: the same string, so that the log's own cut of it is reused too
-  if (lastHead.bytes === bytes) return lastHead.text;
-  let end = bytes.length;
-  if (end > limit) {
-    end = limit;
-    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-  }
-  const text = utf8.decode(bytes.subarray(0, end));
-  lastHead = { bytes, text };
-  return text;
-}
-const utf8 = new TextDecoder();
-/** a memo of the last decoding only (identity of the bytes), not state: any app in the process may use it */
-let lastHead: { bytes: Uint8Array | null; text: string } = { bytes: null, text: "" };
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
 function acceptsGzip(request: Request): boolean {

@@ -221,6 +221,19 @@ describe("request log ring", () => {
     expect(log.keep("")).toBeNull();
   });
 
+  test("when a body comes as UTF-8 bytes, then it is kept by reference up to 64 KiB and cut as its text would be beyond", () => {
+    const log = new RequestLog(2);
+    const small = new TextEncoder().encode('{"data":["é ✓ 😀"]}');
+    expect(log.keep(small)).toBe(small);
+    expect(log.keep(new Uint8Array(0))).toBeNull();
+    for (const text of ["é".repeat(BODY_LIMIT_BYTES), "a" + "😀".repeat(BODY_LIMIT_BYTES / 4), "ab" + "✓".repeat(BODY_LIMIT_BYTES / 3)]) {
+      const bytes = new TextEncoder().encode(text);
+      const kept = log.keep(bytes) as Uint8Array;
+      expect(kept).toEqual(log.keep(text) as Uint8Array);
+      expect(log.keep(bytes)).toBe(kept);
+    }
+  });
+
   test("when the bodies pass the budget, then the oldest records lose theirs first", () => {
     const log = new RequestLog(10, 25);
     for (let n = 1; n <= 4; n++) log.record(entry(n, "0123456789"));

@@ -56,6 +56,7 @@ export class RequestLog {
   private scratch = new Uint8Array(BODY_LIMIT_BYTES);
   /** the last long body cut, so that a polled page served from the response cache is cut once */
   private lastCut: { source: string; kept: Uint8Array } | null = null;
+  private lastBytesCut: { source: Uint8Array; kept: Uint8Array } | null = null;
 
   constructor(
     readonly capacity: number,
@@ -64,9 +65,14 @@ export class RequestLog {
     this.ring = new Array(capacity);
   }
 
-  /** a body as the log keeps it: the first 64 KiB of its UTF-8, without splitting a character */
-  keep(text: string | null | undefined): Kept {
+  /**
+   * A body as the log keeps it: the first 64 KiB of its UTF-8, without
+   * splitting a character. UTF-8 bytes (a page SQLite built) are kept as
+   * they are, by reference, and decoded only when the log is read.
+   */
+  keep(text: string | Uint8Array | null | undefined): Kept {
     if (!text) return null;
+    if (typeof text !== "string") return this.keepBytes(text);
     // at most 3 UTF-8 bytes per UTF-16 unit: short texts fit without looking
     if (text.length <= BODY_LIMIT_BYTES / 3) return text;
     if (this.lastCut && this.lastCut.source === text) return this.lastCut.kept;
@@ -74,6 +80,18 @@ export class RequestLog {
     if (read === text.length) return text;
     const kept = this.scratch.slice(0, written);
     this.lastCut = { source: text, kept };
+    return kept;
+  }
+
+  private keepBytes(bytes: Uint8Array): Kept {
+    if (bytes.byteLength === 0) return null;
+    if (bytes.byteLength <= BODY_LIMIT_BYTES) return bytes;
+    if (this.lastBytesCut && this.lastBytesCut.source === bytes) return this.lastBytesCut.kept;
+    // cut before the character that would cross the limit (a continuation byte is 10xxxxxx)
+    let end = BODY_LIMIT_BYTES;
+    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+    const kept = bytes.slice(0, end);
+    this.lastBytesCut = { source: bytes, kept };
     return kept;
   }
 
@@ -135,6 +153,7 @@ export class RequestLog {
     this.trimFrom = this.nextId;
     this.bodyBytes = 0;
     this.lastCut = null;
+    this.lastBytesCut = null;
     return held;
   }
 }
