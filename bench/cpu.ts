@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
 import { openDatabase } from "../db/connection";
 import { createApp } from "../src/app";
+import { keepMallocHeap } from "../src/lib/malloc";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -37,6 +38,8 @@ else {
   writeFileSync(META, JSON.stringify({ ...seeded, seedSeconds: (performance.now() - t0) / 1000 }));
 }
 
+// as src/server.ts does before opening the database
+if (!process.env.NO_MALLOC_TUNING) keepMallocHeap();
 const database = openDatabase(DB);
 // as src/server.ts builds it with RESPONSE_CACHE=off
 const app = createApp({ db: database.db, rateLimit: false, writes: database.writes, dataVersion: database.dataVersion, responseCache: false });

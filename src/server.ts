@@ -1,4 +1,5 @@
 import { openDatabase } from "../db/connection";
+import { keepMallocHeap } from "./lib/malloc";
 import { createApp } from "./app";
 import { prepareDatabase } from "./bootstrap";
 import { demoProviderLines } from "./modules/seed/demo";
@@ -15,6 +16,8 @@ export interface RunningServer {
 
 /** Opens the database, prepares it, and serves; prints the start-up banner. */
 export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
+  // large pages built by SQLite reuse the heap instead of faulting memory in each time (src/lib/malloc.ts)
+  keepMallocHeap();
   const database = openDatabase(config.databasePath);
   const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken });
   database.markFile();
