@@ -16,7 +16,7 @@ const M_MMAP_THRESHOLD = -3;
  * glibc only: anywhere else (musl, macOS) this does nothing.
  */
 export function keepMallocHeap(): boolean {
-  if (process.platform !== "linux") return false;
+  if (process.platform !== "linux" || process.env.NO_MALLOC_TUNING) return false;
   try {
     const libc = dlopen("libc.so.6", { mallopt: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 } });
     const ok = libc.symbols.mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024) === 1 && libc.symbols.mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024) === 1;

@@ -231,7 +231,15 @@ describe("request log ring", () => {
       const kept = log.keep(bytes) as Uint8Array;
       expect(kept).toEqual(log.keep(text) as Uint8Array);
       expect(log.keep(bytes)).toBe(kept);
+      // a copy: a kept cut never holds the whole page's buffer
+      expect(kept.buffer.byteLength).toBe(kept.byteLength);
     }
+    const page = Buffer.from(JSON.stringify({ data: "x".repeat(200_000) }));
+    expect((log.keep(page) as Uint8Array).buffer.byteLength).toBe(BODY_LIMIT_BYTES);
+    const view = Buffer.from(new TextEncoder().encode('{"data":[]}' + " ".repeat(100))).subarray(0, 11);
+    const keptView = log.keep(view) as Uint8Array;
+    expect(new TextDecoder().decode(keptView)).toBe('{"data":[]}');
+    expect(keptView.buffer.byteLength).toBe(11);
   });
 
   test("when the bodies pass the budget, then the oldest records lose theirs first", () => {

@@ -85,12 +85,14 @@ export class RequestLog {
 
   private keepBytes(bytes: Uint8Array): Kept {
     if (bytes.byteLength === 0) return null;
-    if (bytes.byteLength <= BODY_LIMIT_BYTES) return bytes;
+    // by reference only when the bytes are their whole buffer: a view would keep a larger buffer alive
+    if (bytes.byteLength <= BODY_LIMIT_BYTES && bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) return bytes;
     if (this.lastBytesCut && this.lastBytesCut.source === bytes) return this.lastBytesCut.kept;
     // cut before the character that would cross the limit (a continuation byte is 10xxxxxx)
-    let end = BODY_LIMIT_BYTES;
-    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-    const kept = bytes.slice(0, end);
+    let end = Math.min(BODY_LIMIT_BYTES, bytes.byteLength);
+    while (end > 0 && end < bytes.byteLength && (bytes[end]! & 0xc0) === 0x80) end--;
+    // a copy (Uint8Array's slice: a Buffer's own `slice` is a view that would keep the whole page alive)
+    const kept = Uint8Array.prototype.slice.call(bytes, 0, end);
     this.lastBytesCut = { source: bytes, kept };
     return kept;
   }
