@@ -301,40 +301,28 @@ export async function hasActivePartnership(trx: DbOrTrx, providerId: string, coh
 }
 
 /**
- * What the provider's closed induction record keeps after a change of
- * schedule across cohorts (live `Induction::ChangeInductionRecord` closes it
- * with induction status `changed`): a view of its own, shown only under a
- * filter on the old cohort (see `notSuperseded`).
+ * The provider's own view of the record as its last induction record left it,
+ * with that record's induction status: after a transfer the old provider keeps
+ * seeing it (business-rules §2.1, status unchanged); after a change of schedule
+ * across cohorts, live `Induction::ChangeInductionRecord` closes it with status
+ * `changed`, shown only under a filter on the old cohort (see `notSuperseded`).
  */
-export async function keepClosedInductionRecord(trx: DbOrTrx, record: TrainingRecord, id: string, stamp: string) {
+export async function keepFormerProviderView(trx: DbOrTrx, record: TrainingRecord, inductionStatus: TrainingRecord["induction_status"], id: string, stamp: string) {
+  const view = {
+    school_urn: record.school_urn,
+    cohort: record.cohort,
+    schedule_id: record.schedule_id,
+    induction_status: inductionStatus,
+    training_status: record.training_status,
+    mentor_id: record.mentor_id,
+    updated_at: stamp,
+  };
   await trx
     .insertInto("former_provider_views")
-    .values({
-      id,
-      training_record_id: record.id,
-      lead_provider_id: record.lead_provider_id,
-      school_urn: record.school_urn,
-      cohort: record.cohort,
-      schedule_id: record.schedule_id,
-      induction_status: "changed",
-      training_status: record.training_status,
-      mentor_id: record.mentor_id,
-      updated_at: stamp,
-      created_at: stamp,
-    })
+    .values({ ...view, id, training_record_id: record.id, lead_provider_id: record.lead_provider_id, created_at: stamp })
     // one view per record and provider: the latest closed induction record (an earlier one is superseded
     // in every filter but its own cohort's, which the sandbox then no longer shows)
-    .onConflict((oc) =>
-      oc.columns(["training_record_id", "lead_provider_id"]).doUpdateSet({
-        school_urn: record.school_urn,
-        cohort: record.cohort,
-        schedule_id: record.schedule_id,
-        induction_status: "changed",
-        training_status: record.training_status,
-        mentor_id: record.mentor_id,
-        updated_at: stamp,
-      }),
-    )
+    .onConflict((oc) => oc.columns(["training_record_id", "lead_provider_id"]).doUpdateSet(view))
     .execute();
 }
 
