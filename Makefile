@@ -9,8 +9,9 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 $(STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@# the bun package links its binary in a postinstall script; redo it if scripts were skipped
+	@# no install scripts: better-sqlite3 would compile SQLite with node-gyp although it ships the
+	@# prebuilt addon we load (better-sqlite3/linux-x64); the one script we need is bun's, run below
+	npm ci --no-audit --no-fund --ignore-scripts
 	@$(BUN) --version >/dev/null 2>&1 || node node_modules/bun/install.js
 	@$(BUN) --version >/dev/null
 	@touch $(STAMP)
