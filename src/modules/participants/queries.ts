@@ -61,7 +61,6 @@ const PERSON_AND_RECORD_COLUMNS = [
 ] as const;
 
 function filtered<Q extends { where: (...args: any[]) => Q }>(q: Q, filter: ParticipantFilter): Q {
-  if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
   if (filter.cohorts) q = q.where("s.cohort", "in", filter.cohorts.length ? filter.cohorts : [-1]);
   if (filter.updatedSince) q = q.where("p.updated_at", ">=", filter.updatedSince);
   return q;
@@ -248,12 +247,11 @@ export async function listParticipantRows(db: Db, providerId: string, filter: Pa
 export async function participantRowsFor(db: Db, providerId: string, participantId: string, filter: ParticipantFilter) {
   // Looked up through the person's records (an index on participant_id), the
   // provider checked per row: `+` keeps SQLite off the provider's list index.
-  const byPerson = { ...filter, participantId: undefined };
-  const current = await currentRecords(db, byPerson)
+  const current = await currentRecords(db, filter)
     .where("tr.participant_id", "=", participantId)
     .where(sql`+tr.lead_provider_id`, "=", providerId)
     .execute();
-  const former = await formerRecords(db, byPerson)
+  const former = await formerRecords(db, filter)
     .where("tr.participant_id", "=", participantId)
     .where(sql`+fv.lead_provider_id`, "=", providerId)
     .where(notSuperseded(db, filter.cohorts))
