@@ -6,7 +6,7 @@ import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
 import { calendarDateExists, toTimestamp } from "../../lib/time";
 import { demoToken, generateToken, storeToken } from "../auth/tokens";
-import { touchTrainingRecord } from "../participants/queries";
+import { keepFormerProviderView, touchTrainingRecord } from "../participants/queries";
 import { type CourseIdentifier, courseParticipantType } from "../participants/rules";
 import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
@@ -187,33 +187,7 @@ export async function transferParticipant(db: Db, participantId: string, input: 
     }
     const stamp = toTimestamp(now);
     // The old provider keeps seeing the record as its last induction record left it (business-rules §2.1).
-    await trx
-      .insertInto("former_provider_views")
-      .values({
-        id: newId(),
-        training_record_id: record.id,
-        lead_provider_id: record.lead_provider_id,
-        school_urn: record.school_urn,
-        cohort: record.cohort,
-        schedule_id: record.schedule_id,
-        induction_status: record.induction_status,
-        training_status: record.training_status,
-        mentor_id: record.mentor_id,
-        created_at: stamp,
-        updated_at: stamp,
-      })
-      .onConflict((oc) =>
-        oc.columns(["training_record_id", "lead_provider_id"]).doUpdateSet({
-          school_urn: record.school_urn,
-          schedule_id: record.schedule_id,
-          cohort: record.cohort,
-          induction_status: record.induction_status,
-          training_status: record.training_status,
-          mentor_id: record.mentor_id,
-          updated_at: stamp,
-        }),
-      )
-      .execute();
+    await keepFormerProviderView(trx, record, record.induction_status, newId(), stamp);
     await trx
       .deleteFrom("former_provider_views")
       .where("training_record_id", "=", record.id)

@@ -357,6 +357,7 @@ export async function visibleDeclarations(db: DbOrTrx, callerId: string) {
   );
 }
 
+/** One visible declaration by id: the reference the read model is checked against. */
 export async function findVisibleDeclaration(
   db: DbOrTrx,
   callerId: string,
@@ -379,7 +380,7 @@ async function filtered(db: DbOrTrx, callerId: string, filter: DeclarationListFi
   return query;
 }
 
-/** One page, ordered by creation time then insertion order. */
+/** One page, ordered by creation time then insertion order: the reference the read model is checked against. */
 export async function listDeclarationsPage(
   db: DbOrTrx,
   callerId: string,

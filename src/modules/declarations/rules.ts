@@ -49,10 +49,6 @@ export const DECLARATION_STATES: readonly DeclarationState[] = [
  */
 export const BILLABLE_STATES: readonly DeclarationState[] = ['submitted', 'eligible', 'payable', 'paid'];
 
-export function isDeclarationState(value: unknown): value is DeclarationState {
-  return typeof value === 'string' && (DECLARATION_STATES as readonly string[]).includes(value);
-}
-
 export function isBillableState(state: DeclarationState): boolean {
   return BILLABLE_STATES.includes(state);
 }

@@ -61,14 +61,13 @@ const PERSON_AND_RECORD_COLUMNS = [
 ] as const;
 
 function filtered<Q extends { where: (...args: any[]) => Q }>(q: Q, filter: ParticipantFilter): Q {
-  if (filter.participantId) q = q.where("p.id", "=", filter.participantId);
   if (filter.cohorts) q = q.where("s.cohort", "in", filter.cohorts.length ? filter.cohorts : [-1]);
   if (filter.updatedSince) q = q.where("p.updated_at", ">=", filter.updatedSince);
   return q;
 }
 
 /** The records the provider trains now: their current state. */
-function currentRecords(db: Db, providerId: string | null, filter: ParticipantFilter) {
+function currentRecords(db: Db, filter: ParticipantFilter) {
   const q = db
     .selectFrom("training_records as tr")
     .innerJoin("participants as p", "p.id", "tr.participant_id")
@@ -83,13 +82,12 @@ function currentRecords(db: Db, providerId: string | null, filter: ParticipantFi
       sql<number>`p.rowid`.as("participant_seq"),
       sql<number>`tr.rowid`.as("record_seq"),
       sql<number | null>`null`.as("view_seq"),
-    ])
-    .$if(providerId !== null, (q) => q.where("tr.lead_provider_id", "=", providerId!));
+    ]);
   return filtered(q, filter);
 }
 
 /** The records the provider trained before a transfer: as its last view of them left them. */
-function formerRecords(db: Db, providerId: string | null, filter: ParticipantFilter) {
+function formerRecords(db: Db, filter: ParticipantFilter) {
   const q = db
     .selectFrom("former_provider_views as fv")
     .innerJoin("training_records as tr", "tr.id", "fv.training_record_id")
@@ -105,8 +103,7 @@ function formerRecords(db: Db, providerId: string | null, filter: ParticipantFil
       sql<number>`p.rowid`.as("participant_seq"),
       sql<number>`tr.rowid`.as("record_seq"),
       sql<number | null>`fv.rowid`.as("view_seq"),
-    ])
-    .$if(providerId !== null, (q) => q.where("fv.lead_provider_id", "=", providerId!));
+    ]);
   return filtered(q, filter);
 }
 
@@ -146,23 +143,8 @@ export interface ParticipantRowKey {
   rowid: number;
 }
 
-/**
- * The visible rows' keys only, in the live order. Sorting narrow keys is
- * several times cheaper than sorting whole rows, and the page or CSV batch
- * is then read by rowid; the CSV also gets one fixed order and row set for
- * the whole export (no row repeated or skipped when rows change meanwhile).
- */
-/** Whether the provider trained anyone who has since moved on; most never did, and their lists skip that branch. */
-const formerViewOfProvider = preparedQuery((db, providerId: string) =>
-  db.selectFrom("former_provider_views").select("id").where("lead_provider_id", "=", providerId).limit(1),
-);
-
-export async function hasFormerViews(db: Db, providerId: string): Promise<boolean> {
-  const [row] = await formerViewOfProvider(db, providerId);
-  return row !== undefined;
-}
-
-function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter, withFormer = true) {
+/** The visible rows' keys only, in the live order (§4.4); the rows are then read by key. */
+function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter) {
   // Both branches walk an index on (provider, person's sort key, person's
   // rowid, schedule): filter, order and cohort are answered by the index alone
   // (migration 0002), and SQLite merges the two ordered branches.
@@ -207,7 +189,8 @@ function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter,
     former = former.where("fv.participant_updated_at", ">=", filter.updatedSince);
   }
   const sortKey = byUpdate ? "participant_updated_at" : "participant_created_at";
-  return (withFormer ? current.unionAll(former as any) : current)
+  return current
+    .unionAll(former as any)
     .orderBy(sql.ref(sortKey))
     .orderBy(sql.ref("participant_seq"))
     // the index's own order (schedule, then rowid) breaks ties, so no sort is needed
@@ -215,98 +198,23 @@ function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter,
     .orderBy(sql.ref("rowid")) as unknown as SelectQueryBuilder<any, any, ParticipantRowKey>;
 }
 
-/** Every visible row's key, in the live order (§4.4). */
+/** Every visible row's key, in the live order (§4.4): the reference the read model is checked against. */
 export async function visibleParticipantKeys(db: Db, providerId: string, filter: ParticipantFilter): Promise<ParticipantRowKey[]> {
   return visibleKeysQuery(db, providerId, filter).execute();
 }
+
+// The rowids go in as one JSON array, so the SQL text (and Kysely's compiled
+// query) is the same for every page.
+const currentRowsByRowids = preparedQuery((db, providerId: string, rowidsJson: string) =>
+  currentRecords(db as Db, { cohorts: null, updatedSince: null })
+    .where(sql<number>`tr.rowid`, "in", sql<number>`(select value from json_each(${rowidsJson}))`)
+    .where(sql`+tr.lead_provider_id`, "=", providerId),
+);
 
 /**
  * The rows for `keys`, in the order of `keys`. A key whose row is no longer
  * the caller's (moved away since the keys were read) is skipped.
  */
-// The rowids go in as one JSON array, so the SQL text (and Kysely's compiled
-// query) is the same for every page.
-const currentRowsByRowids = preparedQuery((db, providerId: string, rowidsJson: string) =>
-  currentRecords(db as Db, null, { cohorts: null, updatedSince: null })
-    .where(sql<number>`tr.rowid`, "in", sql<number>`(select value from json_each(${rowidsJson}))`)
-    .where(sql`+tr.lead_provider_id`, "=", providerId),
-);
-
-// The common page: no filter, and a provider nobody moved away from. Its keys
-// carry their sort columns, so a page's end can be where the next page starts.
-function plainKeys(db: Db, providerId: string) {
-  return db
-    .selectFrom("training_records as tr")
-    .select([
-      sql<0 | 1>`0`.as("former"),
-      sql<number>`tr.rowid`.as("rowid"),
-      "tr.participant_created_at as k1",
-      "tr.participant_seq as k2",
-      "tr.schedule_id as k3",
-    ])
-    .where("tr.lead_provider_id", "=", providerId)
-    .orderBy("tr.participant_created_at")
-    .orderBy("tr.participant_seq")
-    .orderBy("tr.schedule_id")
-    .orderBy(sql`tr.rowid`);
-}
-const plainPageKeys = preparedQuery((db, providerId: string, limit: number, offset: number) =>
-  plainKeys(db as Db, providerId).limit(limit).offset(offset),
-);
-const plainPageKeysAfter = preparedQuery(
-  (db, providerId: string, k1: string, k2: number, k3: string, rowid: number, limit: number, offset: number) =>
-    plainKeys(db as Db, providerId)
-      .where(sql<boolean>`(tr.participant_created_at, tr.participant_seq, tr.schedule_id, tr.rowid) > (${k1}, ${k2}, ${k3}, ${rowid})`)
-      .limit(limit)
-      .offset(offset),
-);
-
-type PlainKey = ParticipantRowKey & { k1: string; k2: number; k3: string };
-
-/**
- * Where earlier pages ended, per provider, for one database version: a
- * provider reading page after page then seeks to where the last page ended
- * instead of walking every row before it (OFFSET). Any write changes the
- * version and forgets them, so positions never go stale. One per app (the
- * app context's `pageEnds`): two apps on two databases must not share it.
- */
-export type PageEnds = Map<string, { version: string; ends: Map<number, PlainKey> }>;
-
-async function plainPage(
-  db: Db,
-  providerId: string,
-  page: number,
-  perPage: number,
-  version: string | null,
-  pageEnds: PageEnds,
-): Promise<ParticipantRowKey[]> {
-  const offset = (page - 1) * perPage;
-  if (version === null) return (await plainPageKeys(db, providerId, perPage, offset)) as PlainKey[];
-  let known = pageEnds.get(providerId);
-  if (!known || known.version !== version) {
-    known = { version, ends: new Map() };
-    if (pageEnds.size > 1000) pageEnds.clear();
-    pageEnds.set(providerId, known);
-  }
-  // the nearest known end at or before this page's start
-  let from = 0;
-  let cursor: PlainKey | undefined;
-  for (const [end, key] of known.ends) {
-    if (end <= offset && end > from) {
-      from = end;
-      cursor = key;
-    }
-  }
-  const keys = (
-    cursor
-      ? await plainPageKeysAfter(db, providerId, cursor.k1, cursor.k2, cursor.k3, cursor.rowid, perPage, offset - from)
-      : await plainPageKeys(db, providerId, perPage, offset)
-  ) as PlainKey[];
-  const last = keys[keys.length - 1];
-  if (last && known.ends.size < 5000) known.ends.set(offset + keys.length, last);
-  return keys;
-}
-
 export async function participantRowsByKeys(db: Db, providerId: string, keys: readonly ParticipantRowKey[]): Promise<ParticipantRow[]> {
   const all: ParticipantFilter = { cohorts: null, updatedSince: null };
   const currentIds = keys.filter((k) => k.former === 0).map((k) => k.rowid);
@@ -314,7 +222,7 @@ export async function participantRowsByKeys(db: Db, providerId: string, keys: re
   // `+column` keeps SQLite on the rowid lookups instead of the provider index
   const current = currentIds.length ? await currentRowsByRowids(db, providerId, JSON.stringify(currentIds)) : [];
   const former = formerIds.length
-    ? await formerRecords(db, null, all).where(sql<number>`fv.rowid`, "in", formerIds).where(sql`+fv.lead_provider_id`, "=", providerId).execute()
+    ? await formerRecords(db, all).where(sql<number>`fv.rowid`, "in", formerIds).where(sql`+fv.lead_provider_id`, "=", providerId).execute()
     : [];
   const byCurrent = new Map(current.map((r) => [r.record_seq, r as ParticipantRow]));
   const byFormer = new Map(former.map((r) => [r.view_seq!, r as ParticipantRow]));
@@ -326,90 +234,12 @@ export async function participantRowsByKeys(db: Db, providerId: string, keys: re
   return rows;
 }
 
-/** Where a CSV export has got to, in the index order of migration 0002. */
-export interface ParticipantCursor {
-  sortKey: string;
-  seq: number;
-  scheduleId: string;
-  rowid: number;
-}
-
-/**
- * The next `limit` rows after `cursor`, for a provider with no former views:
- * one forward walk of the list index (a row-value seek per batch), with no
- * key list and no sort. Rows keep their sort keys for the next cursor.
- */
-export async function currentRowsAfter(db: Db, providerId: string, filter: ParticipantFilter, cursor: ParticipantCursor | null, limit: number) {
-  const byUpdate = filter.updatedSince !== null;
-  const key = byUpdate ? "tr.participant_updated_at" : "tr.participant_created_at";
-  let q = currentRecords(db, providerId, { ...filter, updatedSince: null })
-    .select([sql<string>`${sql.ref(key)}`.as("sort_key"), "tr.schedule_id as schedule_id", "tr.participant_seq as sort_seq"])
-    .orderBy(sql.ref(key))
-    .orderBy("tr.participant_seq")
-    .orderBy("tr.schedule_id")
-    .orderBy(sql`tr.rowid`)
-    .limit(limit);
-  if (filter.updatedSince) q = q.where("tr.participant_updated_at", ">=", filter.updatedSince);
-  if (cursor) {
-    q = q.where(sql<boolean>`(${sql.ref(key)}, tr.participant_seq, tr.schedule_id, tr.rowid) > (${cursor.sortKey}, ${cursor.seq}, ${cursor.scheduleId}, ${cursor.rowid})`);
-  }
-  return q.execute();
-}
-
-/**
- * The CSV export's batches, each call the next `limit` rows. A provider with
- * no former views walks the list index forward (a keyset per batch); one with
- * former views fixes the row set and order when the export starts and reads
- * each batch by key (a key whose row moved away meanwhile is skipped).
- */
-export async function participantCsvBatches(
-  db: Db,
-  providerId: string,
-  filter: ParticipantFilter,
-): Promise<(limit: number) => Promise<ParticipantRow[]>> {
-  if (!(await hasFormerViews(db, providerId))) {
-    let after: ParticipantCursor | null = null;
-    return async (limit) => {
-      const rows = await currentRowsAfter(db, providerId, filter, after, limit);
-      const last = rows[rows.length - 1];
-      if (last) after = { sortKey: last.sort_key, seq: last.sort_seq!, scheduleId: last.schedule_id, rowid: last.record_seq };
-      return rows;
-    };
-  }
-  let keys: ParticipantRowKey[] | null = null;
-  let cursor = 0;
-  return async (limit) => {
-    keys ??= await visibleParticipantKeys(db, providerId, filter);
-    const batch: ParticipantRow[] = [];
-    while (batch.length < limit && cursor < keys.length) {
-      const slice = keys.slice(cursor, cursor + limit - batch.length);
-      cursor += slice.length;
-      batch.push(...(await participantRowsByKeys(db, providerId, slice)));
-    }
-    return batch;
-  };
-}
-
-/** One page of the JSON list (§4.4): the page's keys, then their rows. */
-export async function listParticipantRows(
-  db: Db,
-  providerId: string,
-  filter: ParticipantFilter,
-  page: number,
-  perPage: number,
-  /** the database version the request saw (response cache); lets pages start where the last one ended */
-  version: string | null = null,
-  /** the app's memory of where pages ended (AppContext.pageEnds) */
-  pageEnds: PageEnds = new Map(),
-) {
-  const withFormer = await hasFormerViews(db, providerId);
-  const plain = !withFormer && filter.cohorts === null && filter.updatedSince === null && !filter.participantId;
-  const keys = plain
-    ? await plainPage(db, providerId, page, perPage, version, pageEnds)
-    : await visibleKeysQuery(db, providerId, filter, withFormer)
-        .limit(perPage)
-        .offset((page - 1) * perPage)
-        .execute();
+/** One page of the JSON list (§4.4), the page's keys then their rows: the reference the read model is checked against. */
+export async function listParticipantRows(db: Db, providerId: string, filter: ParticipantFilter, page: number, perPage: number) {
+  const keys = await visibleKeysQuery(db, providerId, filter)
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
   return participantRowsByKeys(db, providerId, keys);
 }
 
@@ -417,12 +247,11 @@ export async function listParticipantRows(
 export async function participantRowsFor(db: Db, providerId: string, participantId: string, filter: ParticipantFilter) {
   // Looked up through the person's records (an index on participant_id), the
   // provider checked per row: `+` keeps SQLite off the provider's list index.
-  const byPerson = { ...filter, participantId: undefined };
-  const current = await currentRecords(db, null, byPerson)
+  const current = await currentRecords(db, filter)
     .where("tr.participant_id", "=", participantId)
     .where(sql`+tr.lead_provider_id`, "=", providerId)
     .execute();
-  const former = await formerRecords(db, null, byPerson)
+  const former = await formerRecords(db, filter)
     .where("tr.participant_id", "=", participantId)
     .where(sql`+fv.lead_provider_id`, "=", providerId)
     .where(notSuperseded(db, filter.cohorts))
@@ -469,45 +298,33 @@ export async function hasActivePartnership(trx: DbOrTrx, providerId: string, coh
   return row !== undefined;
 }
 
-/** The schedule and, with it, the cohort (live moves the school cohort too). */
 /**
- * What the provider's closed induction record keeps after a change of
- * schedule across cohorts (live `Induction::ChangeInductionRecord` closes it
- * with induction status `changed`): a view of its own, shown only under a
- * filter on the old cohort (see `notSuperseded`).
+ * The provider's own view of the record as its last induction record left it,
+ * with that record's induction status: after a transfer the old provider keeps
+ * seeing it (business-rules §2.1, status unchanged); after a change of schedule
+ * across cohorts, live `Induction::ChangeInductionRecord` closes it with status
+ * `changed`, shown only under a filter on the old cohort (see `notSuperseded`).
  */
-export async function keepClosedInductionRecord(trx: DbOrTrx, record: TrainingRecord, id: string, stamp: string) {
+export async function keepFormerProviderView(trx: DbOrTrx, record: TrainingRecord, inductionStatus: TrainingRecord["induction_status"], id: string, stamp: string) {
+  const view = {
+    school_urn: record.school_urn,
+    cohort: record.cohort,
+    schedule_id: record.schedule_id,
+    induction_status: inductionStatus,
+    training_status: record.training_status,
+    mentor_id: record.mentor_id,
+    updated_at: stamp,
+  };
   await trx
     .insertInto("former_provider_views")
-    .values({
-      id,
-      training_record_id: record.id,
-      lead_provider_id: record.lead_provider_id,
-      school_urn: record.school_urn,
-      cohort: record.cohort,
-      schedule_id: record.schedule_id,
-      induction_status: "changed",
-      training_status: record.training_status,
-      mentor_id: record.mentor_id,
-      updated_at: stamp,
-      created_at: stamp,
-    })
+    .values({ ...view, id, training_record_id: record.id, lead_provider_id: record.lead_provider_id, created_at: stamp })
     // one view per record and provider: the latest closed induction record (an earlier one is superseded
     // in every filter but its own cohort's, which the sandbox then no longer shows)
-    .onConflict((oc) =>
-      oc.columns(["training_record_id", "lead_provider_id"]).doUpdateSet({
-        school_urn: record.school_urn,
-        cohort: record.cohort,
-        schedule_id: record.schedule_id,
-        induction_status: "changed",
-        training_status: record.training_status,
-        mentor_id: record.mentor_id,
-        updated_at: stamp,
-      }),
-    )
+    .onConflict((oc) => oc.columns(["training_record_id", "lead_provider_id"]).doUpdateSet(view))
     .execute();
 }
 
+/** The schedule and, with it, the cohort (live moves the school cohort too). */
 export async function setTrainingRecordSchedule(trx: DbOrTrx, trainingRecordId: string, schedule: { id: string; cohort: number }) {
   await trx.updateTable("training_records").set({ schedule_id: schedule.id, cohort: schedule.cohort }).where("id", "=", trainingRecordId).execute();
 }

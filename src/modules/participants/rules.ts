@@ -201,7 +201,6 @@ export function resolveTargetCohort(
 // ---------------------------------------------------------------------------
 
 export type ParticipantAction = 'defer' | 'resume' | 'withdraw' | 'change-schedule';
-export type StatusAction = 'defer' | 'resume' | 'withdraw';
 
 /** A date-only value: a `Date` (its UTC calendar day is used) or `YYYY-M-D` text. */
 export type DateOnly = Date | string;

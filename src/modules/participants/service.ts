@@ -23,7 +23,7 @@ import {
   setTrainingStatus,
   touchTrainingRecord,
   trainingRecordsOfPerson,
-  keepClosedInductionRecord,
+  keepFormerProviderView,
 } from "./queries";
 import {
   type ChangeScheduleFacts,
@@ -166,7 +166,7 @@ export async function performParticipantAction(
     if (next.action === "change-schedule") {
       const schedule = findSchedule(next.scheduleIdentifier, next.cohort)!;
       // across cohorts, the closed induction record stays visible under the old cohort's filter
-      if (schedule.cohort !== record.cohort) await keepClosedInductionRecord(trx, record, newId(), stamp);
+      if (schedule.cohort !== record.cohort) await keepFormerProviderView(trx, record, "changed", newId(), stamp);
       await setTrainingRecordSchedule(trx, record.id, schedule);
     } else {
       await setTrainingStatus(trx, {
