@@ -80,12 +80,8 @@ export interface CsvStreamOptions {
  * The CSV body streamed from the database: each pull asks `nextBatch` for up
  * to `batchSize` rows (the caller keeps its own cursor), so memory stays flat
  * however many rows there are and no query holds the database while a slow
- * client reads. Between batches it waits for its `turn`, so that other
- * requests are answered while exports run. The header goes with the first
- * rows; no rows at all is an empty body with no header (§4.5).
- *
- * When a batch fails half way, `failed` is told and the stream errors, so the
- * client sees a broken transfer, never a short CSV that looks whole.
+ * client reads. The header goes with the first rows; no rows at all is an
+ * empty body with no header (§4.5).
  */
 export function csvStream<R>(
   header: readonly string[],
@@ -93,24 +89,43 @@ export function csvStream<R>(
   line: (row: R) => string,
   options: CsvStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  const { batchSize = CSV_BATCH_ROWS, turn = () => Promise.resolve(), failed } = options;
   const encoder = new TextEncoder();
+  return csvBytesStream(
+    encoder.encode(csvRow(header)),
+    async (limit) => {
+      const rows = await nextBatch(limit);
+      let text = "";
+      for (const row of rows) text += line(row);
+      return { bytes: encoder.encode(text), count: rows.length };
+    },
+    options,
+  );
+}
+
+/**
+ * The same stream over batches that come as bytes already (the participants'
+ * stored CSV lines): `nextBatch` answers up to `limit` lines and their count.
+ * Between batches it waits for its `turn`, so that other requests are
+ * answered while exports run. When a batch fails half way, `failed` is told
+ * and the stream errors, so the client sees a broken transfer, never a short
+ * CSV that looks whole.
+ */
+export function csvBytesStream(
+  header: Uint8Array,
+  nextBatch: (limit: number) => Promise<{ bytes: Uint8Array; count: number }>,
+  options: CsvStreamOptions = {},
+): ReadableStream<Uint8Array> {
+  const { batchSize = CSV_BATCH_ROWS, turn = () => Promise.resolve(), failed } = options;
   let started = false;
   let done = false;
   let sent = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (done) return;
-      let text = "";
-      let count = 0;
+      let batch: { bytes: Uint8Array; count: number };
       try {
         if (started) await turn();
-        const rows = await nextBatch(batchSize);
-        count = rows.length;
-        if (count > 0) {
-          text = started ? "" : csvRow(header);
-          for (const row of rows) text += line(row);
-        }
+        batch = await nextBatch(batchSize);
       } catch (error) {
         done = true;
         failed?.(error, sent);
@@ -118,10 +133,11 @@ export function csvStream<R>(
         controller.error(undefined);
         return;
       }
+      // the header goes out in one chunk with the first rows
+      if (batch.count > 0) controller.enqueue(started ? batch.bytes : Buffer.concat([header, batch.bytes]));
       started = true;
-      sent += count;
-      if (count > 0) controller.enqueue(encoder.encode(text));
-      if (count < batchSize) {
+      sent += batch.count;
+      if (batch.count < batchSize) {
         done = true;
         controller.close();
       }

@@ -17,7 +17,7 @@ import { type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../../../db/connection";
 import type { Database } from "../../../db/schema";
 import { preparedQuery } from "../../../db/prepared";
-import { type CsvStreamOptions, csvRow } from "../../http/csv";
+import { type CsvStreamOptions, csvBytesStream, csvRow } from "../../http/csv";
 import type { ParticipantFilter } from "./queries";
 import { PARTICIPANT_CSV_HEADER } from "./serialize";
 
@@ -291,37 +291,6 @@ export const CSV_BATCH_LINES = 2000;
  * with the first batch; no rows at all is an empty body with no header.
  */
 export function participantCsvStream(db: Db, providerId: string, filter: ParticipantFilter, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
-  const { batchSize = CSV_BATCH_LINES, turn = () => Promise.resolve(), failed } = options;
-  const next = participantCsvLineBatches(db, providerId, filter);
-  let started = false;
-  let done = false;
-  let sent = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (done) return;
-      let batch: { bytes: Uint8Array; count: number };
-      try {
-        // between batches, other requests get the loop (see LoopShare in src/http/csv.ts)
-        if (started) await turn();
-        batch = await next(batchSize);
-      } catch (error) {
-        done = true;
-        failed?.(error, sent);
-        // no reason: Bun would print an Error reason with its source; `failed` logs it
-        controller.error(undefined);
-        return;
-      }
-      if (batch.count > 0) {
-        if (!started) controller.enqueue(HEADER);
-        controller.enqueue(batch.bytes);
-      }
-      started = true;
-      sent += batch.count;
-      if (batch.count < batchSize) {
-        done = true;
-        controller.close();
-      }
-    },
-  });
+  return csvBytesStream(HEADER, participantCsvLineBatches(db, providerId, filter), { batchSize: CSV_BATCH_LINES, ...options });
 }
 const HEADER = new TextEncoder().encode(csvRow(PARTICIPANT_CSV_HEADER));
