@@ -5,7 +5,7 @@ import { validateBodyFilter } from "./rails-params";
 
 /** A 200 JSON:API document with the live content type (no charset). */
 export function jsonApi(body: unknown, status = 200): Response {
-  return new Response(typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body), {
+  return new Response(typeof body === "string" || body instanceof Uint8Array || body instanceof Blob ? body : JSON.stringify(body), {
     status,
     headers: { "content-type": JSONAPI },
   });
@@ -31,10 +31,25 @@ export async function cachedJsonApi(ctx: AppContext, request: Request, providerI
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  const body = await ctx.cache.get<string | Uint8Array<ArrayBuffer>>(key, async () => serialized(await compute()), request);
-  noteResponseText(ctx, request, body);
-  if (!gzip) return jsonApi(body);
-  return gzipped(await ctx.cache.get(`${key} gzip`, async () => Bun.gzipSync(body, { level: 1 }), request));
+  const cached = await ctx.cache.get(key, async () => new CachedBody(serialized(await compute())), request);
+  noteResponseText(ctx, request, cached.data);
+  if (!gzip) return jsonApi(cached.blob);
+  return gzipped((await ctx.cache.get(`${key} gzip`, async () => new CachedBody(Bun.gzipSync(cached.data, { level: 1 })), request)).blob);
+}
+
+/**
+ * A cached answer's bytes, also as a Blob: a Response made from a Blob shares
+ * its bytes, where one made from a string or a Uint8Array copies them on every
+ * request (~7 µs for a 150 KB page, the largest cost of a cached read).
+ */
+class CachedBody {
+  readonly blob: Blob;
+  constructor(readonly data: string | Uint8Array<ArrayBuffer>) {
+    this.blob = new Blob([data]);
+  }
+  get length(): number {
+    return this.data.length;
+  }
 }
 
 /** The request log keeps the text or the bytes themselves (no copy of the Response, and the JSON even when the answer is gzipped). */
@@ -49,7 +64,7 @@ function acceptsGzip(request: Request): boolean {
   return header !== null && /\bgzip\b(?!;q=0(\.0*)?\b)/i.test(header);
 }
 
-function gzipped(bytes: Uint8Array): Response {
+function gzipped(bytes: Uint8Array | Blob): Response {
   return new Response(bytes, { status: 200, headers: { "content-type": JSONAPI, "content-encoding": "gzip", vary: "Accept-Encoding" } });
 }
 

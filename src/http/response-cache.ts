@@ -4,7 +4,8 @@ import type { WriteCounter } from "../../db/write-counter";
 
 interface Entry {
   version: string;
-  body: string | Uint8Array;
+  /** text, bytes, or an object that says its size in `length` */
+  body: { length: number };
   bytes: number;
 }
 
@@ -49,7 +50,7 @@ export class ResponseCache {
   }
 
   /** The cached body for `key` (text, or the gzipped bytes), or `compute()`'s, cached when the database did not change meanwhile. */
-  async get<T extends string | Uint8Array>(key: string, compute: () => Promise<T>, request?: Request): Promise<T> {
+  async get<T extends { length: number }>(key: string, compute: () => Promise<T>, request?: Request): Promise<T> {
     const version = request ? await this.versionFor(request) : await this.version();
     const hit = this.entries.get(key);
     if (hit && hit.version === version) {
