@@ -9,10 +9,8 @@
  *   bun bench/cpu.ts [--rounds 5] [--n 400]
  *   bun --cpu-prof bench/cpu.ts --only participants   (a profile of one scenario)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
+import { BENCH_TOKEN, benchDatabase } from "./seed";
 import { openDatabase } from "../db/connection";
 import { createApp } from "../src/app";
 import { keepMallocHeap } from "../src/lib/malloc";
@@ -25,18 +23,7 @@ const { values } = parseArgs({
 const ROUNDS = Number(values.rounds);
 const N = Number(values.n);
 
-const WORK = join(import.meta.dir, "..", ".bench");
-mkdirSync(WORK, { recursive: true });
-const DB = join(WORK, "bench.sqlite");
-const META = join(WORK, "bench.json");
-let meta: { participantIds: string[]; declarationIds: string[] };
-if (existsSync(DB) && existsSync(META)) meta = JSON.parse(readFileSync(META, "utf8"));
-else {
-  const t0 = performance.now();
-  const seeded = await seedBenchDatabase(DB, { records: 100_000, declarationsPerRecord: 11, otherProviders: 5, otherRecords: 2_000 });
-  meta = seeded;
-  writeFileSync(META, JSON.stringify({ ...seeded, seedSeconds: (performance.now() - t0) / 1000 }));
-}
+const { path: DB, meta } = await benchDatabase();
 
 // as src/server.ts does before opening the database
 if (!process.env.NO_MALLOC_TUNING) keepMallocHeap();

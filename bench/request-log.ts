@@ -10,10 +10,9 @@
  *
  *   bun bench/request-log.ts [--rounds 3] [--duration 5] [--posts 2000]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
+import { BENCH_TOKEN, benchDatabase } from "./seed";
 import { openDatabase } from "../db/connection";
 import { createApp } from "../src/app";
 
@@ -28,18 +27,7 @@ const POSTS = Number(values.posts);
 const CONNECTIONS = 32;
 
 const ROOT = join(import.meta.dir, "..");
-const WORK = join(ROOT, ".bench");
-mkdirSync(WORK, { recursive: true });
-const DB = join(WORK, "bench.sqlite");
-const META = join(WORK, "bench.json");
-let meta: { participantIds: string[]; freeParticipantIds: string[] };
-if (existsSync(DB) && existsSync(META)) meta = JSON.parse(readFileSync(META, "utf8"));
-else {
-  const t0 = performance.now();
-  const seeded = await seedBenchDatabase(DB, { records: 100_000, declarationsPerRecord: 11, otherProviders: 5, otherRecords: 2_000 });
-  meta = seeded;
-  writeFileSync(META, JSON.stringify({ ...seeded, seedSeconds: (performance.now() - t0) / 1000 }));
-}
+const { path: DB, meta } = await benchDatabase();
 
 async function start(logSize: number) {
   const s = Bun.serve({ port: 0, fetch: () => new Response() });

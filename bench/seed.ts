@@ -4,6 +4,8 @@
  * thousand for the others) and 1,000,000 declarations. Every query is Kysely;
  * rows go in as large multi-row inserts inside one transaction.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Insertable } from "kysely";
 import { openDatabase } from "../db/connection";
 import { ensureProviderStatements, findSchedule } from "../db/reference-data";
@@ -84,4 +86,25 @@ export async function seedBenchDatabase(path: string, options: BenchSeedOptions)
   });
   await database.close();
   return { participantIds, declarationIds, freeParticipantIds };
+}
+
+export type BenchSeed = Awaited<ReturnType<typeof seedBenchDatabase>>;
+
+/** The scale `make bench` measures: 100,000 records for the measured provider, ~1 M declarations. */
+export const BENCH_SCALE: BenchSeedOptions = { records: 100_000, declarationsPerRecord: 11, otherProviders: 5, otherRecords: 2_000 };
+
+/**
+ * The bench database in .bench/ (shared by the bench scripts), seeded at
+ * BENCH_SCALE when it or its id list is missing.
+ */
+export async function benchDatabase(): Promise<{ path: string; meta: BenchSeed }> {
+  const work = join(import.meta.dir, "..", ".bench");
+  mkdirSync(work, { recursive: true });
+  const path = join(work, "bench.sqlite");
+  const metaPath = join(work, "bench.json");
+  if (existsSync(path) && existsSync(metaPath)) return { path, meta: JSON.parse(readFileSync(metaPath, "utf8")) };
+  const t0 = performance.now();
+  const meta = await seedBenchDatabase(path, BENCH_SCALE);
+  writeFileSync(metaPath, JSON.stringify({ ...meta, seedSeconds: (performance.now() - t0) / 1000 }));
+  return { path, meta };
 }

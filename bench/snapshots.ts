@@ -7,7 +7,7 @@
  *
  *   bun bench/snapshots.ts [--rounds 5] [--skip-bench]
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,7 +17,7 @@ import { prepareDatabase } from "../src/bootstrap";
 import { FileSnapshotStore } from "../src/modules/snapshots/store";
 import { findTokenOwner } from "../src/modules/auth/tokens";
 import { restoreSnapshot } from "../src/modules/snapshots/service";
-import { BENCH_ADMIN_TOKEN, BENCH_TOKEN, seedBenchDatabase } from "./seed";
+import { BENCH_ADMIN_TOKEN, BENCH_TOKEN, benchDatabase } from "./seed";
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { rounds: { type: "string", default: "5" }, "skip-bench": { type: "boolean", default: false } }, strict: true });
 const ROUNDS = Number(values.rounds);
@@ -89,14 +89,7 @@ console.log(
 }
 
 if (!values["skip-bench"]) {
-  const WORK = join(import.meta.dir, "..", ".bench");
-  mkdirSync(WORK, { recursive: true });
-  const DB = join(WORK, "bench.sqlite");
-  if (!existsSync(DB) || !existsSync(join(WORK, "bench.json"))) {
-    const t0 = performance.now();
-    const seeded = await seedBenchDatabase(DB, { records: 100_000, declarationsPerRecord: 11, otherProviders: 5, otherRecords: 2_000 });
-    writeFileSync(join(WORK, "bench.json"), JSON.stringify({ ...seeded, seedSeconds: (performance.now() - t0) / 1000 }));
-  }
+  const { path: DB } = await benchDatabase();
   await measure("bench (110,000 records, ~1 M declarations)", DB, BENCH_ADMIN_TOKEN, BENCH_TOKEN);
   rmSync(`${DB}.snapshots`, { recursive: true, force: true });
 }
