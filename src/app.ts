@@ -186,6 +186,24 @@ export function createApp(deps: AppDeps) {
     return error.toResponse();
   };
 
+  const docs = apiDocs({
+    documentation: {
+      info: {
+        title: "Lead provider API - 2.0.0",
+        version: "2.0.0",
+        description:
+          "A local, resettable replica of the DfE Lead Provider API v2.0.0 for integration testing, with the sandbox's admin API.",
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", description: "A lead provider's token (the demo providers' tokens are printed at start-up)" },
+          adminToken: { type: "http", scheme: "bearer", description: "The admin token, for the admin API (ADMIN_TOKEN, or printed once at the first start)" },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+  });
+
   const app = new Elysia()
     .decorate("ctx", ctx)
     .onRequest(({ request, set }) => {
@@ -274,25 +292,7 @@ export function createApp(deps: AppDeps) {
     })
     .use(afterResponse)
     .use(afterHandle)
-    .use(
-      apiDocs({
-        documentation: {
-          info: {
-            title: "Lead provider API - 2.0.0",
-            version: "2.0.0",
-            description:
-              "A local, resettable replica of the DfE Lead Provider API v2.0.0 for integration testing, with the sandbox's admin API.",
-          },
-          components: {
-            securitySchemes: {
-              bearerAuth: { type: "http", scheme: "bearer", description: "A lead provider's token (the demo providers' tokens are printed at start-up)" },
-              adminToken: { type: "http", scheme: "bearer", description: "The admin token, for the admin API (ADMIN_TOKEN, or printed once at the first start)" },
-            },
-          },
-          security: [{ bearerAuth: [] }],
-        },
-      }),
-    )
+    .use(docs)
     .get(
       "/healthz",
       () => {
@@ -310,6 +310,8 @@ export function createApp(deps: AppDeps) {
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
     .use(inspectorPage());
+  // written now, before any request compiles (and so changes) a route's schemas
+  docs.freeze();
   handle = (request) => app.handle(request);
 
   return app;
