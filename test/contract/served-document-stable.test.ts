@@ -36,7 +36,7 @@ async function documentText() {
 
 beforeAll(async () => {
   server = await startServerProcess({ SEED: "demo", ADMIN_TOKEN });
-  const providers = await (await fetch(`${server.url}/admin/lead-providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+  const providers: any = await (await fetch(`${server.url}/admin/lead-providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
   providerToken = providers[0].api_tokens[0];
 });
 afterAll(async () => {
