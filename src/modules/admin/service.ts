@@ -32,7 +32,7 @@ async function requireLeadProvider(db: DbOrTrx, id: string, field: string) {
 
 export async function mintToken(db: Db, leadProviderId: string, now: Date) {
   const provider = await db.selectFrom("lead_providers").select("id").where("id", "=", leadProviderId).executeTakeFirst();
-  if (!provider) throw ApiError.notFound();
+  if (!provider) throw ApiError.adminNotFound(`There is no lead provider with id '${leadProviderId}'`);
   const apiToken = generateToken();
   const id = await storeToken(db, apiToken, "lead_provider", leadProviderId, now);
   return { id, api_token: apiToken };
@@ -65,7 +65,7 @@ export async function revokeToken(db: Db, idOrHashPrefix: string) {
   if (/^[0-9a-f]{8,64}$/.test(key)) query = query.where("token_hash", "like", `${key}%`);
   else query = query.where("id", "=", idOrHashPrefix);
   const matches = await query.limit(2).execute();
-  if (matches.length === 0) throw ApiError.notFound();
+  if (matches.length === 0) throw ApiError.adminNotFound(`No lead provider token has the id or hash prefix '${idOrHashPrefix}'`);
   if (matches.length > 1) throw ApiError.unprocessable("id", "this hash prefix matches more than one token; give more digits");
   await db.deleteFrom("api_tokens").where("id", "=", matches[0]!.id).execute();
   return { id: matches[0]!.id, revoked: true };
@@ -166,7 +166,7 @@ export async function createParticipant(db: Db, input: Static<typeof CreateParti
 
 async function findRecordForCourse(db: DbOrTrx, participantId: string, course: CourseIdentifier): Promise<TrainingRecord> {
   const participantType = courseParticipantType(course);
-  if (!participantType) throw ApiError.notFound();
+  if (!participantType) throw ApiError.adminNotFound(`There is no course '${course}'`);
   const record = await db
     .selectFrom("training_records")
     .selectAll()
@@ -174,7 +174,7 @@ async function findRecordForCourse(db: DbOrTrx, participantId: string, course: C
     .where("participant_type", "=", participantType)
     .orderBy("created_at", "desc")
     .executeTakeFirst();
-  if (!record) throw ApiError.notFound();
+  if (!record) throw ApiError.adminNotFound(`Participant '${participantId}' has no training record for ${course}`);
   return record;
 }
 
