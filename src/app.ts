@@ -27,6 +27,10 @@ import { participantsRoutes } from "./modules/participants/routes";
 import { LastUsedRecorder } from "./modules/auth/tokens";
 import { TokenOwnerCache } from "./modules/auth/owner-cache";
 import { usersRoutes } from "./modules/users/routes";
+import { V3_ROUTE_NOT_FOUND, isV3Path, v3BadRequest } from "./modules/v3/http/envelope";
+import { v3RequestNow } from "./modules/v3/http/server-date";
+import { v3Routes } from "./modules/v3/routes";
+import { adminV3Routes } from "./modules/v3/admin/routes";
 
 export interface AppDeps {
   db: Db;
@@ -43,6 +47,8 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off; default 10000 */
   requestLogSize?: number;
+  /** RECT_STATEMENTS: new v3 lead providers get the seeded statement calendar (default true) */
+  rectStatements?: boolean;
   /** where snapshots live: files beside the database; in memory when omitted */
   snapshots?: SnapshotStore;
   /** what is wrong with the database file (deleted, replaced, read-only), for /healthz; none = nothing checked */
@@ -75,6 +81,26 @@ function pathOf(url: string): string {
   return start < 0 ? "/" : end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
+/**
+ * An unknown v3 route (rules §1): RECT's exceptions app answers
+ * `{"error":"Resource not found"}`; but its time travel middleware runs
+ * first, so an unparseable `X-With-Server-Date` is its 500 (our 400) even here.
+ */
+function v3NotFound(request: Request): ApiError {
+  try {
+    v3RequestNow(new Clock(), request);
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+  }
+  return V3_ROUTE_NOT_FOUND;
+}
+
+/** The first failing path of a TypeBox validation error, for a v3 400 (never a stack). */
+function validationSummary(error: unknown): string {
+  const first = (error as { all?: { path?: string; message?: string }[] })?.all?.[0];
+  return first ? `${first.path || "/"} ${first.message ?? "is invalid"}` : "invalid";
+}
+
 /** Builds the whole service; the server and the tests both use it. */
 export function createApp(deps: AppDeps) {
   const ctx: AppContext = {
@@ -89,6 +115,9 @@ export function createApp(deps: AppDeps) {
     formats: new WeakMap(),
     cache: deps.writes && deps.responseCache !== false ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     tokenOwners: deps.writes && deps.dataVersion ? new TokenOwnerCache(deps.writes, deps.dataVersion) : null,
+    v3Callers: deps.writes && deps.dataVersion ? new TokenOwnerCache(deps.writes, deps.dataVersion) : null,
+    v3Statements: deps.rectStatements !== false,
+    v3LastUsed: new LastUsedRecorder(deps.db, undefined, (fields) => console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", ...fields })), "rect_api_tokens"),
     groupCommit: new GroupCommit(deps.db),
     pageEnds: new Map(),
     loopShare: new LoopShare(),
@@ -107,6 +136,8 @@ export function createApp(deps: AppDeps) {
   };
   const limiter =
     deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter();
+  // RECT's "All other requests by ip" backstop (rules §2.3), on /api/v3 only (control-plane.md §2)
+  const ipLimiter = limiter === null ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? null : new FixedWindowRateLimiter(1500);
   const requestLog = ctx.requestLog;
   // the app's own entry, for a request routed again without its format suffix (set below, once `app` exists)
   let handle: (request: Request) => Promise<Response> = async () => ApiError.notFound().toResponse();
@@ -204,7 +235,8 @@ export function createApp(deps: AppDeps) {
       }
       if (limiter && api) {
         const authorization = request.headers.get("authorization");
-        if (authorization !== null && !limiter.allow(authorization)) {
+        const ip = ipLimiter && isV3Path(pathOf(request.url)) ? (request.headers.get("x-real-ip") ?? app.server?.requestIP(request)?.address ?? "local") : null;
+        if ((authorization !== null && !limiter.allow(authorization)) || (ip !== null && !ipLimiter!.allow(`ip ${ip}`))) {
           // answered here, so no after-response hook runs: record it now
           const response = tooManyRequests();
           if (info?.logged) {
@@ -215,12 +247,13 @@ export function createApp(deps: AppDeps) {
         }
       }
       const path = pathOf(request.url);
-      if (path.startsWith("/api/v2/")) {
+      const v3 = isV3Path(path);
+      if (path.startsWith("/api/v2/") || v3) {
         // Rails' `(.:format)`: route the request again without the suffix, its format remembered
         const split = splitFormat(request.method, path);
         if (split.kind === "no-route") {
           // answered here, so no after-response hook runs: record it now
-          return fail(request, ApiError.notFound()).then((response) => {
+          return fail(request, v3 ? v3NotFound(request) : ApiError.notFound()).then((response) => {
             if (info?.logged && !info.done) {
               info.done = true;
               record(request, info, 404, Math.round((performance.now() - info.start) * 100) / 100, undefined);
@@ -255,8 +288,11 @@ export function createApp(deps: AppDeps) {
     })
     .onError(({ error, code, request }) => {
       if (error instanceof ApiError) return fail(request, error);
-      if (code === "NOT_FOUND") return fail(request, ApiError.notFound());
-      if (code === "PARSE") return fail(request, ApiError.badRequest("The request body could not be parsed"));
+      const v3 = isV3Path(pathOf(request.url));
+      if (code === "NOT_FOUND") return fail(request, v3 ? v3NotFound(request) : ApiError.notFound());
+      if (code === "PARSE") return fail(request, v3 ? v3BadRequest("The request body could not be parsed") : ApiError.badRequest("The request body could not be parsed"));
+      // a v3 route reads its query through v3Params: only a body or a path can fail its schema
+      if (code === "VALIDATION" && v3) return fail(request, v3BadRequest(`The request does not match the API's schema: ${validationSummary(error)}`));
       if (code === "VALIDATION") {
         // v2 requests only: the admin module answers its own validation failures
         if (pathOf(request.url).startsWith("/api/")) return fail(request, liveValidationError(error));
@@ -270,7 +306,7 @@ export function createApp(deps: AppDeps) {
       }
       // Never a stack trace to the client; the log keeps it.
       console.error(JSON.stringify({ level: "error", path: pathOf(request.url), error: String((error as Error)?.stack ?? error) }));
-      return fail(request, new ApiError(500, { error: "Internal server error" }));
+      return fail(request, new ApiError(500, { error: "Internal server error" }, v3 ? "application/json; charset=utf-8" : undefined));
     })
     .use(afterResponse)
     .use(afterHandle)
@@ -309,7 +345,9 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
-    .use(inspectorPage());
+    .use(inspectorPage())
+    .use(v3Routes(ctx))
+    .use(adminV3Routes(ctx));
   handle = (request) => app.handle(request);
 
   return app;

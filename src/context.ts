@@ -10,6 +10,7 @@ import type { LastUsedRecorder } from "./modules/auth/tokens";
 import type { PageEnds } from "./modules/participants/read-model";
 import type { RequestLog } from "./modules/request-log/service";
 import type { SnapshotBase, SnapshotStore } from "./modules/snapshots/store";
+import type { V3Caller } from "./modules/v3/auth/tokens";
 
 /** Per-request facts the two logs read, kept only while a log is on. */
 export interface RequestInfo {
@@ -60,6 +61,12 @@ export interface AppContext {
   cache: ResponseCache | null;
   /** tokens' owners until the next write, with or without the response cache; null without a write counter */
   tokenOwners: TokenOwnerCache | null;
+  /** v3 (RECT) tokens' owners until the next write; null without a write counter */
+  v3Callers: TokenOwnerCache<V3Caller> | null;
+  /** RECT_STATEMENTS: a new v3 lead provider gets the seeded statement calendar (false: none) */
+  v3Statements: boolean;
+  /** v3 tokens' last uses, written in the background */
+  v3LastUsed: LastUsedRecorder;
   /** where the participants list's pages ended, per provider and database version */
   pageEnds: PageEnds;
   /** CSV exports take turns on the event loop with everything else */

@@ -4,10 +4,10 @@ import { permitAttributes } from "./ruby-compat";
 import { validateBodyFilter } from "./rails-params";
 
 /** A 200 JSON:API document with the live content type (no charset). */
-export function jsonApi(body: unknown, status = 200): Response {
+export function jsonApi(body: unknown, status = 200, contentType: string = JSONAPI): Response {
   return new Response(typeof body === "string" || body instanceof Uint8Array || body instanceof Blob ? body : JSON.stringify(body), {
     status,
-    headers: { "content-type": JSONAPI },
+    headers: { "content-type": contentType },
   });
 }
 
@@ -22,19 +22,27 @@ const serialized = (document: unknown): string | Uint8Array<ArrayBuffer> => (doc
  * A 200 JSON:API answer to a read, served from the response cache while the
  * database has not changed (per provider and URL).
  */
-export async function cachedJsonApi(ctx: AppContext, request: Request, providerId: string, compute: () => Promise<unknown>): Promise<Response> {
-  const gzip = acceptsGzip(request);
+export async function cachedJsonApi(
+  ctx: AppContext,
+  request: Request,
+  providerId: string,
+  compute: () => Promise<unknown>,
+  /** v3 answers `application/json; charset=utf-8`, and never gzipped (RECT has no Rack::Deflater) */
+  options: { contentType?: string; gzip?: boolean } = {},
+): Promise<Response> {
+  const contentType = options.contentType ?? JSONAPI;
+  const gzip = options.gzip !== false && acceptsGzip(request);
   if (!ctx.cache) {
     const body = serialized(await compute());
     noteResponseText(ctx, request, body);
-    return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
+    return gzip ? gzipped(Bun.gzipSync(body, { level: 1 }), contentType) : jsonApi(body, 200, contentType);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
   const cached = await ctx.cache.get(key, async () => new CachedBody(serialized(await compute())), request);
   noteResponseText(ctx, request, cached.data);
-  if (!gzip) return jsonApi(cached.blob);
-  return gzipped((await ctx.cache.get(`${key} gzip`, async () => new CachedBody(Bun.gzipSync(cached.data, { level: 1 })), request)).blob);
+  if (!gzip) return jsonApi(cached.blob, 200, contentType);
+  return gzipped((await ctx.cache.get(`${key} gzip`, async () => new CachedBody(Bun.gzipSync(cached.data, { level: 1 })), request)).blob, contentType);
 }
 
 /**
@@ -64,8 +72,8 @@ function acceptsGzip(request: Request): boolean {
   return header !== null && /\bgzip\b(?!;q=0(\.0*)?\b)/i.test(header);
 }
 
-function gzipped(bytes: Uint8Array | Blob): Response {
-  return new Response(bytes, { status: 200, headers: { "content-type": JSONAPI, "content-encoding": "gzip", vary: "Accept-Encoding" } });
+function gzipped(bytes: Uint8Array | Blob, contentType: string = JSONAPI): Response {
+  return new Response(bytes, { status: 200, headers: { "content-type": contentType, "content-encoding": "gzip", vary: "Accept-Encoding" } });
 }
 
 /** Plain JSON for the admin API. */
