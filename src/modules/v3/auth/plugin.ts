@@ -31,8 +31,7 @@ export async function authenticateV3(ctx: AppContext, request: Request): Promise
   const caller = await cachedCaller(ctx, token);
   if (!caller) throw V3_UNAUTHORIZED;
   ctx.v3LastUsed.touch(caller.tokenId, ctx.clock.now());
-  const info = ctx.requestInfo.get(request);
-  if (info) info.providerId = caller.leadProviderApiId;
+  ctx.requests.of(request).providerId = caller.leadProviderApiId;
   return caller;
 }
 

@@ -58,5 +58,6 @@ export function v3Json(body: unknown, status = 200): Response {
  * SQLite).
  */
 export function cachedV3Json(ctx: AppContext, request: Request, callerKey: string, compute: () => Promise<string>): Promise<Response> {
-  return cachedJsonApi(ctx, request, `v3:${callerKey}`, async () => new JsonText(await compute()), { contentType: V3_JSON, gzip: false });
+  return cachedJsonApi(ctx.cache, request, ctx.requests.of(request), `v3:${callerKey}`, async () => new JsonText(await compute()), { contentType: V3_JSON, gzip: false });
 }
+

@@ -9,7 +9,8 @@
 import { CLOCK_YEARS, type Clock, SERVER_DATE_HEADER, inClockRange } from "../../../clock";
 import { fromLondonLocal } from "../../../lib/london";
 import { calendarDateExists } from "../../../lib/time";
-import { v3BadRequest } from "./envelope";
+import type { ApiError } from "../../../errors";
+import { V3_ROUTE_NOT_FOUND, v3BadRequest } from "./envelope";
 
 const SERVER_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*([Zz]|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -48,4 +49,15 @@ export function v3RequestNow(clock: Clock, request: Request): Date {
   if (!date) throw v3BadRequest(SERVER_DATE_DETAIL);
   if (!inClockRange(date)) throw v3BadRequest(`The header 'X-With-Server-Date' must be in the years ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`);
   return date;
+}
+
+/**
+ * An unknown v3 route (rules §1): RECT's exceptions app answers
+ * `{"error":"Resource not found"}`; but its time travel middleware runs
+ * first, so an unparseable `X-With-Server-Date` is its 500 (our 400) even here.
+ */
+export function v3RouteNotFound(request: Request): ApiError {
+  const header = request.headers.get(SERVER_DATE_HEADER);
+  if (header !== null && parseServerDate(header) === null) return v3BadRequest(SERVER_DATE_DETAIL);
+  return V3_ROUTE_NOT_FOUND;
 }
