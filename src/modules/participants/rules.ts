@@ -10,7 +10,6 @@
 
 import { ErrorCollector, type ErrorItem } from "../../errors";
 import { isBlank, rubyToI } from "../../http/ruby-compat";
-import { type DeclarationState, mentorCompletionDate } from "../declarations/rules";
 
 export type ValidationError = ErrorItem;
 
@@ -547,11 +546,15 @@ export function permittedCourses(scheduleIdentifier: string): readonly string[] 
 /** eligible, payable or paid: live's `billable` scope (app/models/participant_declaration.rb:106) */
 const isBillable = (d: DeclarationFacts): boolean => d.state === 'eligible' || d.state === 'payable' || d.state === 'paid';
 
-/** An ECT's induction completion date is not modelled; a mentor's comes from its `completed` declarations. */
+/**
+ * An ECT's induction completion date is not modelled (nothing records one);
+ * a mentor has a completion date once it has a submitted, eligible, payable or
+ * paid `completed` declaration (`Mentors::CheckTrainingCompletion`,
+ * app/services/mentors/check_training_completion.rb:25-35; the declarations
+ * feature's `mentorCompletionDate`). `declarations` are already those states.
+ */
 function completedTraining(type: ParticipantType, declarations: readonly DeclarationFacts[]): boolean {
-  if (type !== 'mentor') return false;
-  const completed = declarations.filter((d) => d.declarationType === 'completed');
-  return mentorCompletionDate(completed.map((d) => ({ state: d.state as DeclarationState, declaration_date: d.declarationDate.toISOString() }))) !== null;
+  return type === 'mentor' && declarations.some((d) => d.declarationType === 'completed');
 }
 
 /**
