@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiError, storageFailure } from "../../src/errors";
 import { type ServerProcess, startServerProcess } from "../support/server-process";
+import { skipUnless } from "../support/skip";
 
 /**
  * Issue 14: storage failures are named (503 in the errors shape, SQLite's code
@@ -74,7 +75,7 @@ describe("storage failures are named", () => {
     expect(storageFailure(new Error("x"))).toBeNull();
   });
 
-  test.skipIf(!mounted)(
+  test.skipIf(skipUnless(mounted, "storage: the disk fills", "cannot mount a 3 MiB tmpfs here (needs Linux, root and permission to mount)"))(
     "when the disk fills, then writes answer 503 'disk is full' (never 500), reads and new tokens still work, the log names SQLITE_FULL, and writes come back once space is freed, without a restart",
     async () => {
       const server = await startServerProcess({ DATABASE_PATH: join(volume, "sandbox.sqlite"), ADMIN_TOKEN: ADMIN, LOG_REQUESTS: "on" });
@@ -144,7 +145,7 @@ describe("storage failures are named", () => {
   // it runs the compiled binary from a folder of its own, as a release is run
   const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
   const canDropRoot = process.getuid?.() === 0 && Bun.which("setpriv") !== null;
-  test.skipIf(!canDropRoot)(
+  test.skipIf(skipUnless(canDropRoot, "storage: read-only files", "needs root and setpriv, to run the server as uid 65534 (root writes through any permission)"))(
     "when the database's folder and files are made read-only while serving, then /healthz answers 503, reads still work, writes never 500, and all is well once they are writable again",
     async () => {
       chmodSync(root, 0o755);
