@@ -1,7 +1,7 @@
 import type { Generated, Selectable } from "kysely";
 
 /**
- * The RECT world's tables (migration 0004_rect_world; RECT `db/schema.rb` at
+ * The RECT world's tables (migration 0005_rect_world; RECT `db/schema.rb` at
  * 0fe31d1aa). Row types as better-sqlite3 returns them: timestamps RFC 3339
  * text (whole seconds, `Z`), dates `YYYY-MM-DD`, booleans 0/1, integer keys.
  */
