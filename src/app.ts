@@ -17,6 +17,9 @@ import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
 import { MemorySnapshotStore, SnapshotBase, type SnapshotStore } from "./modules/snapshots/store";
 import { snapshotRoutes } from "./modules/snapshots/routes";
+import { FaultTable } from "./modules/faults/service";
+import { faultInjection } from "./modules/faults/plugin";
+import { faultRoutes } from "./modules/faults/routes";
 import { newId } from "./lib/ids";
 import { DEFAULT_REQUEST_LOG_SIZE } from "./config";
 import { adminRoutes } from "./modules/admin/routes";
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps) {
     groupCommit: new GroupCommit(deps.db),
     pageEnds: new Map(),
     loopShare: new LoopShare(),
+    faults: new FaultTable(),
     logError(request, fields) {
       console.error(
         JSON.stringify({
@@ -156,6 +160,7 @@ export function createApp(deps: AppDeps) {
       // an error's body is rendered from `error` when read
       responseBody: info.error ? null : requestLog!.keep(responseText),
       error: info.error ?? null,
+      fault: ctx.faults.markOf(request),
     });
 
   /**
@@ -188,6 +193,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Elysia()
     .decorate("ctx", ctx)
+    .use(faultInjection(ctx))
     .onRequest(({ request, set }) => {
       // every answer, errors and the docs included: browsers must not guess a type (issue 14)
       set.headers["x-content-type-options"] = "nosniff";
@@ -309,6 +315,7 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
+    .use(faultRoutes(ctx))
     .use(inspectorPage());
   handle = (request) => app.handle(request);
 

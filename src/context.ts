@@ -8,6 +8,7 @@ import type { RequestGate } from "./http/request-gate";
 import type { TokenOwnerCache } from "./modules/auth/owner-cache";
 import type { LastUsedRecorder } from "./modules/auth/tokens";
 import type { PageEnds } from "./modules/participants/read-model";
+import type { FaultTable } from "./modules/faults/service";
 import type { RequestLog } from "./modules/request-log/service";
 import type { SnapshotBase, SnapshotStore } from "./modules/snapshots/store";
 
@@ -62,6 +63,8 @@ export interface AppContext {
   tokenOwners: TokenOwnerCache | null;
   /** where the participants list's pages ended, per provider and database version */
   pageEnds: PageEnds;
+  /** the fault rules (POST /admin/faults): settings, kept across snapshot restores */
+  faults: FaultTable;
   /** CSV exports take turns on the event loop with everything else */
   loopShare: LoopShare;
   /** one JSON line on stderr: a failure, with the request it happened in (never a token, never a stack to the client) */
