@@ -332,7 +332,7 @@ describe("over a real socket: timeout and reset", () => {
     const before = await declarationCount();
     const error = await post(participant_id).then(
       () => null,
-      (e) => e,
+      (e: any) => e,
     );
     expect(error).toBeInstanceOf(Error);
     expect(String(error.code ?? error.message)).toMatch(/ECONNRESET|closed/i);
@@ -350,7 +350,7 @@ describe("over a real socket: timeout and reset", () => {
     const before = await declarationCount();
     const error = await post(participant_id).then(
       () => null,
-      (e) => e,
+      (e: any) => e,
     );
     expect(error).toBeInstanceOf(Error);
     expect(await declarationCount()).toBe(before + 1);
@@ -374,7 +374,7 @@ describe("over a real socket: timeout and reset", () => {
     const before = await declarationCount();
     const error = await post(participant_id, { "x-sandbox-fault": "reset-after" }).then(
       () => null,
-      (e) => e,
+      (e: any) => e,
     );
     expect(error).toBeInstanceOf(Error);
     expect(await declarationCount()).toBe(before + 1);
@@ -408,7 +408,7 @@ describe("over a real socket: timeout and reset", () => {
     const before = await declarationCount();
     const error = await post(participant_id, { "x-sandbox-fault": "reset" }).then(
       () => null,
-      (e) => e,
+      (e: any) => e,
     );
     expect(error).toBeInstanceOf(Error);
     expect(await declarationCount()).toBe(before);
