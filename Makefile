@@ -3,7 +3,7 @@
 BUN := node_modules/.bin/bun
 STAMP := node_modules/.install-stamp
 
-.PHONY: run test typecheck install build smoke bench crash-test clean help
+.PHONY: run test typecheck install build smoke bench crash-test clean help image testcontainers-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -44,3 +44,11 @@ bench: $(STAMP) ## seed 110k records + 1M declarations, measure with wrk against
 
 crash-test: $(STAMP) ## SIGKILL the server under write load 20 times; checks no acknowledged write is lost
 	$(BUN) test/scripts/crash-test.ts --cycles $(or $(CYCLES),20)
+
+image: ## build the container image with podman (../shared/tools/docker-check.sh) and keep it as localhost/lead-provider-sandbox:dev
+	DOCKER_CHECK_KEEP_IMAGE=localhost/lead-provider-sandbox:dev bash ../shared/tools/docker-check.sh .
+
+testcontainers-test: $(STAMP) ## the Testcontainers module's test (clients/testcontainers) against podman's Docker API; needs root and `make image` first; not part of `make test`
+	cd clients/testcontainers && npm ci --no-audit --no-fund --ignore-scripts --engine-strict=false >/dev/null
+	@eval "$$(bash ../shared/tools/podman-socket.sh start)" && (cd clients/testcontainers && ../../$(BUN) test test/); \
+	  code=$$?; bash ../shared/tools/podman-socket.sh stop >/dev/null 2>&1; exit $$code

@@ -128,22 +128,38 @@ export async function readBodyText(request: Request): Promise<string> {
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** What `${value}` gives for a plain object: the text JavaScript would print if `toString` were not shadowed. */
+function objectText(): string {
+  return "[object Object]";
+}
+
 /**
- * JSON.parse that also refuses lone surrogates: valid UTF-8 text can only
- * carry them as `\uD800`-style escapes, so the parsed value is walked (without
- * recursion: nesting can be deep) only when the text has such an escape.
+ * JSON.parse that also refuses lone surrogates, and whose objects can all be
+ * turned into text. A key `toString` (JSON can only give it a non-function)
+ * shadows Object.prototype's, so `${value}` and `String(value)` throw
+ * "No default value"; Elysia's validation error formats the failing value
+ * that way (`{"name":{"toString":1}}` was a 500, issue 18 item 3). Such an
+ * object gets a hidden `Symbol.toPrimitive` (not enumerable, not a JSON key,
+ * not seen by TypeBox), which `${value}` asks first. The keys and values are
+ * unchanged. Lone surrogates can only come as `\uD800`-style escapes, and a
+ * `toString` key only as itself or with escapes, so the parsed value is walked
+ * (without recursion: nesting can be deep) only when the text has one of them.
  */
 function parseJsonText(text: string): unknown {
   const parsed: unknown = JSON.parse(text);
-  if (!SURROGATE_ESCAPE.test(text)) return parsed;
+  const surrogates = SURROGATE_ESCAPE.test(text);
+  if (!surrogates && !text.includes("toString") && !text.includes("\\u")) return parsed;
   const stack: unknown[] = [parsed];
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === "string") {
-      if (LONE_SURROGATE.test(value)) throw new InvalidTextError("lone surrogate");
+      if (surrogates && LONE_SURROGATE.test(value)) throw new InvalidTextError("lone surrogate");
     } else if (value !== null && typeof value === "object") {
+      if (Object.hasOwn(value, "toString") || Object.hasOwn(value, "valueOf")) {
+        Object.defineProperty(value, Symbol.toPrimitive, { value: objectText, enumerable: false, writable: true, configurable: true });
+      }
       for (const [key, item] of Object.entries(value)) {
-        if (LONE_SURROGATE.test(key)) throw new InvalidTextError("lone surrogate");
+        if (surrogates && LONE_SURROGATE.test(key)) throw new InvalidTextError("lone surrogate");
         stack.push(item);
       }
     }

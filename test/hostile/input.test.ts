@@ -132,3 +132,40 @@ describe("text is valid Unicode", () => {
     expect((await t.database.db.selectFrom("lead_providers").select("id").execute()).length).toBe(before);
   });
 });
+
+describe("objects whose keys shadow toString and valueOf (issue 18 item 3)", () => {
+  test("when an admin field gets {\"toString\":1}, then 422 naming that field (Elysia's validation message formats the value: it was a 500) and nothing is stored", async () => {
+    const other = await t.newProvider();
+    const before = (await t.database.db.selectFrom("lead_providers").select("id").execute()).length;
+    const cases: Array<[string, string, string, string]> = [
+      ["POST", "/admin/lead-providers", `{"name":{"toString":1}}`, "name"],
+      ["POST", "/admin/lead-providers", `{"name":{"toString":1,"valueOf":1}}`, "name"],
+      ["POST", "/admin/participants", `{"lead_provider_id":"${provider.id}","participant_type":"ect","cohort":2025,"full_name":{"toString":1}}`, "full_name"],
+      ["POST", "/admin/participants", `{"lead_provider_id":{"to\\u0053tring":[]},"participant_type":"ect","cohort":2025}`, "lead_provider_id"],
+      ["POST", `/admin/participants/${participantId}/transfer`, `{"course_identifier":"ecf-induction","to_lead_provider_id":"${other.id}","school_urn":[{"toString":1}]}`, "school_urn"],
+      ["PUT", "/admin/clock", `{"now":{"toString":"2025-01-01T00:00:00Z"}}`, "now"],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const r = await t.call(method, path, { token: ADMIN_TOKEN, body });
+      expect({ path, status: r.status }).toEqual({ path, status: 422 });
+      expect(r.body.errors[0].title).toBe(field);
+    }
+    expect((await t.database.db.selectFrom("lead_providers").select("id").execute()).length).toBe(before);
+    expect(await t.database.db.selectFrom("training_records").select("id").where("participant_id", "=", participantId).execute()).toHaveLength(1);
+  });
+
+  test("when a v2 body's data or attributes carry such objects, then the live 400/422 answers, and a valid field beside a toString key still counts", async () => {
+    const bad = await t.call("POST", "/api/v2/participant-declarations", { token: provider.token, body: `{"data":{"type":{"toString":1},"attributes":{"participant_id":{"toString":1},"declaration_type":{"valueOf":1},"declaration_date":{"toString":1},"course_identifier":"ecf-induction"}}}` });
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(bad.status).toBeLessThan(500);
+    expect(bad.body.errors.length).toBeGreaterThan(0);
+    // the keys stay as sent: an object keyed toString beside the attributes changes nothing
+    const ok = await t.call("POST", "/api/v2/participant-declarations", {
+      token: provider.token,
+      headers: { "x-with-server-date": "2024-10-02T10:00:00Z" },
+      body: JSON.stringify(declaration(participantId)).replace(`"started"`, `"started","toString":{"toString":1}`),
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.attributes.declaration_type).toBe("started");
+  });
+});
