@@ -365,7 +365,7 @@ describe("over a real socket: timeout and reset", () => {
     expect(await declarationCount()).toBe(before + 1);
     // the provider can still read the one it made
     const listed = await fetch(`${url}${DECLARATIONS}?filter[participant_id]=${participant_id}`, { headers: { authorization: `Bearer ${provider.token}` } });
-    expect((await listed.json()).data).toHaveLength(1);
+    expect(((await listed.json()) as any).data).toHaveLength(1);
   });
 
   test("when X-Sandbox-Fault is reset-after, then the same: written, no answer", async () => {
