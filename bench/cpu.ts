@@ -6,7 +6,8 @@
  * disturbed measure on a shared machine. Uses the bench database in .bench/
  * (seeded as `make bench` does when missing).
  *
- *   bun bench/cpu.ts [--rounds 5] [--n 400]
+ *   bun bench/cpu.ts [--rounds 5] [--n 400] [--cache]
+ *   (--cache: RESPONSE_CACHE=on and the same URL every time, the cached path a polling provider hits)
  *   bun --cpu-prof bench/cpu.ts --only participants   (a profile of one scenario)
  */
 import { parseArgs } from "node:util";
@@ -17,7 +18,7 @@ import { keepMallocHeap } from "../src/lib/malloc";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { rounds: { type: "string", default: "5" }, n: { type: "string", default: "400" }, only: { type: "string" } },
+  options: { rounds: { type: "string", default: "5" }, n: { type: "string", default: "400" }, only: { type: "string" }, cache: { type: "boolean", default: false } },
   strict: true,
 });
 const ROUNDS = Number(values.rounds);
@@ -29,10 +30,11 @@ const { path: DB, meta } = await benchDatabase();
 if (!process.env.NO_MALLOC_TUNING) keepMallocHeap();
 const database = openDatabase(DB);
 // as src/server.ts builds it with RESPONSE_CACHE=off
-const app = createApp({ db: database.db, rateLimit: false, writes: database.writes, dataVersion: database.dataVersion, responseCache: false });
+const CACHE = values.cache;
+const app = createApp({ db: database.db, rateLimit: false, writes: database.writes, dataVersion: database.dataVersion, responseCache: CACHE });
 const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
 let counter = 0;
-const since = () => new Date(946684800_000 + ++counter * 1000).toISOString().replace(".000Z", "Z");
+const since = () => new Date(946684800_000 + (CACHE ? 0 : ++counter) * 1000).toISOString().replace(".000Z", "Z");
 const some = meta.participantIds[Math.floor(meta.participantIds.length / 2)]!;
 const someDeclaration = meta.declarationIds[Math.floor(meta.declarationIds.length / 2)]!;
 const scenarios: Record<string, () => string> = {
@@ -58,7 +60,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const results: Record<string, number[]> = {};
 for (const name of names) await cpu(scenarios[name]!, 200); // warm-up
 for (let round = 0; round < ROUNDS; round++) for (const name of names) (results[name] ??= []).push(await cpu(scenarios[name]!, N));
-console.log(`| in-process CPU µs per request (RESPONSE_CACHE=off, request log on) | median | range |\n| --- | --- | --- |`);
+console.log(`| in-process CPU µs per request (RESPONSE_CACHE=${CACHE ? "on, same URL" : "off"}, request log on) | median | range |\n| --- | --- | --- |`);
 for (const name of names) console.log(`| ${name} | ${median(results[name]!).toFixed(0)} | ${Math.min(...results[name]!).toFixed(0)}–${Math.max(...results[name]!).toFixed(0)} |`);
 console.log(`${ROUNDS} rounds of ${N}, medians`);
 await database.close();

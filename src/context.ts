@@ -1,54 +1,57 @@
 import type { Db } from "../db/connection";
-import type { GroupCommit } from "../db/group-commit";
-import type { Clock } from "./clock";
-import type { ApiError } from "./errors";
-import type { LoopShare } from "./http/csv";
-import type { ResponseCache } from "./http/response-cache";
-import type { RequestGate } from "./http/request-gate";
-import type { TokenOwnerCache } from "./modules/auth/owner-cache";
-import type { LastUsedRecorder } from "./modules/auth/tokens";
+import { GroupCommit } from "../db/group-commit";
+import type { WriteCounter } from "../db/write-counter";
+import { Clock } from "./clock";
+import { DEFAULT_REQUEST_LOG_SIZE } from "./config";
+import { LoopShare } from "./http/csv";
+import { FixedWindowRateLimiter } from "./http/rate-limit";
+import { RequestGate } from "./http/request-gate";
+import { Requests, pathOf } from "./http/request-info";
+import { ResponseCache } from "./http/response-cache";
+import { TokenOwnerCache } from "./modules/auth/owner-cache";
+import { LastUsedRecorder } from "./modules/auth/tokens";
 import type { PageEnds } from "./modules/participants/read-model";
-import type { FaultTable } from "./modules/faults/service";
-import type { RequestLog } from "./modules/request-log/service";
-import type { SnapshotBase, SnapshotStore } from "./modules/snapshots/store";
+import { FaultTable } from "./modules/faults/service";
+import { RequestLog } from "./modules/request-log/service";
+import { MemorySnapshotStore, SnapshotBase, type SnapshotStore } from "./modules/snapshots/store";
 
-/** Per-request facts the two logs read, kept only while a log is on. */
-export interface RequestInfo {
-  /** set by authentication */
-  providerId?: string;
-  /** performance.now() on arrival */
-  start: number;
-  /** Date.now() on arrival */
-  time: number;
-  /** the request log's id, given on arrival */
-  id: number;
-  /** the URL as the client sent it */
-  url: string;
-  /** logged already (a request routed again shares its info) */
-  done?: boolean;
-  /** the JSON line's request id (LOG_REQUESTS) */
-  requestId?: string;
-  /** recorded in the request log (an /api/ request while the log is on) */
-  logged: boolean;
-  /** the error that rendered the answer */
-  error?: ApiError;
-  /** the JSON of the answer, as text or UTF-8 bytes, when the handler had it (reads); the log keeps a reference */
-  responseText?: string | Uint8Array;
-  /** a copy of any other answer, read after it was sent */
-  responseCopy?: Response;
+export type { RequestInfo } from "./http/request-info";
+
+/** What `createApp` is built from (the server and the tests give it). */
+export interface AppDeps {
+  db: Db;
+  clock?: Clock;
+  /** the live throttle; on unless switched off (RATE_LIMIT=off) */
+  rateLimit?: boolean | FixedWindowRateLimiter;
+  /** counts writes through `db`; with it (and `dataVersion`), tokens' owners are remembered until the next write, and repeated GETs are answered from a cache unless `responseCache` is false */
+  writes?: WriteCounter;
+  /** the response cache (RESPONSE_CACHE); on by default when `writes` is given */
+  responseCache?: boolean;
+  /** SQLite's data_version off the raw handle (see OpenDatabase) */
+  dataVersion?: () => number;
+  /** where the one-JSON-line-per-request log goes; none when omitted */
+  log?: (line: string) => void;
+  /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off; default 10000 */
+  requestLogSize?: number;
+  /** where snapshots live: files beside the database; in memory when omitted */
+  snapshots?: SnapshotStore;
+  /** what is wrong with the database file (deleted, replaced, read-only), for /healthz; none = nothing checked */
+  fileProblem?: () => string | null;
 }
 
-/** What every feature module needs; built once by `createApp`. */
+/** What every feature module needs; built once per app by `createContext`. */
 export interface AppContext {
   db: Db;
   clock: Clock;
   lastUsed: LastUsedRecorder;
-  /** per-request facts the logger reads (provider id), keyed by the Request */
-  requestInfo: WeakMap<Request, RequestInfo>;
+  /** every request being answered, each with its one RequestInfo (src/http/request-info.ts) */
+  requests: Requests;
+  /** the live throttle on /api/; null when off */
+  rateLimiter: FixedWindowRateLimiter | null;
   /** the last REQUEST_LOG_SIZE /api/ requests; null when off */
   requestLog: RequestLog | null;
-  /** the Rails format of a request routed without its `.<ext>` suffix (src/http/format.ts); absent = json */
-  formats: WeakMap<Request, string>;
+  /** the one-JSON-line-per-request log (LOG_REQUESTS); undefined when off */
+  log: ((line: string) => void) | undefined;
   /** declaration POSTs arriving together share one commit */
   groupCommit: GroupCommit;
   /** a snapshot restore runs with no request in flight */
@@ -63,10 +66,46 @@ export interface AppContext {
   tokenOwners: TokenOwnerCache | null;
   /** where the participants list's pages ended, per provider and database version */
   pageEnds: PageEnds;
-  /** the fault rules (POST /admin/faults): settings, kept across snapshot restores */
-  faults: FaultTable;
   /** CSV exports take turns on the event loop with everything else */
   loopShare: LoopShare;
+  /** the fault rules (POST /admin/faults): settings, kept across snapshot restores */
+  faults: FaultTable;
+  /** what is wrong with the database file, for /healthz; null = nothing */
+  fileProblem: () => string | null;
   /** one JSON line on stderr: a failure, with the request it happened in (never a token, never a stack to the client) */
   logError(request: Request, fields: Record<string, unknown>): void;
+}
+
+/** One JSON line on stderr for a failure of the service (not of a request). */
+function errorLine(fields: Record<string, unknown>): void {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", ...fields }));
+}
+
+/** Everything the app remembers between requests, built from its deps. */
+export function createContext(deps: AppDeps): AppContext {
+  const requestLogSize = deps.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE;
+  const requests = new Requests();
+  return {
+    db: deps.db,
+    clock: deps.clock ?? new Clock(),
+    lastUsed: new LastUsedRecorder(deps.db, undefined, errorLine),
+    requests,
+    rateLimiter: deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter(),
+    requestLog: requestLogSize > 0 ? new RequestLog(requestLogSize) : null,
+    log: deps.log,
+    gate: new RequestGate(),
+    snapshots: deps.snapshots ?? new MemorySnapshotStore(),
+    snapshotBase: new SnapshotBase(),
+    cache: deps.writes && deps.responseCache !== false ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
+    tokenOwners: deps.writes && deps.dataVersion ? new TokenOwnerCache(deps.writes, deps.dataVersion) : null,
+    groupCommit: new GroupCommit(deps.db),
+    pageEnds: new Map(),
+    loopShare: new LoopShare(),
+    faults: new FaultTable(),
+    fileProblem: deps.fileProblem ?? (() => null),
+    logError(request, fields) {
+      const info = requests.get(request);
+      errorLine({ request_id: info?.requestId, method: request.method, path: info?.path ?? pathOf(request.url), ...fields });
+    },
+  };
 }

@@ -2,7 +2,6 @@
  * CSV as the live service writes it (business-rules §4.5), for both exports:
  * the cells, and a stream that reads the rows batch by batch.
  */
-import type { AppContext } from "../context";
 import { toTimestamp } from "../lib/time";
 
 export type CsvValue = string | number | boolean | Date | null | undefined;
@@ -145,12 +144,12 @@ export function csvBytesStream(
   });
 }
 
-/** An export's turns and its failure log line, in the app's context. */
-export function exportOptions(ctx: AppContext, request: Request): CsvStreamOptions {
+/** An export's turns (the app's LoopShare) and its failure log line (`logError`, the app's error log for this request). */
+export function exportOptions(share: LoopShare, logError: (fields: Record<string, unknown>) => void): CsvStreamOptions {
   return {
-    turn: () => ctx.loopShare.turn(),
+    turn: () => share.turn(),
     failed: (error, rowsSent) =>
-      ctx.logError(request, {
+      logError({
         status: 200,
         outcome: "failed",
         message: `CSV export failed after ${rowsSent} rows; the client gets a broken transfer`,

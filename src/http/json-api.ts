@@ -1,7 +1,8 @@
-import type { AppContext } from "../context";
 import { ApiError, JSONAPI, MISSING_DATA_ERROR } from "../errors";
 import { permitAttributes } from "./ruby-compat";
 import { validateBodyFilter } from "./rails-params";
+import type { RequestInfo, Requests } from "./request-info";
+import type { ResponseCache } from "./response-cache";
 
 /** A 200 JSON:API document with the live content type (no charset). */
 export function jsonApi(body: unknown, status = 200): Response {
@@ -22,19 +23,26 @@ const serialized = (document: unknown): string | Uint8Array<ArrayBuffer> => (doc
  * A 200 JSON:API answer to a read, served from the response cache while the
  * database has not changed (per provider and URL).
  */
-export async function cachedJsonApi(ctx: AppContext, request: Request, providerId: string, compute: () => Promise<unknown>): Promise<Response> {
+export async function cachedJsonApi(
+  cache: ResponseCache | null,
+  request: Request,
+  info: RequestInfo,
+  providerId: string,
+  compute: () => Promise<unknown>,
+): Promise<Response> {
   const gzip = acceptsGzip(request);
-  if (!ctx.cache) {
+  if (!cache) {
     const body = serialized(await compute());
-    noteResponseText(ctx, request, body);
+    // the request log keeps the text or the bytes themselves (no copy of the Response, and the JSON even when the answer is gzipped)
+    info.responseText = body;
     return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
-  const cached = await ctx.cache.get(key, async () => new CachedBody(serialized(await compute())), request);
-  noteResponseText(ctx, request, cached.data);
+  const cached = await cache.get(key, async () => new CachedBody(serialized(await compute())), info);
+  info.responseText = cached.data;
   if (!gzip) return jsonApi(cached.blob);
-  return gzipped((await ctx.cache.get(`${key} gzip`, async () => new CachedBody(Bun.gzipSync(cached.data, { level: 1 })), request)).blob);
+  return gzipped((await cache.get(`${key} gzip`, async () => new CachedBody(Bun.gzipSync(cached.data, { level: 1 })), info)).blob);
 }
 
 /**
@@ -50,12 +58,6 @@ class CachedBody {
   get length(): number {
     return this.data.length;
   }
-}
-
-/** The request log keeps the text or the bytes themselves (no copy of the Response, and the JSON even when the answer is gzipped). */
-function noteResponseText(ctx: AppContext, request: Request, body: string | Uint8Array) {
-  const info = ctx.requestInfo.get(request);
-  if (info) info.responseText = body;
 }
 
 /** The live service gzips when asked (Rack::Deflater); level 1 keeps it cheap. */
@@ -77,9 +79,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const JSON_CONTENT_TYPES = ["application/json", "application/vnd.api+json", "text/x-json"];
 
-/** The body text as the handler read it, kept on the request so that the request log records it without reading it twice. */
-const BODY_TEXT = Symbol("body text");
-
 /** The body's bytes are not UTF-8, or its JSON escapes a lone surrogate (`"\ud800"`): never stored. */
 export class InvalidTextError extends Error {}
 
@@ -91,9 +90,10 @@ const UTF8_LOSSY = new TextDecoder("utf-8");
  * 413, cut off as it streams (a chunked body has no Content-Length to judge
  * first, and buffering it whole would let a client hold megabytes per
  * request). Bytes that are not UTF-8 throw InvalidTextError; each caller
- * answers it in its own shape.
+ * answers it in its own shape. The text is kept in `keep` (the request's
+ * RequestInfo) so that the request log records it without reading it twice.
  */
-export async function readBodyText(request: Request): Promise<string> {
+export async function readBodyText(request: Request, keep?: { bodyText?: string }): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw payloadTooLarge();
   let bytes: Uint8Array = new Uint8Array(0);
@@ -118,10 +118,10 @@ export async function readBodyText(request: Request): Promise<string> {
     text = UTF8.decode(bytes);
   } catch {
     // the request log shows what came, with U+FFFD where the bytes were not text
-    (request as unknown as Record<symbol, string>)[BODY_TEXT] = UTF8_LOSSY.decode(bytes);
+    if (keep) keep.bodyText = UTF8_LOSSY.decode(bytes);
     throw new InvalidTextError("not UTF-8");
   }
-  (request as unknown as Record<symbol, string>)[BODY_TEXT] = text;
+  if (keep) keep.bodyText = text;
   return text;
 }
 
@@ -175,8 +175,8 @@ const INVALID_TEXT_ERROR = ApiError.badRequest("The request body is not valid JS
 const ADMIN_INVALID_TEXT_ERROR = ApiError.errors(422, [{ title: "body", detail: "must be valid JSON: UTF-8 text without lone surrogates (\\ud800-\\udfff)" }]);
 
 /** `readBodyText`, with `invalidText` for a body that is not Unicode text. */
-function readTextOr(request: Request, invalidText: ApiError): Promise<string> {
-  return readBodyText(request).catch((e) => {
+function readTextOr(request: Request, invalidText: ApiError, keep?: { bodyText?: string }): Promise<string> {
+  return readBodyText(request, keep).catch((e) => {
     throw e instanceof InvalidTextError ? invalidText : e;
   });
 }
@@ -190,23 +190,12 @@ function parseJsonOr(text: string, invalidText: ApiError, malformed: () => ApiEr
   }
 }
 
-/** The body text read by `readBodyText`, or undefined when nobody read it. */
-export function bodyTextOf(request: Request): string | undefined {
-  return (request as unknown as Record<symbol, string | undefined>)[BODY_TEXT];
-}
-
-/** The body text read from `from` (a copy routed again, see src/http/format.ts), recorded for `to` too. */
-export function carryBodyText(from: Request, to: Request): void {
-  const text = bodyTextOf(from);
-  if (text !== undefined) (to as unknown as Record<symbol, string>)[BODY_TEXT] = text;
-}
-
-/** For a request answered without reading its body (refused before it, e.g. 401): read it now, for the request log. */
-export async function readUnreadBody(request: Request): Promise<void> {
-  if (bodyTextOf(request) !== undefined || request.bodyUsed) return;
+/** For a request answered without reading its body (refused before it, e.g. 401): read it now into `keep`, for the request log. */
+export async function readUnreadBody(request: Request, keep: { bodyText?: string }): Promise<void> {
+  if (keep.bodyText !== undefined || request.bodyUsed) return;
   if (request.method === "GET" || request.method === "HEAD") return;
   if (request.body === null) return;
-  await readBodyText(request).catch(() => undefined);
+  await readBodyText(request, keep).catch(() => undefined);
 }
 
 function payloadTooLarge(): ApiError {
@@ -221,8 +210,8 @@ function payloadTooLarge(): ApiError {
  * looked at its `filter` (src/http/rails-params.ts). Malformed JSON is our
  * 400 (live: an empty 400, README differences).
  */
-export async function readJsonParams(request: Request): Promise<unknown> {
-  const text = await readTextOr(request, INVALID_TEXT_ERROR);
+export async function readJsonParams(request: Request, keep?: { bodyText?: string }): Promise<unknown> {
+  const text = await readTextOr(request, INVALID_TEXT_ERROR, keep);
   const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   // an empty body is not parsed at all (Rails)
   if (!JSON_CONTENT_TYPES.includes(contentType) || text === "") return undefined;
@@ -242,12 +231,13 @@ export const bodyReadAfterAuthentication = () => null;
  * The transform that reads a JSON:API body (business-rules §3.1, §3.3) for
  * TypeBox to check: a body of another content type, or an empty one, is left
  * unparsed (Rails), so it has no `data`; `data.attributes` keeps only what the
- * controller permits (ruby-compat `permitAttributes`).
+ * controller permits (ruby-compat `permitAttributes`). The text read is kept
+ * in the request's info (`requests`), for the request log.
  */
-export function readJsonApiBody(permit: { keys: readonly string[]; raw?: readonly string[] }) {
+export function readJsonApiBody(requests: Requests, permit: { keys: readonly string[]; raw?: readonly string[] }) {
   return async (context: { request: Request; body: unknown }) => {
     const { request } = context;
-    const parsed = await readJsonParams(request);
+    const parsed = await readJsonParams(request, requests.get(request));
     if (parsed === undefined) {
       context.body = {};
       return;

@@ -1,3 +1,11 @@
+/** A request as the gate counts it (its RequestInfo, src/http/request-info.ts). */
+export interface GateTicket {
+  /** counted in the gate (a request routed twice, or answered early, must not be counted wrong) */
+  inGate?: boolean;
+  /** its answer is still streaming (a CSV read batch by batch): it leaves when the stream ends */
+  streaming?: boolean;
+}
+
 /**
  * Lets one piece of work (a snapshot restore) run while no request is in
  * flight: it closes the gate, waits for the requests already inside to
@@ -9,35 +17,33 @@ export class RequestGate {
   private inFlight = 0;
   private closed: Promise<void> | null = null;
   private drained: (() => void) | null = null;
-  /** the requests counted in `inFlight` (a request routed twice, or answered early, must not be counted wrong) */
-  private inside = new WeakSet<Request>();
-  /** requests whose answer is still streaming (a CSV read batch by batch): they leave when it ends */
-  private held = new WeakSet<Request>();
   private queue: Promise<unknown> = Promise.resolve();
 
   /** null when the request may go on at once, else a promise to wait for */
-  enter(request: Request): Promise<void> | null {
+  enter(request: GateTicket): Promise<void> | null {
     if (this.closed) return this.closed.then(() => this.enter(request) ?? undefined);
-    if (!this.inside.has(request)) {
-      this.inside.add(request);
+    if (!request.inGate) {
+      request.inGate = true;
       this.inFlight++;
     }
     return null;
   }
 
-  leave(request: Request): void {
-    if (this.held.has(request)) return;
-    if (!this.inside.delete(request)) return;
+  leave(request: GateTicket): void {
+    if (request.streaming || !request.inGate) return;
+    request.inGate = false;
     this.inFlight--;
     if (this.inFlight === 0 && this.drained) this.drained();
   }
 
   /** `body` streams after the handler returned: the request stays inside until it has been read or cancelled */
-  holdWhileStreaming(request: Request, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-    if (!this.inside.has(request)) return body;
-    this.held.add(request);
+  holdWhileStreaming(request: GateTicket, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    if (!request.inGate) return body;
+    request.streaming = true;
     const release = () => {
-      if (this.held.delete(request)) this.leave(request);
+      if (!request.streaming) return;
+      request.streaming = false;
+      this.leave(request);
     };
     const reader = body.getReader();
     // Bun's direct stream: the chunks are handed on as they come, with no queue of its own
@@ -67,7 +73,7 @@ export class RequestGate {
    * so exclusive calls queue one after another. Waits at most `drainMs` for the
    * others (a stuck stream must not block a restore for ever).
    */
-  exclusive<T>(request: Request, work: () => Promise<T>, drainMs = 10_000): Promise<T> {
+  exclusive<T>(request: GateTicket, work: () => Promise<T>, drainMs = 10_000): Promise<T> {
     this.leave(request);
     const run = this.queue.then(async () => {
       let open!: () => void;

@@ -30,8 +30,6 @@ export class ResponseCache {
     readonly maxEntryBytes = 4 * 1024 * 1024,
   ) {}
 
-  private perRequest = new WeakMap<Request, Promise<string>>();
-
   private async version(): Promise<string> {
     const before = this.writes.value;
     if (this.dataVersion) return `${before}:${this.dataVersion()}`;
@@ -39,18 +37,13 @@ export class ResponseCache {
     return `${before}:${rows[0]?.data_version ?? 0}`;
   }
 
-  /** The database version as a request first saw it (auth and the answer share one look). */
-  versionFor(request: Request): Promise<string> {
-    let v = this.perRequest.get(request);
-    if (!v) {
-      v = this.version();
-      this.perRequest.set(request, v);
-    }
-    return v;
+  /** The database version as a request first saw it (auth and the answer share one look; kept in its RequestInfo). */
+  versionFor(request: { dbVersion?: Promise<string> }): Promise<string> {
+    return (request.dbVersion ??= this.version());
   }
 
   /** The cached body for `key` (text, or the gzipped bytes), or `compute()`'s, cached when the database did not change meanwhile. */
-  async get<T extends { length: number }>(key: string, compute: () => Promise<T>, request?: Request): Promise<T> {
+  async get<T extends { length: number }>(key: string, compute: () => Promise<T>, request?: { dbVersion?: Promise<string> }): Promise<T> {
     const version = request ? await this.versionFor(request) : await this.version();
     const hit = this.entries.get(key);
     if (hit && hit.version === version) {
@@ -67,7 +60,6 @@ export class ResponseCache {
   reset(): void {
     this.entries.clear();
     this.bytes = 0;
-    this.perRequest = new WeakMap();
   }
 
   private put(key: string, entry: Entry) {

@@ -44,8 +44,7 @@ export async function authenticateLeadProvider(ctx: AppContext, request: Request
   const owner = await requestTokenOwner(ctx, request);
   if (owner.kind !== "lead_provider" || !owner.leadProviderId) throw ApiError.forbidden();
   ctx.lastUsed.touch(owner.tokenId, ctx.clock.now());
-  const info = ctx.requestInfo.get(request);
-  if (info) info.providerId = owner.leadProviderId;
+  ctx.requests.of(request).providerId = owner.leadProviderId;
   return { id: owner.leadProviderId };
 }
 
@@ -76,12 +75,13 @@ export function leadProviderApi(ctx: AppContext) {
   return new Elysia().derive({ as: "scoped" }, async ({ request }) => {
     // Rails reads the query before authentication (docs/live-parity.md §2)
     const query = railsQuery(request);
-    // the Rails format (`json` without a suffix, src/http/format.ts)
-    const format = ctx.formats.get(request) ?? "json";
+    // the request's one RequestInfo, and its Rails format (`json` without a suffix, src/http/format.ts)
+    const info = ctx.requests.of(request);
+    const format = info.format ?? "json";
     const provider = await authenticateLeadProvider(ctx, request);
     validateQueryFilter(query);
     const now = requestNow(ctx.clock, request);
-    return { provider, now, format };
+    return { provider, now, format, info };
   });
 }
 

@@ -1,19 +1,29 @@
 /**
- * The fault rules in the request pipeline: an Elysia plugin that wraps the
- * app's fetch, so that it sees every request before any hook (an unhandled
- * fault touches nothing: no gate, no database) and every answer after the
- * last one (a `delay` or a `reset` after the write acts on the final answer,
- * errors included). With no rule and no `X-Sandbox-Fault` header a request
- * costs one header look-up.
+ * The fault rules in the request pipeline (src/pipeline/index.ts, step 4,
+ * after the throttle and before format routing): an Elysia plugin.
+ *
+ * - Its onRequest hook chooses the request's fault (the X-Sandbox-Fault
+ *   header, else the first rule that applies) and answers the faults that
+ *   are not handled (`status`, `rate_limit`, `timeout`, `reset` before the
+ *   write) at once: nothing is read past the headers, nothing is written, no
+ *   snapshot gate is entered; the logs are told there, as the throttle does.
+ * - `delay` and `reset` after the write are handled as usual and act on the
+ *   final answer, errors included, so the plugin also wraps the app's fetch
+ *   (Elysia's `wrap`: the one place that sees the answer every hook made).
+ *
+ * With no rule and no header a request costs two header look-ups.
  */
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import type { ApiError } from "../../errors";
+import { readUnreadBody } from "../../http/json-api";
 import { tooManyRequests } from "../../http/rate-limit";
+import type { RequestInfo } from "../../http/request-info";
+import { renderError } from "../../pipeline/error-rendering";
 import { leadProviderOf } from "../auth/plugin";
 import { FAULT_HEADER, type Fault, type FaultMark, FRONT_DOOR_ANSWERS, TIMEOUT_CLOSE_MS, parseFaultHeader, statusAnswer } from "./rules";
 
-/** What Bun needs to know of its server: a per-request idle timeout (seconds; Bun's longest is 255) */
+/** What the plugin needs of Bun's server: a per-request idle timeout (seconds; Bun's longest is 255) */
 interface IdleTimeouts {
   timeout(request: Request, seconds: number): void;
 }
@@ -33,55 +43,39 @@ function connectionReset(): Response {
   );
 }
 
-function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  const end = url.indexOf("?", start);
-  return start < 0 ? "/" : end < 0 ? url.slice(start) : url.slice(start, end);
+/** Bun closes a connection idle for 10 s; an answer held back on purpose must outlast that */
+function keepOpen(server: IdleTimeouts | null, request: Request, ms: number): void {
+  server?.timeout(request, Math.min(255, Math.ceil(ms / 1000) + 10));
 }
 
-export function faultInjection(ctx: AppContext) {
-  const table = ctx.faults;
-  let server: IdleTimeouts | null = null;
+export function faultsPlugin(ctx: AppContext) {
+  const { requests, faults: table } = ctx;
 
-  /** A request answered (or dropped) here never reaches the log's hooks: recorded now. */
-  const record = async (request: Request, mark: FaultMark | null, status: number, providerId: string | null, responseBody: string | null, error: ApiError | null) => {
-    const log = ctx.requestLog;
-    if (!log) return;
-    const id = log.arrived();
-    const body = await request.text().catch(() => null);
-    log.record({
-      id,
-      time: Date.now(),
-      providerId,
-      method: request.method,
-      url: request.url,
-      status,
-      durationMs: 0,
-      requestBody: log.keep(body),
-      responseBody: log.keep(responseBody),
-      error,
-      fault: mark,
-    });
+  /** A request answered (or dropped) here: its body is read for the log, and the logs are told now. */
+  const answered = async (request: Request, info: RequestInfo, status: number, response: Response, responseText?: string): Promise<Response> => {
+    if (info.logged) {
+      await readUnreadBody(request, info);
+      if (responseText !== undefined) info.responseText = responseText;
+    }
+    await requests.answered(request, info, status);
+    return response;
   };
 
-  /** Bun closes a connection idle for 10 s; a slow answer on purpose must outlast that */
-  const keepOpen = (request: Request, ms: number) => server?.timeout(request, Math.min(255, Math.ceil(ms / 1000) + 10));
-
-  const apply = async (handle: (r: Request) => Promise<Response>, request: Request, fault: Fault, mark: FaultMark, providerId: string | null): Promise<Response> => {
+  const unhandled = (request: Request, info: RequestInfo, fault: Fault, server: IdleTimeouts | null): Promise<Response> | undefined => {
     switch (fault.kind) {
-      case "status": {
-        await record(request, mark, fault.status, providerId, FRONT_DOOR_ANSWERS[fault.status].body, null);
-        return statusAnswer(fault.status);
-      }
-      case "rate_limit": {
-        await record(request, mark, 429, providerId, "Retry later\n", null);
-        return tooManyRequests();
-      }
+      case "status":
+        return answered(request, info, fault.status, statusAnswer(fault.status), FRONT_DOOR_ANSWERS[fault.status].body);
+      case "rate_limit":
+        return answered(request, info, 429, tooManyRequests(), "Retry later\n");
+      case "reset":
+        // status 0: no answer was sent (as HAR writes it)
+        if (fault.when === "before") return answered(request, info, 0, connectionReset());
+        table.holdAnswer(request, fault);
+        return undefined;
       case "timeout": {
-        // logged when it happens; status 0: no answer (as HAR writes it)
-        await record(request, mark, 0, providerId, null, null);
-        keepOpen(request, TIMEOUT_CLOSE_MS);
-        return new Promise<Response>((resolve) => {
+        // logged when it happens; the connection is closed after 120 s, or when the client gives up
+        keepOpen(server, request, TIMEOUT_CLOSE_MS);
+        const never = new Promise<Response>((resolve) => {
           const close = () => {
             clearTimeout(timer);
             resolve(connectionReset());
@@ -89,58 +83,64 @@ export function faultInjection(ctx: AppContext) {
           const timer = setTimeout(close, TIMEOUT_CLOSE_MS);
           request.signal?.addEventListener("abort", close, { once: true });
         });
+        return answered(request, info, 0, new Response()).then(() => never);
       }
-      case "reset": {
-        if (fault.when === "before") {
-          await record(request, mark, 0, providerId, null, null);
-          return connectionReset();
-        }
-        // handled and committed (a write's answer is built after its commit), then the answer is dropped
-        table.mark(request, mark);
-        const answer = await handle(request);
-        await answer.body?.cancel().catch(() => undefined);
-        return connectionReset();
-      }
-      case "delay": {
-        table.mark(request, mark);
-        keepOpen(request, fault.ms);
-        const answer = await handle(request);
-        await new Promise((resolve) => setTimeout(resolve, fault.ms));
-        return answer;
-      }
+      case "delay":
+        keepOpen(server, request, fault.ms);
+        table.holdAnswer(request, fault);
+        return undefined;
     }
   };
 
-  const faulted = async (handle: (r: Request) => Promise<Response>, request: Request, header: string | null): Promise<Response> => {
+  const choose = async (request: Request, info: RequestInfo, header: string | null, server: IdleTimeouts | null): Promise<Response | undefined> => {
+    let fault: Fault;
+    let mark: FaultMark;
     if (header !== null) {
-      let fault: Fault;
       try {
         fault = parseFaultHeader(header);
       } catch (error) {
-        const refusal = error as ApiError;
         // not a fault: the request is refused, as a bad X-With-Server-Date is
-        await record(request, null, 400, await leadProviderOf(ctx, request), null, refusal);
-        return refusal.toResponse();
+        info.providerId ??= (await leadProviderOf(ctx, request)) ?? undefined;
+        const response = await renderError(request, info, error as ApiError);
+        await requests.answered(request, info, 400);
+        return response;
       }
-      return apply(handle, request, fault, { rule_id: null, kind: fault.kind }, await leadProviderOf(ctx, request));
+      mark = { rule_id: null, kind: fault.kind };
+    } else {
+      const providerId = table.needsProvider(request.method, info.path) ? await leadProviderOf(ctx, request) : null;
+      const chosen = table.choose(request.method, info.path, providerId);
+      if (!chosen) return undefined;
+      ({ fault, mark } = chosen);
     }
-    const path = pathOf(request.url);
-    const providerId = table.needsProvider(request.method, path) ? await leadProviderOf(ctx, request) : null;
-    const chosen = table.choose(request.method, path, providerId);
-    if (!chosen) return handle(request);
-    return apply(handle, request, chosen.fault, chosen.mark, providerId ?? (await leadProviderOf(ctx, request)));
+    info.fault = mark;
+    // the log names the caller of a request that is never authenticated
+    info.providerId ??= (await leadProviderOf(ctx, request)) ?? undefined;
+    return unhandled(request, info, fault, server);
+  };
+
+  /** After the app answered a request handled under a fault: the answer late, or dropped. */
+  const afterAnswer = (request: Request, response: Response): Response | Promise<Response> => {
+    const fault = table.heldAnswer(request);
+    if (fault?.kind === "delay") return new Promise((resolve) => setTimeout(() => resolve(response), fault.ms));
+    if (fault?.kind === "reset" && fault.when === "after") {
+      // handled and committed (a write's answer is built after its commit): the answer is dropped
+      return (response.body?.cancel() ?? Promise.resolve()).then(connectionReset, connectionReset);
+    }
+    return response;
   };
 
   return new Elysia({ name: "faults" })
-    .onStart((app) => {
-      server = (app.server as IdleTimeouts | null) ?? null;
+    .onRequest(function faults({ request, server }) {
+      const header = request.headers.get(FAULT_HEADER);
+      if (header === null && table.empty) return;
+      const info = requests.get(request)!;
+      // only /api/ (never /admin, /healthz or the docs); a copy routed again without its `.<ext>` was judged as the client's request
+      if (!info.api || requests.isCopy(request, info)) return;
+      return choose(request, info, header, server as IdleTimeouts | null);
     })
     .wrap((fn) => (request: Request) => {
-      // the one cost of an empty table: a header look-up
-      const header = request.headers.get(FAULT_HEADER);
-      if (header === null && table.empty) return fn(request);
-      // only /api/ (never /admin, /healthz or the docs); a request routed again without its format suffix was judged already
-      if (!pathOf(request.url).startsWith("/api/") || ctx.formats.has(request)) return fn(request);
-      return faulted((r) => Promise.resolve(fn(r) as unknown as Response | Promise<Response>), request, header);
+      const answer = fn(request) as unknown as Response | Promise<Response>;
+      if (table.empty && request.headers.get(FAULT_HEADER) === null) return answer;
+      return Promise.resolve(answer).then((response) => afterAnswer(request, response));
     });
 }

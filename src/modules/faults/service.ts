@@ -58,8 +58,8 @@ export interface ChosenFault {
 
 export class FaultTable {
   private rules: FaultRule[] = [];
-  /** the fault each request in progress got, for its request log record */
-  private marks = new WeakMap<Request, FaultMark>();
+  /** the `delay` or `reset` after the write of each request being handled under one */
+  private held = new WeakMap<Request, Fault>();
 
   /** true when no rule can fault anything: the request pipeline then only looks for the header */
   get empty(): boolean {
@@ -144,13 +144,13 @@ export class FaultTable {
     return null;
   }
 
-  mark(request: Request, mark: FaultMark): void {
-    this.marks.set(request, mark);
+  /** a request handled under a fault that acts on its answer (`delay`, `reset` after the write) */
+  holdAnswer(request: Request, fault: Fault): void {
+    this.held.set(request, fault);
   }
 
-  /** the fault of a request handled under one (`delay`, `reset` after the write), for its log record */
-  markOf(request: Request): FaultMark | null {
-    return this.marks.get(request) ?? null;
+  heldAnswer(request: Request): Fault | undefined {
+    return this.held.get(request);
   }
 }
 

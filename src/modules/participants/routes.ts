@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { AppContext } from "../../context";
+import type { AppContext, RequestInfo } from "../../context";
 import { ApiError } from "../../errors";
 import { csvResponse, exportOptions } from "../../http/csv";
 import { bodyReadAfterAuthentication, cachedJsonApi, jsonApi, readJsonApiBody } from "../../http/json-api";
@@ -30,21 +30,21 @@ const alias = (of: string) => ({ summary: `Alias of ${of} (live, undocumented)`,
 
 /** The ECF participant endpoints (business-rules §4, §6) and the live list aliases without `/ecf`. */
 export function participantsRoutes(ctx: AppContext) {
-  type Read = { request: Request; provider: { id: string }; query: FlatQuery; format: string };
-  const list = async ({ request, provider, query, format }: Read) => {
+  type Read = { request: Request; provider: { id: string }; query: FlatQuery; format: string; info: RequestInfo };
+  const list = async ({ request, provider, query, format, info }: Read) => {
     // `respond_to` has json and csv only (the CSV has its own route): any other format is 406 (docs/live-parity.md §1)
     if (format !== "json") throw new ApiError(406, null);
     const params = readListParams(query, listOptions(true));
-    return cachedJsonApi(ctx, request, provider.id, async () => {
-      const version = ctx.cache ? await ctx.cache.versionFor(request) : null;
+    return cachedJsonApi(ctx.cache, request, info, provider.id, async () => {
+      const version = ctx.cache ? await ctx.cache.versionFor(info) : null;
       return listParticipants(ctx.db, provider.id, params, { version, pageEnds: ctx.pageEnds });
     });
   };
   const csv = async ({ request, provider, query }: Read) =>
-    csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false)), exportOptions(ctx, request)));
-  const single = async ({ request, provider, params, query }: Read & { params: { id: string } }) => {
+    csvResponse(await participantsCsvStream(ctx.db, provider.id, readListParams(query, listOptions(false)), exportOptions(ctx.loopShare, (fields) => ctx.logError(request, fields))));
+  const single = async ({ request, provider, params, query, info }: Read & { params: { id: string } }) => {
     const filters = readListParams(query, listOptions(false));
-    return cachedJsonApi(ctx, request, provider.id, () => showParticipant(ctx.db, provider.id, params.id, filters));
+    return cachedJsonApi(ctx.cache, request, info, provider.id, () => showParticipant(ctx.db, provider.id, params.id, filters));
   };
   const act =
     (action: ParticipantAction) =>
@@ -67,7 +67,7 @@ export function participantsRoutes(ctx: AppContext) {
       params: ParticipantParams,
       body: ACTION_BODIES[action],
       parse: bodyReadAfterAuthentication,
-      transform: readJsonApiBody(ACTION_ATTRIBUTES),
+      transform: readJsonApiBody(ctx.requests, ACTION_ATTRIBUTES),
       ...actionOperation(action),
     }) as any;
   }

@@ -91,7 +91,7 @@ export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string
 export async function restoreInApp(ctx: AppContext, store: SnapshotStore, request: Request, name: string): Promise<{ name: string; restored_at: string }> {
   checkName(name);
   if (!store.has(name)) throw unknownSnapshot(name);
-  return ctx.gate.exclusive(request, async () => {
+  return ctx.gate.exclusive(ctx.requests.of(request), async () => {
     try {
       await restoreSnapshot(ctx.db, store, name, ctx.snapshotBase);
     } finally {

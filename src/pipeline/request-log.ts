@@ -1,0 +1,90 @@
+import { Elysia } from "elysia";
+import { newId } from "../lib/ids";
+import type { RequestInfo, Requests } from "../http/request-info";
+import type { RequestLog } from "../modules/request-log/service";
+
+/**
+ * The two logs: one JSON line per request (`log`, LOG_REQUESTS) and the
+ * in-memory request log of /api/ requests (`requestLog`, REQUEST_LOG_SIZE),
+ * both written once per client request, when `requests.answered` is told
+ * (here after the answer is sent; by the plugins that answer early, when they do).
+ *
+ * Hook for recording before the answer is sent: `answered` is called from
+ * `logAnswered` below (onAfterResponse); call it from an onAfterHandle/onError
+ * stage instead and `recordAnswer` records before the bytes go out.
+ */
+export function requestLogPlugin(requests: Requests, requestLog: RequestLog | null, log: ((line: string) => void) | undefined) {
+  const plugin = new Elysia();
+  if (!requestLog && !log) return plugin;
+
+  const recordAnswer = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | Uint8Array | undefined) =>
+    requestLog!.record({
+      id: info.id,
+      time: info.time,
+      providerId: info.providerId ?? null,
+      method: request.method,
+      url: info.url,
+      status,
+      durationMs,
+      requestBody: requestLog!.keep(info.bodyText),
+      // an error's body is rendered from `error` when read
+      responseBody: info.error ? null : requestLog!.keep(responseText),
+      error: info.error ?? null,
+      fault: info.fault ?? null,
+    });
+
+  requests.onAnswered((request, info, status) => {
+    const durationMs = Math.round((performance.now() - info.start) * 100) / 100;
+    if (log) {
+      log(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          request_id: info.requestId,
+          method: request.method,
+          path: info.path,
+          status,
+          duration_ms: durationMs,
+          lead_provider_id: info.providerId ?? null,
+        }),
+      );
+    }
+    if (!info.logged || !requestLog) return;
+    if (info.responseText === undefined && info.responseCopy && !info.error) {
+      return info.responseCopy.text().then(
+        (text) => recordAnswer(request, info, status, durationMs, text),
+        () => recordAnswer(request, info, status, durationMs, undefined),
+      );
+    }
+    recordAnswer(request, info, status, durationMs, info.responseText);
+  });
+
+  return (
+    plugin
+      .onRequest(function markRequest({ request }) {
+        const info = requests.get(request)!;
+        if (requests.isCopy(request, info)) return;
+        if (requestLog && info.api) {
+          info.logged = true;
+          info.id = requestLog.arrived();
+        }
+        if (log) info.requestId = request.headers.get("x-request-id") ?? newId();
+      })
+      // the answer's bytes, for an answer the handler gave no text for (not CSV, not gzipped bytes)
+      .onAfterHandle({ as: "global" }, function keepAnswer({ request, response }) {
+        if (!(response instanceof Response)) return;
+        const info = requests.get(request);
+        if (!info?.logged || info.responseText !== undefined) return;
+        if (response.headers.has("content-encoding")) return;
+        const type = response.headers.get("content-type");
+        if (type !== null && type.startsWith("text/csv")) return;
+        info.responseCopy = response.clone() as Response;
+      })
+      .onAfterResponse({ as: "global" }, function logAnswered({ request, set, responseValue }) {
+        const info = requests.get(request);
+        // a copy routed again is logged once, as the client sent it, by format routing
+        if (!info || requests.isCopy(request, info)) return;
+        const status = responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+        return requests.answered(request, info, status);
+      })
+  );
+}
