@@ -5,7 +5,12 @@
  * makes it on arrival; handlers and helpers read and fill it.
  */
 import type { ApiError } from "../errors";
-import type { FaultMark } from "../modules/faults/rules";
+
+/** what the request log says of a fault a request got on purpose (src/modules/faults/) */
+export interface FaultMark {
+  rule_id: string | null;
+  kind: "status" | "delay" | "timeout" | "reset" | "rate_limit";
+}
 
 export interface RequestInfo {
   /** the URL as the client sent it */

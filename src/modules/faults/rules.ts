@@ -22,10 +22,7 @@ export type Fault =
   | { kind: "rate_limit" };
 
 /** what a request log record says of its fault */
-export interface FaultMark {
-  rule_id: string | null;
-  kind: FaultKind;
-}
+export type { FaultMark } from "../../http/request-info";
 
 const CRLF = "\r\n";
 /** nginx's built-in error page (ingress-nginx, in front of the live app; see the README) */

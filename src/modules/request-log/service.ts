@@ -1,7 +1,7 @@
 import type { Db } from "../../../db/connection";
 import { ApiError, type ErrorItem } from "../../errors";
 import { parseRfc3339 } from "../../clock";
-import type { FaultMark } from "../faults/service";
+import type { FaultMark } from "../../http/request-info";
 import { providerNames } from "./queries";
 
 /** What the log keeps of one body: the text itself, its first 64 KiB as UTF-8 bytes, or nothing. */
