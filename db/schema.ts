@@ -133,6 +133,10 @@ export interface TrainingRecordsTable {
   mentor_id: string | null;
   created_at: string;
   updated_at: string;
+  /** the profile's own schedule when a former provider changed it (migration 0004); null: `schedule_id` */
+  profile_schedule_id?: string | null;
+  /** the profile's flag toggled by a change of cohort under the 2021 payments-frozen exception (migration 0004) */
+  cohort_changed_after_payments_frozen?: Bool;
   /** copies of the person's sort keys, kept by triggers (migration 0002); never written by code */
   participant_created_at?: string | null;
   participant_updated_at?: string | null;
