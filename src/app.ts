@@ -13,6 +13,8 @@ import { moveDeclarationState } from "./modules/declarations/service";
 import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { usersRoutes } from "./modules/users/routes";
+import { adminV3Routes } from "./modules/v3/admin/routes";
+import { v3Routes } from "./modules/v3/routes";
 
 export type { AppDeps } from "./context";
 export type App = ReturnType<typeof createApp>;
@@ -75,7 +77,9 @@ export function createApp(deps: AppDeps) {
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
     .use(faultRoutes(ctx))
-    .use(inspectorPage());
+    .use(inspectorPage())
+    .use(v3Routes(ctx))
+    .use(adminV3Routes(ctx));
   // written now, before any request compiles (and so changes) a route's schemas
   docs.freeze();
   return app;

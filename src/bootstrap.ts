@@ -1,5 +1,6 @@
 import { type Db, migrateToLatest } from "../db/connection";
 import { loadReferenceData } from "../db/reference-data";
+import { loadRectReferenceData } from "../db/rect-reference-data";
 import { toTimestamp } from "./lib/time";
 import { generateToken, hashToken, storeToken } from "./modules/auth/tokens";
 import { type SeedOptions, type SeededProvider, listDemoProviders, seedDemoData } from "./modules/seed/demo";
@@ -27,6 +28,7 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
   const now = options.now ?? new Date();
   await migrateToLatest(db);
   await db.transaction().execute((trx) => loadReferenceData(trx));
+  await db.transaction().execute((trx) => loadRectReferenceData(trx));
 
   let generatedAdminToken: string | null = null;
   if (options.adminToken) {

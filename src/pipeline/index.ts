@@ -9,7 +9,7 @@
  *   4. faults         fault rules and X-Sandbox-Fault on /api/ (src/modules/faults/plugin.ts): a fault
  *                     that answers tells `ctx.requests.answered(...)` as rateLimit does; `delay` and
  *                     `reset` after the write act on the final answer (a wrap of the app's fetch)
- *   5. formatRouting  `.<ext>` on /api/v2/: the request routed again through the app without it
+ *   5. formatRouting  `.<ext>` on /api/v2/ and /api/v3/: the request routed again through the app without it
  *   6. snapshotGate   a restore waits for the requests inside and holds new ones
  *   7. errorRendering every error in the live shapes; failures through ctx.logError
  *
@@ -33,7 +33,7 @@ export function requestPipeline(ctx: AppContext) {
     app
       .use(requestInfoPlugin(requests))
       .use(requestLogPlugin(requests, ctx.requestLog, ctx.log))
-      .use(rateLimitPlugin(requests, ctx.rateLimiter))
+      .use(rateLimitPlugin(requests, ctx.rateLimiter, ctx.v3IpLimiter))
       .use(faultsPlugin(ctx))
       .use(formatRoutingPlugin(requests))
       .use(snapshotGatePlugin(requests, ctx.gate))
