@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Kysely, Selectable, Transaction } from "kysely";
+import type { RectDatabase } from "./schema-rect";
 
 /**
  * Table name → row type, written as the SQLite driver (better-sqlite3) returns rows: timestamps are
@@ -8,7 +9,7 @@ import type { Generated, Insertable, Kysely, Selectable, Transaction } from "kys
 /** What queries take: the database, or the transaction they run inside (SQLite has one connection, so never `db` inside one). */
 export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
-export interface Database {
+export interface Database extends RectDatabase {
   settings: SettingsTable;
   lead_providers: LeadProvidersTable;
   api_tokens: ApiTokensTable;

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Db } from "../../db/connection";
 
 /** Tables whose rows survive a wipe: reference data (reloaded on every start anyway) and service settings. */
-const KEPT_TABLES = new Set(["cohorts", "schedules", "milestones", "settings"]);
+const KEPT_TABLES = new Set(["cohorts", "schedules", "milestones", "settings", "rect_contract_periods", "rect_schedules", "rect_milestones"]);
 
 /**
  * Deletes every row that a start, a seed or an API call made (lead providers,

@@ -85,6 +85,8 @@ export class LastUsedRecorder {
     private readonly db: Db,
     readonly intervalMs = 10_000,
     private readonly logError: (fields: Record<string, unknown>) => void = () => {},
+    /** the v2 tokens, or the v3 (RECT) ones */
+    private readonly table: "api_tokens" | "rect_api_tokens" = "api_tokens",
   ) {}
 
   /** after a snapshot restore: the tokens' rows came back as they were saved, so notes taken before it are dropped */
@@ -118,7 +120,7 @@ export class LastUsedRecorder {
     this.pending.clear();
     try {
       await this.db.transaction().execute(async (trx) => {
-        for (const [id, at] of notes) await trx.updateTable("api_tokens").set({ last_used_at: toTimestamp(new Date(at)) }).where("id", "=", id).execute();
+        for (const [id, at] of notes) await trx.updateTable(this.table as "api_tokens").set({ last_used_at: toTimestamp(new Date(at)) }).where("id", "=", id).execute();
       });
       this.failing = false;
     } catch (error) {
