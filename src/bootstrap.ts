@@ -1,8 +1,9 @@
 import { type Db, migrateToLatest } from "../db/connection";
 import { loadReferenceData } from "../db/reference-data";
+import { noteSetting } from "../db/settings";
 import { toTimestamp } from "./lib/time";
-import { generateToken, hashToken, storeToken } from "./modules/auth/tokens";
-import { type SeedOptions, type SeededProvider, listDemoProviders, seedDemoData } from "./modules/seed/demo";
+import { ensureAdminToken } from "./modules/auth/tokens";
+import { type SeedOptions, type SeededProvider, leadProviderCount, listDemoProviders, seedDemoData } from "./modules/seed/demo";
 
 export interface PrepareOptions extends SeedOptions {
   seed: "demo" | "none";
@@ -28,35 +29,13 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
   await migrateToLatest(db);
   await db.transaction().execute((trx) => loadReferenceData(trx));
 
-  let generatedAdminToken: string | null = null;
-  if (options.adminToken) {
-    const hash = hashToken(options.adminToken);
-    const existing = await db.selectFrom("api_tokens").select("id").where("token_hash", "=", hash).executeTakeFirst();
-    if (!existing) {
-      // ADMIN_TOKEN replaces any admin token stored before
-      await db.deleteFrom("api_tokens").where("kind", "=", "admin").execute();
-      await storeToken(db, options.adminToken, "admin", null, now);
-    }
-  } else {
-    const existing = await db.selectFrom("api_tokens").select("id").where("kind", "=", "admin").executeTakeFirst();
-    if (!existing) {
-      generatedAdminToken = "admin_" + generateToken();
-      await storeToken(db, generatedAdminToken, "admin", null, now);
-    }
-  }
+  const generatedAdminToken = await ensureAdminToken(db, options.adminToken, now);
 
   let seededNow = false;
-  if (options.seed === "demo") {
-    const anyProvider = await db.selectFrom("lead_providers").select("id").limit(1).executeTakeFirst();
-    if (!anyProvider) {
-      await seedDemoData(db, options);
-      seededNow = true;
-    }
+  if (options.seed === "demo" && (await leadProviderCount(db)) === 0) {
+    await seedDemoData(db, options);
+    seededNow = true;
   }
-  await db
-    .insertInto("settings")
-    .values({ key: "last_started_at", value: toTimestamp(now) })
-    .onConflict((oc) => oc.column("key").doUpdateSet({ value: toTimestamp(now) }))
-    .execute();
+  await noteSetting(db, "last_started_at", toTimestamp(now));
   return { generatedAdminToken, demoProviders: await listDemoProviders(db), seededNow };
 }

@@ -21,10 +21,9 @@ import {
   participantRowsFor,
   setTrainingRecordSchedule,
   setTrainingStatus,
-  touchTrainingRecord,
   trainingRecordsOfPerson,
-  keepFormerProviderView,
 } from "./queries";
+import * as queries from "./queries";
 import {
   type ChangeScheduleFacts,
   type ParticipantAction,
@@ -166,7 +165,7 @@ export async function performParticipantAction(
     if (next.action === "change-schedule") {
       const schedule = findSchedule(next.scheduleIdentifier, next.cohort)!;
       // across cohorts, the closed induction record stays visible under the old cohort's filter
-      if (schedule.cohort !== record.cohort) await keepFormerProviderView(trx, record, "changed", newId(), stamp);
+      if (schedule.cohort !== record.cohort) await keepFormerProviderView(trx, record, "changed", stamp);
       await setTrainingRecordSchedule(trx, record.id, schedule);
     } else {
       await setTrainingStatus(trx, {
@@ -184,4 +183,16 @@ export async function performParticipantAction(
   const rows = await participantRowsFor(db, providerId, castUuid(participantId)!, { cohorts: null, updatedSince: null });
   const row = rows.find((r) => r.training_record_id === recordId)!;
   return { data: participantResource(row) };
+}
+
+// ---- for other features (they never import this feature's queries.ts) -------
+
+/** A change to a record by another feature (a declaration, an admin move) bumps its own and its person's `updated_at` (the live touch chain, §4.2). */
+export function touchTrainingRecord(trx: DbOrTrx, record: { id: string; participant_id: string }, stamp: string): Promise<void> {
+  return queries.touchTrainingRecord(trx, record, stamp);
+}
+
+/** The provider a record leaves (admin transfer) keeps seeing it as its last induction record left it, with `inductionStatus` (business-rules §2.1). */
+export function keepFormerProviderView(trx: DbOrTrx, record: TrainingRecord, inductionStatus: TrainingRecord["induction_status"], stamp: string): Promise<void> {
+  return queries.keepFormerProviderView(trx, record, inductionStatus, newId(), stamp);
 }
