@@ -21,7 +21,7 @@ install: $(STAMP) ## install the pinned dependencies (npm ci)
 run: $(STAMP) ## serve the sandbox (PORT, HOST, DATABASE_PATH, ADMIN_TOKEN, SEED, RATE_LIMIT)
 	$(BUN) run src/cli.ts serve
 
-test: $(STAMP) typecheck ## type-check, then run every test suite; ends with "N passed, M failed"
+test: $(STAMP) typecheck ## type-check, then run every test suite; ends with "N passed, M failed, K skipped" (each skipped suite named above it, with its reason)
 	@$(BUN) test/run.ts
 
 typecheck: $(STAMP) ## tsc --noEmit over src, db, test and bench

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { NAIVE_ROWS, seedNaive } from "./naive";
 import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
+import { measureBoth, sequentialRows } from "./sequential";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -275,6 +276,9 @@ await service.proc.exited;
 ceiling.kill("SIGTERM");
 await ceiling.exited;
 
+// ---- one request at a time, as a provider's suite sends them (bench/sequential.ts) -----------
+const sequential = await measureBoth(400);
+
 // ---- start-up on the seeded database, from source and as the compiled binary -----------
 const starts: number[] = [];
 for (let i = 0; i < 5; i++) {
@@ -335,6 +339,7 @@ console.log(`
 | participants CSV, ${csvRows.toLocaleString()} rows, time to last byte (median of 3) | ${median(csvTimes).toFixed(0)} ms | ≤ 250 ms |
 | CSV RSS growth | ${((csvPeak - rssBeforeCsv) / 1024).toFixed(1)} MiB | ≤ 50 MiB |
 | declaration POSTs, distinct participants, ${CONNECTIONS} clients | ${postPerSecond.toFixed(0)}/s (${ok} accepted; synchronous=FULL, WAL) | ≥ 2,000/s |
+${sequentialRows(sequential).join("\n")}
 | start-up to /healthz on the seeded database, compiled binary (median of 5) | ${binaryStarts.length ? median(binaryStarts).toFixed(0) + " ms" : "build failed"} | ≤ 150 ms |
 | start-up to /healthz on the seeded database, from source with \`bun src/cli.ts\` (median of 5) | ${median(starts).toFixed(0)} ms | |
 | idle RSS after start, compiled binary | ${(binaryIdleKiB / 1024).toFixed(1)} MiB | ≤ 60 MiB |

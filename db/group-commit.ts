@@ -33,10 +33,12 @@ export class GroupCommit {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) {
-        // start on the next turn of the event loop, so that requests read in
-        // this turn (SQLite work is synchronous) join the same transaction
+        // start on the next turn of the event loop (setImmediate, not a timer: a lone
+        // write, a provider's suite sending one request at a time, waits for nothing),
+        // so that requests read in this turn (SQLite work is synchronous) join the same
+        // transaction; jobs queued while a batch runs go into the next one (drain's loop)
         this.draining = true;
-        setTimeout(() => void this.drain(), 1);
+        setImmediate(() => void this.drain());
       }
     });
   }

@@ -52,10 +52,11 @@ const DOCUMENTATION = {
 /** Builds the whole service; the server and the tests both use it. */
 export function createApp(deps: AppDeps) {
   const ctx = createContext(deps);
-  return new Elysia()
+  const docs = apiDocs({ documentation: DOCUMENTATION });
+  const app = new Elysia()
     .decorate("ctx", ctx)
     .use(requestPipeline(ctx))
-    .use(apiDocs({ documentation: DOCUMENTATION }))
+    .use(docs)
     .get(
       "/healthz",
       () => {
@@ -73,4 +74,7 @@ export function createApp(deps: AppDeps) {
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
     .use(inspectorPage());
+  // written now, before any request compiles (and so changes) a route's schemas
+  docs.freeze();
+  return app;
 }

@@ -13,20 +13,35 @@
 import { type TSchema, t } from "elysia";
 import { JSONAPI } from "../errors";
 
+/**
+ * A schema with a name: the document lists it once, under this name, in
+ * `components.schemas`, and refers to it (`$ref`) wherever it is used (a
+ * generated client's `components["schemas"]["ECFParticipant"]`). The names
+ * are the published contract's. A shallow copy carrying `$id`: the same
+ * schema may be named twice (the contract's per-operation names).
+ */
+export function named<S extends TSchema>(name: string, schema: S): S {
+  return { ...schema, $id: name };
+}
+
 /** A value that may be null (OpenAPI 3.1 writes JSON Schema: `anyOf` with `type: "null"`). */
 export function nullable<S extends TSchema>(schema: S) {
   const { description, ...rest } = schema;
   return t.Union([rest as S, t.Null()], { description });
 }
 
-export const ErrorItem = t.Object({
+export const ErrorItem = named("Error", t.Object({
   title: t.String({ description: "The attribute name (422), or `Bad request` / `Bad parameter` / `Invalid action`", example: "participant_id" }),
   detail: t.String({ description: "The message; several messages for one attribute are joined with `, `" }),
-});
+}));
 
 /** 400 and 422 (appendix A 1, 2: the key is `errors`, plural). */
-export const ErrorsBody = t.Object({ errors: t.Array(ErrorItem) }, { description: "One item per attribute, in the order each first failed" });
+export const ErrorsBody = named("ErrorResponse", t.Object({ errors: t.Array(ErrorItem) }, { description: "One item per attribute, in the order each first failed" }));
+/** The 400s: the errors shape (the contract's BadRequestResponse has a `bad_request` string no answer has) */
+export const BadRequestBody = named("BadRequestResponse", t.Object({ errors: t.Array(ErrorItem) }, { description: "One item per problem" }));
 export const ErrorBody = t.Object({ error: t.String() });
+export const UnauthorisedBody = named("UnauthorisedResponse", t.Object({ error: t.String() }, { description: "The token is missing or unknown" }));
+export const NotFoundBody = named("NotFoundResponse", t.Object({ error: t.String() }, { description: "Resource not Found" }));
 
 /** An empty body (403, 406): no content. */
 export const NoBody = t.Void();
@@ -42,13 +57,13 @@ interface Answer {
 }
 
 export const unauthorized: Answer = {
-  schema: ErrorBody,
+  schema: UnauthorisedBody,
   description: "Missing, malformed or unknown token (also the admin token, with `WWW-Authenticate`)",
   example: { error: "HTTP Token: Access denied" },
 };
 export const forbidden: Answer = { schema: NoBody, description: "A known token of another kind (empty body)", type: null };
 export const notFound: Answer = {
-  schema: ErrorBody,
+  schema: NotFoundBody,
   description: "Unknown id, or one the provider may not see (capital F, as live)",
   example: { error: "Resource not Found" },
 };
@@ -73,11 +88,11 @@ export const tooManyRequests: Answer = {
 export const everyRouteAnswers = { 401: unauthorized, 403: forbidden, 429: tooManyRequests };
 
 /** An answer in the errors shape, with one example item (400 and 422 alike). */
-function errorsAnswer(description: string, example: { title: string; detail: string }): Answer {
-  return { schema: ErrorsBody, description, example: { errors: [example] } };
-}
-export const badRequest = errorsAnswer;
-export const unprocessable = errorsAnswer;
+const errorsAnswer =
+  (schema: TSchema) =>
+  (description: string, example: { title: string; detail: string }): Answer => ({ schema, description, example: { errors: [example] } });
+export const badRequest = errorsAnswer(BadRequestBody);
+export const unprocessable = errorsAnswer(ErrorsBody);
 
 const FILTER_AND_QUERY = "a `filter` that is not a hash, in the query or the body (`Filter must be a hash`); a query string Rack cannot nest (`Invalid query parameters`)";
 
@@ -137,20 +152,31 @@ export const updatedSinceQuery = (what: string) =>
   );
 
 /** A v2 list answer: `data` only. */
-export const listDocument = <R extends TSchema>(resource: R) =>
-  t.Object({ data: t.Array(resource) }, { description: "No links or meta: a short or empty page is the end" });
+export const listDocument = <R extends TSchema>(name: string, resource: R) =>
+  named(name, t.Object({ data: t.Array(resource) }, { description: "No links or meta: a short or empty page is the end" }));
 
 /**
  * A write's JSON:API body: `data.type` is never checked (§3.1); a missing,
  * empty or non-object `data` is the missing-data 400.
  */
-export const jsonApiBody = <A extends TSchema>(type: string, attributes: A, example: Record<string, unknown>) =>
-  t.Object(
-    {
-      data: t.Object(
-        { type: t.Optional(t.Unknown({ description: "Not checked", example: type })), attributes: t.Optional(attributes) },
-        { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
-      ),
-    },
-    { "x-live-error": "missing-data", example: { data: { type, attributes: example } } },
+export const jsonApiBody = <A extends TSchema>(
+  type: string,
+  attributes: A,
+  example: Record<string, unknown>,
+  names: { body: string; data: string },
+) =>
+  named(
+    names.body,
+    t.Object(
+      {
+        data: named(
+          names.data,
+          t.Object(
+            { type: t.Optional(t.Unknown({ description: "Not checked", example: type })), attributes: t.Optional(attributes) },
+            { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
+          ),
+        ),
+      },
+      { "x-live-error": "missing-data", example: { data: { type, attributes: example } } },
+    ),
   );

@@ -10,10 +10,11 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { type RunningServer, startServer } from "../../src/server";
 import { demoToken } from "../../src/modules/auth/tokens";
-import { type BrowserSession, type WatchedPage, browserAvailable, launchBrowser } from "../support/browser";
+import { BROWSER_MISSING, type BrowserSession, type WatchedPage, browserAvailable, launchBrowser } from "../support/browser";
+import { skipUnless } from "../support/skip";
 import contract from "../contract/lead-provider-api-v2.openapi.json";
 
-const available = browserAvailable();
+const available = !skipUnless(browserAvailable(), "/api-docs in a browser", BROWSER_MISSING);
 const dir = mkdtempSync(join(tmpdir(), "docs-browser-"));
 /** kept after the run, to look at */
 const screenshots = mkdtempSync(join(tmpdir(), "docs-screenshots-"));

@@ -3,7 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADMIN_TOKEN, type TestApp, createTestApp } from "../support/app";
-import { type BrowserSession, browserAvailable, launchBrowser } from "../support/browser";
+import { BROWSER_MISSING, type BrowserSession, browserAvailable, launchBrowser } from "../support/browser";
+import { skipUnless } from "../support/skip";
 
 // page.evaluate callbacks run in the browser (tsconfig has no DOM lib)
 declare const document: any;
@@ -38,7 +39,7 @@ describe("/inspector page", () => {
 
 const SHOTS = process.env.INSPECTOR_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), "inspector-shots-"));
 
-describe.skipIf(!browserAvailable())("/inspector in a browser (chromium)", () => {
+describe.skipIf(skipUnless(browserAvailable(), "/inspector in a browser", BROWSER_MISSING))("/inspector in a browser (chromium)", () => {
   let browser: BrowserSession;
   let origin: string;
   let provider: { id: string; token: string; name: string };

@@ -18,6 +18,9 @@ export function browserAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
+/** Why a page suite is skipped (test/support/skip.ts). */
+export const BROWSER_MISSING = `chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
+
 export interface BrowserSession {
   browser: Browser;
   /** a new page at the given viewport; its console errors and requests are recorded */

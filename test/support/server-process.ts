@@ -22,11 +22,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `serve` from source as a child process over a real socket; resolves once /healthz answers. */
-export async function startServerProcess(env: Record<string, string>, prefix: string[] = []): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  /** put before the command, e.g. setpriv, to run it as another user */
+  prefix?: string[];
+  /** what to run instead of `bun src/cli.ts` (e.g. a compiled binary); `serve` is added */
+  command?: string[];
+  /** the server's working folder (default: this one) */
+  cwd?: string;
+}
+
+/** `serve` from source (or `options.command`) as a child process over a real socket; resolves once /healthz answers. */
+export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  // `prefix`: e.g. setpriv, to run it as another user
-  const proc = Bun.spawn([...prefix, process.execPath, cli, "serve"], {
+  const proc = Bun.spawn([...(options.prefix ?? []), ...(options.command ?? [process.execPath, cli]), "serve"], {
+    cwd: options.cwd,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off", ...env },
     stdin: "ignore",
     stdout: "pipe",

@@ -14,13 +14,13 @@ import {
   jsonApiBody,
   listDocument,
   missingData,
+  named,
   notAcceptable,
   notFound,
   nullable,
   operation,
   pageQuery,
   payloadTooLarge,
-  TextBody,
   unprocessable,
   updatedSinceQuery,
 } from "../../http/openapi";
@@ -94,7 +94,10 @@ const POST_EXAMPLE = {
   course_identifier: "ecf-induction",
 };
 
-export const DeclarationBody = jsonApiBody("participant-declaration", DeclarationAttributesRequest, POST_EXAMPLE);
+export const DeclarationBody = jsonApiBody("participant-declaration", DeclarationAttributesRequest, POST_EXAMPLE, {
+  body: "ParticipantDeclarationRequest",
+  data: "ParticipantDeclarationDataRequest",
+});
 
 // ---------------------------------------------------------------------------
 // Answers
@@ -110,14 +113,17 @@ const v2Attributes = {
   has_passed: nullable(t.Boolean({ description: "Whether the participant has failed or passed; always null for ECF" })),
 };
 
-export const DeclarationAttributes = t.Object(v2Attributes);
+export const DeclarationAttributes = named("ParticipantDeclarationAttributes", t.Object(v2Attributes));
 
 /** The POST answer is the v1 shape: two more attributes (appendix A 6). */
-export const CreatedDeclarationAttributes = t.Object({
-  ...v2Attributes,
-  eligible_for_payment: t.Boolean({ description: "The state is eligible or payable" }),
-  voided: t.Boolean({ description: "The state is voided" }),
-});
+export const CreatedDeclarationAttributes = named(
+  "CreatedParticipantDeclarationAttributes",
+  t.Object({
+    ...v2Attributes,
+    eligible_for_payment: t.Boolean({ description: "The state is eligible or payable" }),
+    voided: t.Boolean({ description: "The state is voided" }),
+  }),
+);
 
 const resource = <A extends ReturnType<typeof t.Object>>(attributes: A) =>
   t.Object({
@@ -126,9 +132,13 @@ const resource = <A extends ReturnType<typeof t.Object>>(attributes: A) =>
     attributes,
   });
 
-export const DeclarationDocument = t.Object({ data: resource(DeclarationAttributes) });
-export const CreatedDeclarationDocument = t.Object({ data: resource(CreatedDeclarationAttributes) });
-export const DeclarationListDocument = listDocument(resource(DeclarationAttributes));
+const Declaration = named("ParticipantDeclarationResponse", resource(DeclarationAttributes));
+export const DeclarationDocument = named("SingleParticipantDeclarationResponse", t.Object({ data: Declaration }));
+export const CreatedDeclarationDocument = named(
+  "CreatedParticipantDeclarationResponse",
+  t.Object({ data: named("CreatedParticipantDeclaration", resource(CreatedDeclarationAttributes)) }),
+);
+export const DeclarationListDocument = listDocument("MultipleParticipantDeclarationsResponse", Declaration);
 
 const V2_EXAMPLE = {
   id: EXAMPLE_ID,
@@ -187,13 +197,18 @@ const csvBadRequest = badRequest("A bad `filter` (not a hash, a nested value, an
   detail: "Filter must be a hash",
 });
 
+const DeclarationsCsv = named(
+  "MultipleParticipantDeclarationsCsvResponse",
+  t.String({ description: "A list of participant declarations in the Comma Separated Value (CSV) format: a header line, then one line per declaration" }),
+);
+
 export const csvOperation = operation({
   operationId: "participant_declarations_csv",
   tags: TAGS,
   summary: "Retrieve all participant declarations in CSV format",
   description: "Every declaration the list shows, with its filters and no pagination. An empty list is an empty body (no header).",
   answers: {
-    200: { schema: TextBody, description: "A CSV file of participant declarations", type: "text/csv", example: csvExample },
+    200: { schema: DeclarationsCsv, description: "A CSV file of participant declarations", type: "text/csv", example: csvExample },
     400: csvBadRequest,
     ...everyRouteAnswers,
   },

@@ -16,7 +16,69 @@
  *   token there and a provider's token on /api/v2.
  */
 
+import { filterPaths, registerSchemaPath } from "@elysiajs/swagger/utils";
+
 type Json = Record<string, any>;
+
+/** What the document reads of a route (Elysia's InternalRoute). */
+export interface RouteLike {
+  method: string;
+  path: string;
+  hooks: Json;
+}
+
+const ROUTE_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "TRACE"];
+
+/**
+ * The whole document: every route not hidden, as the swagger plugin writes it
+ * (its `registerSchemaPath`), then finished (`finishDocument`) and with its
+ * named schemas hoisted (`hoistNamedSchemas`). Plain JSON: nothing in it is
+ * shared with the routes' schemas.
+ */
+export function buildDocument(routes: RouteLike[], documentation: Json): Json {
+  const paths: Json = {};
+  for (const route of routes) {
+    if (route.hooks?.detail?.hide === true) continue;
+    const methods = route.method === "ALL" ? ROUTE_METHODS : ROUTE_METHODS.includes(route.method) ? [route.method] : [];
+    for (const method of methods) registerSchemaPath({ schema: paths, hook: route.hooks, method, path: route.path, models: {} } as any);
+  }
+  const raw = {
+    ...documentation,
+    paths: filterPaths(paths, { excludeStaticFile: false, exclude: [] }),
+    components: { ...documentation.components, schemas: { ...documentation.components?.schemas } },
+  };
+  return hoistNamedSchemas(finishDocument(raw));
+}
+
+/**
+ * Every schema carrying `$id` (see `named()` in src/http/openapi.ts) goes to
+ * `components.schemas` under that name and is replaced by a `$ref` where it
+ * was, inner ones first. One name is one schema: two different schemas under
+ * one name stop the document being written (a test builds it).
+ */
+export function hoistNamedSchemas(doc: Json): Json {
+  const components: Json = (doc.components ??= {});
+  const schemas: Json = (components.schemas ??= {});
+  const seen = new Map<string, string>();
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== "object") return node;
+    const out: Json = {};
+    for (const [key, value] of Object.entries(node)) out[key] = visit(value);
+    if (typeof out.$id !== "string") return out;
+    const { $id: name, ...schema } = out;
+    const text = JSON.stringify(schema);
+    const before = seen.get(name);
+    if (before !== undefined && before !== text) throw new Error(`two different schemas are named ${name}`);
+    seen.set(name, text);
+    schemas[name] = schema;
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  doc.paths = visit(doc.paths);
+  for (const [name, schema] of Object.entries<Json>({ ...schemas })) schemas[name] = visit(schema);
+  components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  return doc;
+}
 
 const REASONS: Record<string, string> = {
   "200": "OK",
@@ -75,6 +137,8 @@ export function finishDocument(raw: Json): Json {
         // Swagger UI fills its request editor from the media type's example
         const media = operation.requestBody.content["application/json"];
         if (media && media.example === undefined && Array.isArray(media.schema?.examples)) media.example = media.schema.examples[0];
+        // (and the schema may go to components.schemas, its example with it)
+        if (media && media.example === undefined && media.schema?.example !== undefined) media.example = media.schema.example;
       }
       for (const parameter of operation.parameters ?? []) {
         if (Array.isArray(parameter.examples)) {

@@ -1,11 +1,11 @@
-import { type ElysiaSwaggerConfig, swagger } from "@elysiajs/swagger";
+import type { ElysiaSwaggerConfig } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
 import swaggerUiBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import swaggerUiCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import favicon from "swagger-ui-dist/favicon-32x32.png" with { type: "file" };
 import swaggerUiPackage from "swagger-ui-dist/package.json";
 import docsCss from "./assets/docs.css" with { type: "text" };
-import { finishDocument } from "./openapi";
+import { type RouteLike, buildDocument } from "./openapi";
 
 export const DOCS_PATH = "/api-docs";
 export const SPEC_PATH = `${DOCS_PATH}/json`;
@@ -77,10 +77,16 @@ function page(title: string): string {
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * The OpenAPI document at /api-docs/json, written by the swagger plugin from
- * every route's TypeBox schemas and finished by `finishDocument`, and Swagger
- * UI at /api-docs, served from swagger-ui-dist's files carried in the binary:
- * the page loads nothing from anywhere but this service.
+ * The OpenAPI document at /api-docs/json, written from every route's TypeBox
+ * schemas (`buildDocument`), and Swagger UI at /api-docs, served from
+ * swagger-ui-dist's files carried in the binary: the page loads nothing from
+ * anywhere but this service.
+ *
+ * The document is written once, by `freeze()` when the app is complete and
+ * before it answers anything: Elysia compiles a route's schemas on its first
+ * request and adds keywords to them (`additionalProperties: false` on 48
+ * answers), so a document written later would depend on the traffic so far.
+ * Its text is kept by this plugin instance (one per app).
  */
 export function apiDocs(options: { documentation: NonNullable<ElysiaSwaggerConfig["documentation"]> }) {
   const html = page(escapeHtml(options.documentation.info?.title ?? "API"));
@@ -93,32 +99,24 @@ export function apiDocs(options: { documentation: NonNullable<ElysiaSwaggerConfi
   // ours: small, and they change with the service, so asked for again each time
   const text = (body: string, type: string) => () => new Response(body, { headers: headers(type, "no-cache") });
   const hidden = { detail: { hide: true } };
-  return (
-    new Elysia({ name: "api-docs" })
-      // The plugin's own page loads Swagger UI or Scalar from a CDN, and its
-      // document needs finishing: both answers are replaced here, for its two routes only.
-      .mapResponse({ as: "local" }, ({ path, responseValue }) => {
-        if (path === DOCS_PATH) return new Response(html, { headers: headers("text/html; charset=utf-8", "no-cache") });
-        if (path === SPEC_PATH && responseValue && typeof responseValue === "object" && !(responseValue instanceof Response)) {
-          return new Response(JSON.stringify(finishDocument(responseValue as Record<string, unknown>)), {
-            headers: headers("application/json; charset=utf-8", "no-cache"),
-          });
-        }
-      })
-      .use(
-        swagger({
-          path: DOCS_PATH,
-          specPath: SPEC_PATH,
-          provider: "swagger-ui",
-          // paths with a dot are the CSV exports, not static files
-          excludeStaticFile: false,
-          documentation: { ...options.documentation, openapi: "3.1.0" } as ElysiaSwaggerConfig["documentation"],
-        }),
-      )
-      .get(`${ASSETS_PATH}/swagger-ui-bundle.js`, file(swaggerUiBundle, "text/javascript; charset=utf-8"), hidden)
-      .get(`${ASSETS_PATH}/swagger-ui.css`, file(swaggerUiCss, "text/css; charset=utf-8"), hidden)
-      .get(`${ASSETS_PATH}/favicon-32x32.png`, file(favicon, "image/png"), hidden)
-      .get(`${ASSETS_PATH}/init.js`, text(INIT_JS, "text/javascript; charset=utf-8"), hidden)
-      .get(`${ASSETS_PATH}/docs.css`, text(docsCss, "text/css; charset=utf-8"), hidden)
-  );
+  let document: string | undefined;
+  const write = (): string => {
+    // getGlobalRoutes: every route of the app this plugin is part of (protected in Elysia's types)
+    const routes: RouteLike[] = (plugin as unknown as { getGlobalRoutes(): RouteLike[] }).getGlobalRoutes();
+    return JSON.stringify(buildDocument(routes, { ...options.documentation, openapi: "3.1.0" }));
+  };
+  const plugin = new Elysia({ name: "api-docs" })
+    .get(DOCS_PATH, () => new Response(html, { headers: headers("text/html; charset=utf-8", "no-cache") }), hidden)
+    .get(SPEC_PATH, () => new Response((document ??= write()), { headers: headers("application/json; charset=utf-8", "no-cache") }), hidden)
+    .get(`${ASSETS_PATH}/swagger-ui-bundle.js`, file(swaggerUiBundle, "text/javascript; charset=utf-8"), hidden)
+    .get(`${ASSETS_PATH}/swagger-ui.css`, file(swaggerUiCss, "text/css; charset=utf-8"), hidden)
+    .get(`${ASSETS_PATH}/favicon-32x32.png`, file(favicon, "image/png"), hidden)
+    .get(`${ASSETS_PATH}/init.js`, text(INIT_JS, "text/javascript; charset=utf-8"), hidden)
+    .get(`${ASSETS_PATH}/docs.css`, text(docsCss, "text/css; charset=utf-8"), hidden);
+  return Object.assign(plugin, {
+    /** write the document now, from the routes as declared (call once every route is added, before any request) */
+    freeze() {
+      document ??= write();
+    },
+  });
 }

@@ -4,7 +4,7 @@
  * Request schemas check only what the live service refuses with the same
  * answer; anything else reaches the rules, which answer the live 422s.
  */
-import { t } from "elysia";
+import { type TSchema, t } from "elysia";
 import {
   type Operation,
   badRequest,
@@ -12,13 +12,13 @@ import {
   jsonApiBody,
   listDocument,
   missingData,
+  named,
   notAcceptable,
   notFound,
   nullable,
   operation,
   pageQuery,
   payloadTooLarge,
-  TextBody,
   unprocessable,
   updatedSinceQuery,
 } from "../../http/openapi";
@@ -71,23 +71,31 @@ const courseIdentifier = attribute("The type of course the participant is enroll
 
 export const DeferBody = jsonApiBody(
   "participant-defer",
-  t.Object({ reason: attribute("The reason for the deferral", [...DEFER_REASONS], "career-break"), course_identifier: courseIdentifier }),
+  named("ECFParticipantDeferAttributes", t.Object({ reason: attribute("The reason for the deferral", [...DEFER_REASONS], "career-break"), course_identifier: courseIdentifier })),
   { reason: "career-break", course_identifier: "ecf-induction" },
+  { body: "ECFParticipantDeferRequest", data: "ECFParticipantDefer" },
 );
 export const WithdrawBody = jsonApiBody(
   "participant-withdraw",
-  t.Object({
-    reason: attribute("The reason for the withdrawal", [...WITHDRAW_REASONS], "left-teaching-profession"),
-    course_identifier: courseIdentifier,
-  }),
+  named(
+    "ECFParticipantWithdrawAttributes",
+    t.Object({
+      reason: attribute("The reason for the withdrawal", [...WITHDRAW_REASONS], "left-teaching-profession"),
+      course_identifier: courseIdentifier,
+    }),
+  ),
   { reason: "left-teaching-profession", course_identifier: "ecf-induction" },
+  { body: "ECFParticipantWithdrawRequest", data: "ECFParticipantWithdraw" },
 );
-export const ResumeBody = jsonApiBody("participant-resume", t.Object({ course_identifier: courseIdentifier }), {
-  course_identifier: "ecf-induction",
-});
+export const ResumeBody = jsonApiBody(
+  "participant-resume",
+  named("ECFParticipantResumeAttributes", t.Object({ course_identifier: courseIdentifier })),
+  { course_identifier: "ecf-induction" },
+  { body: "ECFParticipantResumeRequest", data: "ECFParticipantResume" },
+);
 export const ChangeScheduleBody = jsonApiBody(
   "participant-change-schedule",
-  t.Object({
+  named("ECFParticipantChangeScheduleAttributes", t.Object({
     schedule_identifier: attribute("The new schedule of the participant", SCHEDULES, "ecf-standard-january"),
     course_identifier: courseIdentifier,
     cohort: t.Optional(
@@ -97,8 +105,9 @@ export const ChangeScheduleBody = jsonApiBody(
         example: "2021",
       }),
     ),
-  }),
+  })),
   { schedule_identifier: "ecf-standard-january", course_identifier: "ecf-induction", cohort: "2021" },
+  { body: "ECFParticipantChangeScheduleRequest", data: "ECFParticipantChangeSchedule" },
 );
 
 const ACTION_KEYS = ["course_identifier", "reason", "schedule_identifier", "cohort"] as const;
@@ -109,7 +118,7 @@ export const ACTION_ATTRIBUTES = { keys: ACTION_KEYS, raw: ACTION_KEYS } as cons
 // Answers
 // ---------------------------------------------------------------------------
 
-export const ParticipantAttributes = t.Object({
+export const ParticipantAttributes = named("ECFParticipantAttributes", t.Object({
   email: t.String({ description: "The email address registered for this ECF participant (never null, whatever the status)" }),
   full_name: t.String({ description: "The full name of this ECF participant" }),
   mentor_id: nullable(t.String({ format: "uuid", description: "The user id of this ECT's mentor; always null for mentors" })),
@@ -129,13 +138,15 @@ export const ParticipantAttributes = t.Object({
   training_record_id: t.String({ format: "uuid", description: "The unique identifier of the participant training record" }),
   schedule_identifier: t.String({ enum: SCHEDULES, description: "The schedule of the ECF participant" }),
   updated_at: t.String({ format: "date-time", description: "The date the ECF participant was last updated (RFC 3339, whole seconds, `Z`)" }),
-});
+}));
 
-export const Participant = t.Object({
-  id: t.String({ format: "uuid", description: "The participant's user id, the same for all of a person's training records" }),
-  type: t.Literal("participant"),
-  attributes: ParticipantAttributes,
-});
+const participantResource = <A extends TSchema>(attributes: A) =>
+  t.Object({
+    id: t.String({ format: "uuid", description: "The participant's user id, the same for all of a person's training records" }),
+    type: t.Literal("participant"),
+    attributes,
+  });
+export const Participant = named("ECFParticipant", participantResource(ParticipantAttributes));
 
 const PARTICIPANT_EXAMPLE = {
   id: EXAMPLE_ID,
@@ -160,12 +171,27 @@ const PARTICIPANT_EXAMPLE = {
   },
 };
 
-export const ParticipantDocument = t.Object({ data: Participant });
-export const ParticipantListDocument = listDocument(Participant);
+export const ParticipantDocument = named("ECFParticipantResponse", t.Object({ data: Participant }));
+export const ParticipantListDocument = listDocument("MultipleECFParticipantsResponse", Participant);
+
+/** An action's answer, under the contract's per-action names (the same participant resource). */
+const actionDocument = (names: { document: string; data: string; attributes: string }) =>
+  named(names.document, t.Object({ data: named(names.data, participantResource(named(names.attributes, ParticipantAttributes))) }));
+const ACTION_DOCUMENTS = {
+  defer: actionDocument({ document: "ECFParticipantDeferResponse", data: "ECFParticipantDeferResponseData", attributes: "ECFParticipantDeferAttributesResponse" }),
+  resume: actionDocument({ document: "ECFParticipantResumeResponse", data: "ECFParticipantResumeResponseData", attributes: "ECFParticipantResumeAttributesResponse" }),
+  withdraw: actionDocument({ document: "ECFParticipantWithdrawResponse", data: "ECFParticipantWithdrawDataResponse", attributes: "ECFParticipantWithdrawAttributesResponse" }),
+  "change-schedule": ParticipantDocument,
+};
 
 const csvExample =
   "id,email,full_name,mentor_id,school_urn,participant_type,cohort,status,teacher_reference_number,teacher_reference_number_validated,eligible_for_funding,pupil_premium_uplift,sparsity_uplift,training_status,training_record_id,schedule_identifier,updated_at\n" +
   'db3a7848-7308-4879-942a-c4a70ced400a,jane.smith@some-school.example.com,Jane Smith,bb36d74a-68a7-47b6-86b6-1fd0d141c590,106286,ect,2021,active,0012345,true,true,false,true,active,b339d7a3-97a4-49c2-9ba2-8e0514276f5b,ecf-standard-september,2021-05-31T02:22:32Z\n';
+
+const ParticipantsCsv = named(
+  "MultipleECFParticipantsCsvResponse",
+  t.String({ description: "A list of ECF participants in the Comma Separated Value (CSV) format: a header line, then one line per training record" }),
+);
 
 const listBadRequest = badRequest("A bad `filter` or `page` (not a hash, a nested value, an unparseable `updated_since`, a page value below 1)", {
   title: "Bad request",
@@ -200,7 +226,7 @@ export const csvOperation = (op: Partial<Operation> = {}) =>
     description:
       "Every visible row in the list's order, with the list's filters and no pagination. No `type` column; an empty list is an empty body (no header).",
     answers: {
-      200: { schema: TextBody, description: "A CSV file of ECF participants", type: "text/csv", example: csvExample },
+      200: { schema: ParticipantsCsv, description: "A CSV file of ECF participants", type: "text/csv", example: csvExample },
       400: csvBadRequest,
       ...everyRouteAnswers,
     },
@@ -223,8 +249,8 @@ export const showOperation = (op: Partial<Operation> = {}) =>
     ...op,
   });
 
-const actionAnswers = (what: string, example: { title: string; detail: string }) => ({
-  200: { schema: ParticipantDocument, description: `The ECF participant ${what}`, example: { data: PARTICIPANT_EXAMPLE } },
+const actionAnswers = (action: keyof typeof ACTION_DOCUMENTS, what: string, example: { title: string; detail: string }) => ({
+  200: { schema: ACTION_DOCUMENTS[action], description: `The ECF participant ${what}`, example: { data: PARTICIPANT_EXAMPLE } },
   400: missingData,
   ...everyRouteAnswers,
   404: notFound,
@@ -237,26 +263,26 @@ export const ACTION_OPERATIONS = {
     operationId: "participant_defer",
     summary: "Notify that an ECF participant is taking a break from their course",
     description: "Sets `training_status` to `deferred`. Declarations can still be made for a deferred participant.",
-    answers: actionAnswers("being deferred", { title: "reason", detail: MESSAGES.reasonInvalid }),
+    answers: actionAnswers("defer", "being deferred", { title: "reason", detail: MESSAGES.reasonInvalid }),
   },
   resume: {
     operationId: "participant_resume",
     summary: "Notify that an ECF participant is resuming their course",
     description: "Sets `training_status` to `active`, from deferred or withdrawn.",
-    answers: actionAnswers("being resumed", { title: "participant_profile", detail: MESSAGES.alreadyActive }),
+    answers: actionAnswers("resume", "being resumed", { title: "participant_profile", detail: MESSAGES.alreadyActive }),
   },
   withdraw: {
     operationId: "participant_withdraw",
     summary: "Notify that an ECF participant has withdrawn from their course",
     description: "Sets `training_status` to `withdrawn` (the participant's `status` is the school's and does not change).",
-    answers: actionAnswers("being withdrawn", { title: "participant_profile", detail: MESSAGES.alreadyWithdrawn }),
+    answers: actionAnswers("withdraw", "being withdrawn", { title: "participant_profile", detail: MESSAGES.alreadyWithdrawn }),
   },
   "change-schedule": {
     operationId: "participant_change_schedule",
     summary: "Notify that an ECF participant is changing training schedule",
     description:
       "Moves the participant to the schedule with this identifier in the target cohort. A billable declaration whose type has no milestone in the new schedule answers 404.",
-    answers: actionAnswers("changing schedule", { title: "schedule_identifier", detail: MESSAGES.scheduleAlreadyOnProfile }),
+    answers: actionAnswers("change-schedule", "changing schedule", { title: "schedule_identifier", detail: MESSAGES.scheduleAlreadyOnProfile }),
   },
 } as const;
 
