@@ -12,6 +12,8 @@ import { moveDeclarationState } from "./modules/declarations/service";
 import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { usersRoutes } from "./modules/users/routes";
+import { adminV3Routes } from "./modules/v3/admin/routes";
+import { v3Routes } from "./modules/v3/routes";
 
 export type { AppDeps } from "./context";
 export type App = ReturnType<typeof createApp>;
@@ -73,7 +75,9 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
-    .use(inspectorPage());
+    .use(inspectorPage())
+    .use(v3Routes(ctx))
+    .use(adminV3Routes(ctx));
   // written now, before any request compiles (and so changes) a route's schemas
   docs.freeze();
   return app;

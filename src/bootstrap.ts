@@ -1,5 +1,6 @@
 import { type Db, migrateToLatest } from "../db/connection";
 import { loadReferenceData } from "../db/reference-data";
+import { loadRectReferenceData } from "../db/rect-reference-data";
 import { noteSetting } from "../db/settings";
 import { toTimestamp } from "./lib/time";
 import { ensureAdminToken } from "./modules/auth/tokens";
@@ -28,6 +29,7 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
   const now = options.now ?? new Date();
   await migrateToLatest(db);
   await db.transaction().execute((trx) => loadReferenceData(trx));
+  await db.transaction().execute((trx) => loadRectReferenceData(trx));
 
   const generatedAdminToken = await ensureAdminToken(db, options.adminToken, now);
 

@@ -60,6 +60,7 @@ export async function startServer(config: Config, print: (line: string) => void 
         await Bun.sleep(20);
         // the tokens' last uses noted since the last write
         await app.decorator.ctx.lastUsed.close();
+        await app.decorator.ctx.v3LastUsed.close();
         await database.close();
       })();
       return stopping;

@@ -8,7 +8,7 @@
  *   3. rateLimit      the live throttle on /api/ (429 before anything is read)
  *      (faults)       fault injection on /api/ goes here: after the throttle, before format routing;
  *                     a fault that answers calls `ctx.requests.answered(...)` as rateLimit does
- *   4. formatRouting  `.<ext>` on /api/v2/: the request routed again through the app without it
+ *   4. formatRouting  `.<ext>` on /api/v2/ and /api/v3/: the request routed again through the app without it
  *   5. snapshotGate   a restore waits for the requests inside and holds new ones
  *   6. errorRendering every error in the live shapes; failures through ctx.logError
  *
@@ -31,7 +31,7 @@ export function requestPipeline(ctx: AppContext) {
     app
       .use(requestInfoPlugin(requests))
       .use(requestLogPlugin(requests, ctx.requestLog, ctx.log))
-      .use(rateLimitPlugin(requests, ctx.rateLimiter))
+      .use(rateLimitPlugin(requests, ctx.rateLimiter, ctx.v3IpLimiter))
       .use(formatRoutingPlugin(requests))
       .use(snapshotGatePlugin(requests, ctx.gate))
       .use(errorRenderingPlugin(requests, ctx.logError)) as unknown as A;

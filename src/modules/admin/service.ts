@@ -7,7 +7,8 @@ import { newId, stableUuid } from "../../lib/ids";
 import { calendarDateExists, toTimestamp } from "../../lib/time";
 import { demoToken, generateToken, listLeadProviderTokens, revokeLeadProviderToken, storeToken } from "../auth/tokens";
 import { keepFormerProviderView, touchTrainingRecord } from "../participants/service";
-import { type CourseIdentifier, courseParticipantType } from "../participants/rules";
+import { type CourseIdentifier, courseParticipantType, participantTypeCourse } from "../participants/rules";
+import { insertNewDeclaration } from "../declarations/service";
 import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
 import * as queries from "./queries";
@@ -124,7 +125,7 @@ export async function createParticipant(db: Db, input: Static<typeof CreateParti
       const partnershipSchool = await queries.firstPartnershipSchool(trx, input.lead_provider_id, input.cohort);
       schoolUrn = partnershipSchool ?? String(100000 + (parseInt(stableUuid("urn", input.lead_provider_id).slice(0, 8), 16) % 900000));
     }
-    await ensureSchoolPartnership(trx, input.lead_provider_id, schoolUrn, input.cohort, now);
+    for (const cohort of [input.cohort, ...(input.partnership_cohorts ?? [])]) await ensureSchoolPartnership(trx, input.lead_provider_id, schoolUrn, cohort, now);
     const trainingRecordId = newId();
     const funding = input.eligible_for_funding === undefined ? true : input.eligible_for_funding;
     await queries.insertTrainingRecord(trx, {
@@ -144,8 +145,45 @@ export async function createParticipant(db: Db, input: Static<typeof CreateParti
         created_at: stamp,
         updated_at: stamp,
     });
+    await recordPaidDeclarations(trx, { id: trainingRecordId, participant_id: participantId, lead_provider_id: input.lead_provider_id, participant_type: input.participant_type, cohort: input.cohort }, schedule, input.paid_declarations ?? [], now);
     return { participant_id: participantId, training_record_id: trainingRecordId };
   });
+}
+
+/**
+ * `paid_declarations`: each type as a paid declaration of the record (its
+ * history submitted → paid), dated the day after its milestone starts, in the
+ * record's cohort: what DfE's payment runs leave behind. A type the schedule
+ * has no milestone for, or a date after now, is refused.
+ */
+async function recordPaidDeclarations(
+  trx: DbOrTrx,
+  record: { id: string; participant_id: string; lead_provider_id: string; participant_type: "ect" | "mentor"; cohort: number },
+  schedule: NonNullable<ReturnType<typeof findSchedule>>,
+  types: readonly string[],
+  now: Date,
+) {
+  const stamp = toTimestamp(now);
+  for (const type of types) {
+    const milestone = schedule.milestones.find((m) => m.declarationType === type);
+    if (!milestone) throw ApiError.unprocessable("paid_declarations", `the schedule ${schedule.identifier} of cohort ${schedule.cohort} has no ${type} milestone`);
+    const date = new Date(`${milestone.startDate}T00:00:00Z`);
+    date.setUTCDate(date.getUTCDate() + 1);
+    if (date > now) throw ApiError.unprocessable("paid_declarations", `the ${type} declaration would be dated ${toTimestamp(date)}, after now`);
+    await insertNewDeclaration(trx, {
+      id: newId(),
+      participant_id: record.participant_id,
+      training_record_id: record.id,
+      lead_provider_id: record.lead_provider_id,
+      cohort: record.cohort,
+      declaration_type: type,
+      course_identifier: participantTypeCourse(record.participant_type),
+      declaration_date: toTimestamp(date),
+      evidence_held: type === "started" ? null : "other",
+      state: "paid",
+      created_at: stamp,
+    });
+  }
 }
 
 async function findRecordForCourse(db: DbOrTrx, participantId: string, course: CourseIdentifier): Promise<TrainingRecord> {

@@ -24,10 +24,10 @@ export async function tokenByHash(db: DbOrTrx, tokenHash: string) {
   return row;
 }
 
-/** writes noted last uses, in one transaction */
-export async function writeLastUses(db: DbOrTrx, notes: [id: string, at: string][]): Promise<void> {
+/** writes noted last uses, in one transaction (`table`: the v2 tokens, or RECT's) */
+export async function writeLastUses(db: DbOrTrx, table: "api_tokens" | "rect_api_tokens", notes: [id: string, at: string][]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const [id, at] of notes) await trx.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();
+    for (const [id, at] of notes) await trx.updateTable(table as "api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();
   });
 }
 

@@ -127,6 +127,8 @@ export class LastUsedRecorder {
     private readonly db: Db,
     readonly intervalMs = 10_000,
     private readonly logError: (fields: Record<string, unknown>) => void = () => {},
+    /** the v2 tokens, or the v3 (RECT) ones */
+    private readonly table: "api_tokens" | "rect_api_tokens" = "api_tokens",
   ) {}
 
   /** after a snapshot restore: the tokens' rows came back as they were saved, so notes taken before it are dropped */
@@ -159,7 +161,7 @@ export class LastUsedRecorder {
     const notes = [...this.pending];
     this.pending.clear();
     try {
-      await writeLastUses(this.db, notes.map(([id, at]) => [id, toTimestamp(new Date(at))]));
+      await writeLastUses(this.db, this.table, notes.map(([id, at]) => [id, toTimestamp(new Date(at))]));
       this.failing = false;
     } catch (error) {
       for (const [id, at] of notes) if ((this.pending.get(id) ?? -Infinity) < at) this.pending.set(id, at);

@@ -38,7 +38,7 @@ export async function countLeadProviders(db: DbOrTrx): Promise<number> {
 }
 
 /** Tables whose rows survive a wipe: reference data (reloaded on every start anyway) and service settings. */
-const KEPT_TABLES = new Set(["cohorts", "schedules", "milestones", "settings"]);
+const KEPT_TABLES = new Set(["cohorts", "schedules", "milestones", "settings", "rect_contract_periods", "rect_schedules", "rect_milestones"]);
 
 /**
  * Deletes every row that a start, a seed or an API call made (lead providers,
