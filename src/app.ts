@@ -6,6 +6,7 @@ import { requestPipeline } from "./pipeline";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
 import { snapshotRoutes } from "./modules/snapshots/routes";
+import { faultRoutes } from "./modules/faults/routes";
 import { adminRoutes } from "./modules/admin/routes";
 import { declarationsRoutes } from "./modules/declarations/routes";
 import { moveDeclarationState } from "./modules/declarations/service";
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
+    .use(faultRoutes(ctx))
     .use(inspectorPage())
     .use(v3Routes(ctx))
     .use(adminV3Routes(ctx));

@@ -11,6 +11,7 @@ import { ResponseCache } from "./http/response-cache";
 import { TokenOwnerCache } from "./modules/auth/owner-cache";
 import { LastUsedRecorder } from "./modules/auth/tokens";
 import type { PageEnds } from "./modules/participants/read-model";
+import { FaultTable } from "./modules/faults/service";
 import { RequestLog } from "./modules/request-log/service";
 import { MemorySnapshotStore, SnapshotBase, type SnapshotStore } from "./modules/snapshots/store";
 import type { V3Caller } from "./modules/v3/auth/tokens";
@@ -78,6 +79,8 @@ export interface AppContext {
   pageEnds: PageEnds;
   /** CSV exports take turns on the event loop with everything else */
   loopShare: LoopShare;
+  /** the fault rules (POST /admin/faults): settings, kept across snapshot restores */
+  faults: FaultTable;
   /** what is wrong with the database file, for /healthz; null = nothing */
   fileProblem: () => string | null;
   /** one JSON line on stderr: a failure, with the request it happened in (never a token, never a stack to the client) */
@@ -114,6 +117,7 @@ export function createContext(deps: AppDeps): AppContext {
     groupCommit: new GroupCommit(deps.db),
     pageEnds: new Map(),
     loopShare: new LoopShare(),
+    faults: new FaultTable(),
     fileProblem: deps.fileProblem ?? (() => null),
     logError(request, fields) {
       const info = requests.get(request);

@@ -43,6 +43,8 @@ export interface LoadOptions {
   now: Date;
   /** RECT_STATEMENTS: each new lead provider gets the seeded statement calendar of its cohorts (false = none) */
   statements: boolean;
+  /** the built-in demo world: its lead providers' tokens are kept to be listed and printed */
+  demo?: boolean;
 }
 
 export type Refs = Record<string, Record<string, unknown>>;
@@ -186,11 +188,11 @@ export async function applyScenario(trx: DbOrTrx, document: unknown, options: Lo
     if (await q.nameTaken(trx, "rect_lead_providers", name)) throw new ScenarioError(`${p}/name`, `a lead provider named ${JSON.stringify(name)} exists already`);
     const cohorts = list(item.cohorts, `${p}/cohorts`).map((c, j) => load.cohort(c, `${p}/cohorts/${j}`));
     const token = optionalString(item.api_token, `${p}/api_token`);
-    if (token !== null && !/^[\x21-\x7e]{8,128}$/.test(token)) throw new ScenarioError(`${p}/api_token`, "must be 8 to 128 printable characters without spaces");
+    if (token !== null && !/^[\x21-\x7e]{1,128}$/.test(token)) throw new ScenarioError(`${p}/api_token`, "must be 1 to 128 printable characters without spaces");
     const { created } = load.stamps(item, p);
     const made = await createV3LeadProvider(
       trx,
-      { name, cohorts: [...new Set(cohorts)], token, vatRegistered: optionalBoolean(item.vat_registered, `${p}/vat_registered`, true), apiId: optionalUuid(item.id, `${p}/id`), createdAt: created },
+      { name, cohorts: [...new Set(cohorts)], token, vatRegistered: optionalBoolean(item.vat_registered, `${p}/vat_registered`, true), apiId: optionalUuid(item.id, `${p}/id`), createdAt: created, demo: options.demo },
       options,
     );
     load.keep(item.ref, p, "lead provider", made.id, { id: made.apiId, api_token: made.token });
