@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Kysely, Selectable, Transaction } from "kysely";
+import type { RectDatabase } from "./schema-rect";
 
 /**
  * Table name → row type, written as the SQLite driver (better-sqlite3) returns rows: timestamps are
@@ -8,7 +9,7 @@ import type { Generated, Insertable, Kysely, Selectable, Transaction } from "kys
 /** What queries take: the database, or the transaction they run inside (SQLite has one connection, so never `db` inside one). */
 export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
-export interface Database {
+export interface Database extends RectDatabase {
   settings: SettingsTable;
   lead_providers: LeadProvidersTable;
   api_tokens: ApiTokensTable;
@@ -133,6 +134,10 @@ export interface TrainingRecordsTable {
   mentor_id: string | null;
   created_at: string;
   updated_at: string;
+  /** the profile's own schedule when a former provider changed it (migration 0004); null: `schedule_id` */
+  profile_schedule_id?: string | null;
+  /** the profile's flag toggled by a change of cohort under the 2021 payments-frozen exception (migration 0004) */
+  cohort_changed_after_payments_frozen?: Bool;
   /** copies of the person's sort keys, kept by triggers (migration 0002); never written by code */
   participant_created_at?: string | null;
   participant_updated_at?: string | null;

@@ -6,12 +6,15 @@ import { requestPipeline } from "./pipeline";
 import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
 import { snapshotRoutes } from "./modules/snapshots/routes";
+import { faultRoutes } from "./modules/faults/routes";
 import { adminRoutes } from "./modules/admin/routes";
 import { declarationsRoutes } from "./modules/declarations/routes";
 import { moveDeclarationState } from "./modules/declarations/service";
 import { apiDocs } from "./modules/docs/plugin";
 import { participantsRoutes } from "./modules/participants/routes";
 import { usersRoutes } from "./modules/users/routes";
+import { adminV3Routes } from "./modules/v3/admin/routes";
+import { v3Routes } from "./modules/v3/routes";
 
 export type { AppDeps } from "./context";
 export type App = ReturnType<typeof createApp>;
@@ -73,7 +76,10 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes(ctx, { moveDeclarationState: (id, state, now) => moveDeclarationState(ctx.db, id, state, now) }))
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
-    .use(inspectorPage());
+    .use(faultRoutes(ctx))
+    .use(inspectorPage())
+    .use(v3Routes(ctx))
+    .use(adminV3Routes(ctx));
   // written now, before any request compiles (and so changes) a route's schemas
   docs.freeze();
   return app;

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 export interface Config {
@@ -16,6 +16,10 @@ export interface Config {
   responseCache: boolean;
   /** how many /api/ requests the request log keeps (REQUEST_LOG_SIZE); 0 = off */
   requestLogSize: number;
+  /** RECT_SCENARIO: a scenario file loaded into an empty RECT world at start */
+  rectScenario?: { path: string; document: unknown } | null;
+  /** RECT_STATEMENTS (seed|none): new v3 lead providers get the seeded statement calendar */
+  rectStatements?: boolean;
 }
 
 /** A bad setting: start-up stops with this one line and exit code 2. */
@@ -77,6 +81,23 @@ function readChoice<T extends string>(env: Env, name: string, choices: readonly 
   return value;
 }
 
+/** RECT_SCENARIO: a readable JSON file (its checks against the world come at start). */
+function readRectScenario(env: Env): { path: string; document: unknown } | null {
+  const raw = env.RECT_SCENARIO;
+  if (raw === undefined || raw === "") return null;
+  let text: string;
+  try {
+    text = readFileSync(raw, "utf8");
+  } catch {
+    throw new ConfigError(`RECT_SCENARIO: cannot read ${resolve(raw)}`);
+  }
+  try {
+    return { path: raw, document: JSON.parse(text) };
+  } catch (error) {
+    throw new ConfigError(`RECT_SCENARIO: ${resolve(raw)} is not JSON (${(error as Error).message})`);
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const adminToken = env.ADMIN_TOKEN;
   if (adminToken !== undefined && adminToken !== "" && !/^[\x21-\x7e]{8,}$/.test(adminToken)) {
@@ -92,5 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     logRequests: readChoice(env, "LOG_REQUESTS", ["on", "off"] as const, "on") === "on",
     responseCache: readChoice(env, "RESPONSE_CACHE", ["on", "off"] as const, "on") === "on",
     requestLogSize: readRequestLogSize(env),
+    rectScenario: readRectScenario(env),
+    rectStatements: readChoice(env, "RECT_STATEMENTS", ["seed", "none"] as const, "seed") === "seed",
   };
 }

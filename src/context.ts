@@ -11,8 +11,10 @@ import { ResponseCache } from "./http/response-cache";
 import { TokenOwnerCache } from "./modules/auth/owner-cache";
 import { LastUsedRecorder } from "./modules/auth/tokens";
 import type { PageEnds } from "./modules/participants/read-model";
+import { FaultTable } from "./modules/faults/service";
 import { RequestLog } from "./modules/request-log/service";
 import { MemorySnapshotStore, SnapshotBase, type SnapshotStore } from "./modules/snapshots/store";
+import type { V3Caller } from "./modules/v3/auth/tokens";
 
 export type { RequestInfo } from "./http/request-info";
 
@@ -34,6 +36,8 @@ export interface AppDeps {
   requestLogSize?: number;
   /** where snapshots live: files beside the database; in memory when omitted */
   snapshots?: SnapshotStore;
+  /** RECT_STATEMENTS: new v3 lead providers get the seeded statement calendar (default true) */
+  rectStatements?: boolean;
   /** what is wrong with the database file (deleted, replaced, read-only), for /healthz; none = nothing checked */
   fileProblem?: () => string | null;
 }
@@ -47,6 +51,8 @@ export interface AppContext {
   requests: Requests;
   /** the live throttle on /api/; null when off */
   rateLimiter: FixedWindowRateLimiter | null;
+  /** RECT's 1500 requests per 5 minutes per IP on /api/v3 (rules §2.3, control-plane.md §2); null when off */
+  v3IpLimiter: FixedWindowRateLimiter | null;
   /** the last REQUEST_LOG_SIZE /api/ requests; null when off */
   requestLog: RequestLog | null;
   /** the one-JSON-line-per-request log (LOG_REQUESTS); undefined when off */
@@ -63,10 +69,18 @@ export interface AppContext {
   cache: ResponseCache | null;
   /** tokens' owners until the next write, with or without the response cache; null without a write counter */
   tokenOwners: TokenOwnerCache | null;
+  /** v3 (RECT) tokens' owners until the next write; null without a write counter */
+  v3Callers: TokenOwnerCache<V3Caller> | null;
+  /** v3 tokens' last uses, written in the background */
+  v3LastUsed: LastUsedRecorder;
+  /** RECT_STATEMENTS: a new v3 lead provider gets the seeded statement calendar (false: none) */
+  v3Statements: boolean;
   /** where the participants list's pages ended, per provider and database version */
   pageEnds: PageEnds;
   /** CSV exports take turns on the event loop with everything else */
   loopShare: LoopShare;
+  /** the fault rules (POST /admin/faults): settings, kept across snapshot restores */
+  faults: FaultTable;
   /** what is wrong with the database file, for /healthz; null = nothing */
   fileProblem: () => string | null;
   /** one JSON line on stderr: a failure, with the request it happened in (never a token, never a stack to the client) */
@@ -88,6 +102,8 @@ export function createContext(deps: AppDeps): AppContext {
     lastUsed: new LastUsedRecorder(deps.db, undefined, errorLine),
     requests,
     rateLimiter: deps.rateLimit === false ? null : deps.rateLimit instanceof FixedWindowRateLimiter ? deps.rateLimit : new FixedWindowRateLimiter(),
+    // a limiter given by a test stands alone: no IP backstop beside it
+    v3IpLimiter: deps.rateLimit === false || deps.rateLimit instanceof FixedWindowRateLimiter ? null : new FixedWindowRateLimiter(1500),
     requestLog: requestLogSize > 0 ? new RequestLog(requestLogSize) : null,
     log: deps.log,
     gate: new RequestGate(),
@@ -95,9 +111,13 @@ export function createContext(deps: AppDeps): AppContext {
     snapshotBase: new SnapshotBase(),
     cache: deps.writes && deps.responseCache !== false ? new ResponseCache(deps.db, deps.writes, deps.dataVersion) : null,
     tokenOwners: deps.writes && deps.dataVersion ? new TokenOwnerCache(deps.writes, deps.dataVersion) : null,
+    v3Callers: deps.writes && deps.dataVersion ? new TokenOwnerCache<V3Caller>(deps.writes, deps.dataVersion) : null,
+    v3LastUsed: new LastUsedRecorder(deps.db, undefined, errorLine, "rect_api_tokens"),
+    v3Statements: deps.rectStatements !== false,
     groupCommit: new GroupCommit(deps.db),
     pageEnds: new Map(),
     loopShare: new LoopShare(),
+    faults: new FaultTable(),
     fileProblem: deps.fileProblem ?? (() => null),
     logError(request, fields) {
       const info = requests.get(request);

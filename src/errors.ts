@@ -78,7 +78,8 @@ export class ApiError extends Error {
   toResponse(contentType: string = this.contentType): Response {
     if (this.body === null) return new Response(null, { status: this.status });
     const headers: Record<string, string> = { "content-type": contentType };
-    if (this.status === 401) headers["www-authenticate"] = 'Token realm="Application"';
+    // v2 sends the challenge; RECT (v3) renders its 401 without one (rules §2.1)
+    if (this.status === 401 && this.contentType === JSONAPI) headers["www-authenticate"] = 'Token realm="Application"';
     // the rest of a body that was cut off is not read: close the connection rather than leave it half-sent
     if (this.status === 413) headers.connection = "close";
     const text = typeof this.body === "string" ? this.body : JSON.stringify(this.body);

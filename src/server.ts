@@ -19,7 +19,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   // large pages built by SQLite reuse the heap instead of faulting memory in each time (src/lib/malloc.ts)
   keepMallocHeap();
   const database = openDatabase(config.databasePath);
-  const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken });
+  const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken, rectScenario: config.rectScenario, rectStatements: config.rectStatements });
   database.markFile();
   const app = createApp({
     fileProblem: database.fileProblem,
@@ -30,6 +30,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     rateLimit: config.rateLimit,
     log: config.logRequests ? (line) => console.log(line) : undefined,
     requestLogSize: config.requestLogSize,
+    rectStatements: config.rectStatements,
     snapshots: config.databasePath === ":memory:" ? new MemorySnapshotStore() : FileSnapshotStore.besideDatabase(config.databasePath),
   });
   // reusePort off: a second sandbox on a taken port must fail, not share the port with another database
@@ -39,7 +40,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   const url = `http://${shownHost}:${server.port}`;
 
   print(`Lead provider sandbox (DfE Lead Provider API v2.0.0 replica)`);
-  print(`  API:       ${url}/api/v2`);
+  print(`  API:       ${url}/api/v2 (ECF), ${url}/api/v3 (RECT)`);
   print(`  Docs:      ${url}/api-docs`);
   print(`  Health:    ${url}/healthz`);
   print(`  Database:  ${config.databasePath}${prepared.seededNow ? " (seeded with demo data)" : ""}`);
@@ -47,6 +48,11 @@ export async function startServer(config: Config, print: (line: string) => void 
   else if (config.adminToken) print(`  Admin token: the value of ADMIN_TOKEN`);
   else print(`  Admin token: printed when it was generated; set ADMIN_TOKEN, or run 'token create --admin' for a new one`);
   for (const line of demoProviderLines(prepared.demoProviders, "  ")) print(line);
+  if (prepared.v3DemoProviders.length) {
+    print(`  v3 (RECT) lead providers (Authorization: Bearer <token>, /api/v3 only):`);
+    for (const p of prepared.v3DemoProviders) print(`    ${p.name.padEnd(30)} ${p.token}`);
+  }
+  if (prepared.rectScenarioRefs) print(`  RECT_SCENARIO loaded; refs: ${JSON.stringify(prepared.rectScenarioRefs)}`);
   if (!config.rateLimit) print(`  Rate limit: off (RATE_LIMIT=off)`);
 
   let stopping: Promise<void> | null = null;
@@ -60,6 +66,7 @@ export async function startServer(config: Config, print: (line: string) => void 
         await Bun.sleep(20);
         // the tokens' last uses noted since the last write
         await app.decorator.ctx.lastUsed.close();
+        await app.decorator.ctx.v3LastUsed.close();
         await database.close();
       })();
       return stopping;

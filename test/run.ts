@@ -10,7 +10,11 @@ import { join } from "node:path";
 
 const skipDir = mkdtempSync(join(tmpdir(), "test-skips-"));
 const skipLog = join(skipDir, "skips.jsonl");
-const proc = Bun.spawn([process.execPath, "test", ...process.argv.slice(2)], {
+// bun 1.4 ignores bunfig.toml's [test] timeout (a 6 s test fails at 5 s with it set to 30 s),
+// so the per-test limit is passed on the command line; `--timeout N` given to make test wins
+const args = process.argv.slice(2);
+const timeout = args.some((a) => a.startsWith("--timeout")) ? [] : ["--timeout", "30000"];
+const proc = Bun.spawn([process.execPath, "test", ...timeout, ...args], {
   stdout: "pipe",
   stderr: "pipe",
   env: { ...process.env, LOG_REQUESTS: "off", TEST_SKIP_LOG: skipLog },

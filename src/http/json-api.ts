@@ -5,10 +5,10 @@ import type { RequestInfo, Requests } from "./request-info";
 import type { ResponseCache } from "./response-cache";
 
 /** A 200 JSON:API document with the live content type (no charset). */
-export function jsonApi(body: unknown, status = 200): Response {
+export function jsonApi(body: unknown, status = 200, contentType: string = JSONAPI): Response {
   return new Response(typeof body === "string" || body instanceof Uint8Array || body instanceof Blob ? body : JSON.stringify(body), {
     status,
-    headers: { "content-type": JSONAPI },
+    headers: { "content-type": contentType },
   });
 }
 
@@ -29,20 +29,23 @@ export async function cachedJsonApi(
   info: RequestInfo,
   providerId: string,
   compute: () => Promise<unknown>,
+  /** v3 answers `application/json; charset=utf-8`, and never gzipped (RECT has no Rack::Deflater) */
+  options: { contentType?: string; gzip?: boolean } = {},
 ): Promise<Response> {
-  const gzip = acceptsGzip(request);
+  const contentType = options.contentType ?? JSONAPI;
+  const gzip = options.gzip !== false && acceptsGzip(request);
   if (!cache) {
     const body = serialized(await compute());
     // the request log keeps the text or the bytes themselves (no copy of the Response, and the JSON even when the answer is gzipped)
     info.responseText = body;
-    return gzip ? gzipped(Bun.gzipSync(body, { level: 1 })) : jsonApi(body);
+    return gzip ? gzipped(Bun.gzipSync(body, { level: 1 }), contentType) : jsonApi(body, 200, contentType);
   }
   const url = request.url;
   const key = `${providerId} ${url.slice(url.indexOf("/", 8))}`;
   const cached = await cache.get(key, async () => new CachedBody(serialized(await compute())), info);
   info.responseText = cached.data;
-  if (!gzip) return jsonApi(cached.blob);
-  return gzipped((await cache.get(`${key} gzip`, async () => new CachedBody(Bun.gzipSync(cached.data, { level: 1 })), info)).blob);
+  if (!gzip) return jsonApi(cached.blob, 200, contentType);
+  return gzipped((await cache.get(`${key} gzip`, async () => new CachedBody(Bun.gzipSync(cached.data, { level: 1 })), info)).blob, contentType);
 }
 
 /**
@@ -66,8 +69,8 @@ function acceptsGzip(request: Request): boolean {
   return header !== null && /\bgzip\b(?!;q=0(\.0*)?\b)/i.test(header);
 }
 
-function gzipped(bytes: Uint8Array | Blob): Response {
-  return new Response(bytes, { status: 200, headers: { "content-type": JSONAPI, "content-encoding": "gzip", vary: "Accept-Encoding" } });
+function gzipped(bytes: Uint8Array | Blob, contentType: string = JSONAPI): Response {
+  return new Response(bytes, { status: 200, headers: { "content-type": contentType, "content-encoding": "gzip", vary: "Accept-Encoding" } });
 }
 
 /** Plain JSON for the admin API. */

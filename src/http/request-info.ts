@@ -6,6 +6,12 @@
  */
 import type { ApiError } from "../errors";
 
+/** what the request log says of a fault a request got on purpose (src/modules/faults/) */
+export interface FaultMark {
+  rule_id: string | null;
+  kind: "status" | "delay" | "timeout" | "reset" | "rate_limit";
+}
+
 export interface RequestInfo {
   /** the URL as the client sent it */
   url: string;
@@ -45,6 +51,8 @@ export interface RequestInfo {
   inGate?: boolean;
   /** its answer is still streaming: it leaves the gate when the stream ends */
   streaming?: boolean;
+  /** the fault it got on purpose (src/modules/faults/), for the request log */
+  fault?: FaultMark;
 }
 
 /** Told once per client request when its status is known (the JSON line, the request log). */

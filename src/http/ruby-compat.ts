@@ -234,3 +234,87 @@ export function permitAttributes(attributes: unknown, keys: readonly string[], r
   }
   return permitted;
 }
+
+// ---------------------------------------------------------------------------
+// RECT (v3): Rack's nested params as values, and RECT's readings of them
+// ---------------------------------------------------------------------------
+
+/** A Rack parameter value: a string, a list (`a[]=`) or a hash (`a[b]=`). */
+export type RackValue = string | RackValue[] | { [key: string]: RackValue };
+export type RackParams = { [key: string]: RackValue };
+
+/**
+ * Rack's nesting of a query string's pairs (rack 2.2 `normalize_params`) for
+ * the shapes RECT reads: `a=x`, `a[b]=x`, `a[b][c]=x`, `a[]=x`. A later plain
+ * value replaces what the name held; what is below a list (`a[][b]`) is kept
+ * as a hash item. Keys Rack would repair (`[a]=x`, `a[b=x`) are ignored.
+ * Callers check `rackConflict` first (the pairs Rack refuses).
+ */
+export function rackNest(pairs: Iterable<readonly [string, string]>): RackParams {
+  const root: RackParams = {};
+  for (const [key, value] of pairs) {
+    const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
+    if (!m) continue;
+    const names = [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)];
+    let holder: { [key: string]: RackValue } = root;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const next = names[i + 1];
+      if (next === undefined) {
+        put(holder, name, value);
+        break;
+      }
+      const current = own(holder, name);
+      if (next === "") {
+        const list = Array.isArray(current) ? current : put(holder, name, [] as RackValue[]);
+        const rest = names.slice(i + 2);
+        if (rest.length === 0) list.push(value);
+        else list.push(rackNest([[rest[0]! + rest.slice(1).map((r) => `[${r}]`).join(""), value]]));
+        break;
+      }
+      holder = current !== undefined && typeof current === "object" && !Array.isArray(current) ? current : put(holder, name, {});
+    }
+  }
+  return root;
+}
+
+/**
+ * A key as Ruby's Hash has it: `__proto__`, `constructor` or `toString` are
+ * names like any other. Read own properties only, and write with
+ * defineProperty: `holder["__proto__"]` is Object.prototype, and a query
+ * `filter[__proto__][toString]=1` wrote into it (every object in the process
+ * then had a string `toString`: issue 18 item 3's fuzz found it).
+ */
+function own(holder: { [key: string]: RackValue }, name: string): RackValue | undefined {
+  return Object.hasOwn(holder, name) ? holder[name] : undefined;
+}
+
+function put<V extends RackValue>(holder: { [key: string]: RackValue }, name: string, value: V): V {
+  Object.defineProperty(holder, name, { value, writable: true, enumerable: true, configurable: true });
+  return value;
+}
+
+/**
+ * Ruby's `URI.decode_www_form_component`: `+` → space, `%XX` → the byte;
+ * a `%` not followed by two hex digits raises (null here), as do bytes that
+ * are not UTF-8 (Ruby would carry them; they can never be a date).
+ */
+export function decodeWwwFormComponent(raw: string): string | null {
+  if (/%(?![0-9a-fA-F]{2})/.test(raw)) return null;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * RECT's `filter[updated_since]` (app/controllers/concerns/api/date_filterable.rb:13-21):
+ * always decoded once more (`URI.decode_www_form_component`), then
+ * `Time.iso8601`. So a `+` offset fails unless double-encoded (`%252B`),
+ * rules §4.2. null: RECT's 400.
+ */
+export function parseRectUpdatedSince(raw: string): Date | null {
+  const decoded = decodeWwwFormComponent(raw);
+  return decoded === null ? null : rubyTimeIso8601(decoded);
+}

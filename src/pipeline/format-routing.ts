@@ -2,6 +2,8 @@ import type { AnyElysia } from "elysia";
 import { ApiError } from "../errors";
 import { splitFormat } from "../http/format";
 import type { Requests } from "../http/request-info";
+import { isV3Path } from "../modules/v3/http/envelope";
+import { v3RouteNotFound } from "../modules/v3/http/server-date";
 import { renderError } from "./error-rendering";
 
 /**
@@ -15,11 +17,13 @@ export function formatRoutingPlugin(requests: Requests) {
   return <A extends AnyElysia>(app: A) =>
     app.onRequest(function formatRouting({ request }) {
       const info = requests.get(request)!;
-      if (!info.path.startsWith("/api/v2/") || requests.isCopy(request, info)) return;
+      // v3 too: RECT's routes are Rails `resources` with `(.:format)` (rules §1); its controllers ignore the format
+      const v3 = isV3Path(info.path);
+      if ((!info.path.startsWith("/api/v2/") && !v3) || requests.isCopy(request, info)) return;
       const split = splitFormat(request.method, info.path);
       if (split.kind === "as-is") return;
       if (split.kind === "no-route") {
-        return renderError(request, info, ApiError.notFound()).then(async (response) => {
+        return renderError(request, info, v3 ? v3RouteNotFound(request) : ApiError.notFound()).then(async (response) => {
           await requests.answered(request, info, 404);
           return response;
         });

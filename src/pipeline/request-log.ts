@@ -30,6 +30,7 @@ export function requestLogPlugin(requests: Requests, requestLog: RequestLog | nu
       // an error's body is rendered from `error` when read
       responseBody: info.error ? null : requestLog!.keep(responseText),
       error: info.error ?? null,
+      fault: info.fault ?? null,
     });
 
   requests.onAnswered((request, info, status) => {

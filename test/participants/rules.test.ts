@@ -10,7 +10,10 @@ import {
   type TrainingRecordFacts,
   type TrainingStatus,
   WITHDRAW_REASONS,
+  activeRegistrationCohort,
   castCohortAttribute,
+  changingCohortDueToPaymentsFrozen,
+  cohortPaymentsFrozen,
   checkChangeSchedule,
   checkDefer,
   checkParticipantAction,
@@ -108,7 +111,7 @@ function errorsOf(result: ActionResult) {
   return result.errors;
 }
 
-const decl = (declarationType: string, iso: string) => ({ declarationType, declarationDate: new Date(iso) });
+const decl = (declarationType: string, iso: string) => ({ declarationType, declarationDate: new Date(iso), state: 'eligible', cohort: 2023, cohortPaymentsFrozenAtSet: false });
 
 // ---------------------------------------------------------------------------
 
@@ -538,6 +541,7 @@ describe('§6.6 change-schedule', () => {
         scheduleIdentifier: 'ecf-extended-september',
         cohort: 2023,
         cohortChanged: false,
+        togglesPaymentsFrozenFlag: false,
       },
     });
   });
@@ -558,6 +562,7 @@ describe('§6.6 change-schedule', () => {
         scheduleIdentifier: 'ecf-standard-september',
         cohort: 2024,
         cohortChanged: true,
+        togglesPaymentsFrozenFlag: false,
       },
     });
   });
@@ -1024,5 +1029,62 @@ describe('§4.5 CSV cells', () => {
   test('when a document has rows, then the header comes first; when it has none, then it is empty', () => {
     expect(csvDocument(['id', 'x'], [['a', 1]])).toBe('id,x\na,1\n');
     expect(csvDocument(['id', 'x'], [])).toBe('');
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The 2021 payments-frozen exception (app/services/change_schedule.rb:80-86)
+// ---------------------------------------------------------------------------
+
+describe('the payments-frozen exception (change_schedule.rb:80-86; participant_profile/ecf.rb:57-82; cohort.rb:21-23,93-95)', () => {
+  const COHORTS = [
+    { startYear: 2021, registrationStartDate: '2021-05-10', paymentsFrozenAt: '2024-04-03' },
+    { startYear: 2023, registrationStartDate: '2023-06-05', paymentsFrozenAt: null },
+    { startYear: 2024, registrationStartDate: '2024-04-03', paymentsFrozenAt: null },
+  ];
+  const frozen = (over: Partial<Parameters<typeof changingCohortDueToPaymentsFrozen>[0] & object> = {}) => ({
+    activeRegistrationCohort: 2024,
+    profileCohortPaymentsFrozenAtSet: true,
+    targetCohortPaymentsFrozen: false,
+    cohortChangedAfterPaymentsFrozen: false,
+    participantType: 'ect' as const,
+    ...over,
+  });
+  const d = (declarationType: string, state: string, cohort = 2021) => ({ declarationType, declarationDate: new Date('2022-01-01T00:00:00Z'), state, cohort, cohortPaymentsFrozenAtSet: cohort === 2021 });
+
+  test('when the date reaches a registration start, then that cohort is the active registration cohort; payments freeze on their day', () => {
+    expect(activeRegistrationCohort(COHORTS, '2024-04-02')).toBe(2023);
+    expect(activeRegistrationCohort(COHORTS, '2024-04-03')).toBe(2024);
+    expect(activeRegistrationCohort(COHORTS, '2020-01-01')).toBeNull();
+    expect(cohortPaymentsFrozen(COHORTS[0], '2024-04-02')).toBe(false);
+    expect(cohortPaymentsFrozen(COHORTS[0], '2024-04-03')).toBe(true);
+    expect(cohortPaymentsFrozen(COHORTS[1], '2030-01-01')).toBe(false);
+  });
+
+  test('when an unfinished frozen-cohort participant with a billable declaration moves to the active registration cohort, then the exception applies', () => {
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('started', 'paid')], 2024, 2021)).toBe(true);
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('started', 'eligible'), d('retained-1', 'payable')], 2024, 2021)).toBe(true);
+  });
+
+  test('when any condition of the move fails, then the exception does not apply', () => {
+    expect(changingCohortDueToPaymentsFrozen(undefined, [d('started', 'paid')], 2024, 2021)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('started', 'paid')], 2023, 2021)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(frozen({ profileCohortPaymentsFrozenAtSet: false }), [d('started', 'paid')], 2024, 2021)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('started', 'submitted')], 2024, 2021)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('completed', 'paid')], 2024, 2021)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('started', 'paid'), d('completed', 'eligible')], 2024, 2021)).toBe(false);
+    // a mentor's submitted completed is a completion date; an ECT's is not
+    expect(changingCohortDueToPaymentsFrozen(frozen({ participantType: 'mentor' }), [d('started', 'paid'), d('completed', 'submitted')], 2024, 2021)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('started', 'paid'), d('completed', 'submitted')], 2024, 2021)).toBe(true);
+    expect(changingCohortDueToPaymentsFrozen(frozen(), [d('started', 'paid')], null, 2021)).toBe(false);
+  });
+
+  test('when a moved participant goes back to its frozen cohort, then the exception applies only with the flag, a frozen target, no declaration in the current cohort and a billable one in the target', () => {
+    const back = frozen({ profileCohortPaymentsFrozenAtSet: false, targetCohortPaymentsFrozen: true, cohortChangedAfterPaymentsFrozen: true });
+    expect(changingCohortDueToPaymentsFrozen(back, [d('started', 'paid')], 2021, 2024)).toBe(true);
+    expect(changingCohortDueToPaymentsFrozen({ ...back, cohortChangedAfterPaymentsFrozen: false }, [d('started', 'paid')], 2021, 2024)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen({ ...back, targetCohortPaymentsFrozen: false }, [d('started', 'paid')], 2021, 2024)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(back, [d('started', 'paid'), d('retained-1', 'submitted', 2024)], 2021, 2024)).toBe(false);
+    expect(changingCohortDueToPaymentsFrozen(back, [d('started', 'submitted')], 2021, 2024)).toBe(false);
   });
 });

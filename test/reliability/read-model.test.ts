@@ -212,6 +212,12 @@ describe("read models (participants stored, declarations built by SQLite)", () =
     );
     t.clock.reset();
     compared += await step("defer by the new provider", () => act(b, ect.participant_id, "defer", { course_identifier: "ecf-induction", reason: "other" }, "2024-10-08T10:00:00Z"));
+    // the former provider acts on its own view (issue 18 item 2, app/services/induction/find_by.rb:19-29)
+    compared += await step("withdraw by the former provider", () => act(a, ect.participant_id, "withdraw", { course_identifier: "ecf-induction", reason: "moved-school" }, "2024-10-08T11:00:00Z"));
+    compared += await step("resume by the former provider", () => act(a, ect.participant_id, "resume", { course_identifier: "ecf-induction" }, "2024-10-08T12:00:00Z"));
+    compared += await step("change-schedule by the former provider", () =>
+      act(a, ect.participant_id, "change-schedule", { course_identifier: "ecf-induction", schedule_identifier: "ecf-extended-september" }, "2024-10-08T13:00:00Z"),
+    );
     t.clock.set(new Date("2024-10-09T10:00:00Z"));
     compared += await step("transfer back", () =>
       t.admin("POST", `/admin/participants/${ect.participant_id}/transfer`, { course_identifier: "ecf-induction", to_lead_provider_id: a.id }),
@@ -219,6 +225,17 @@ describe("read models (participants stored, declarations built by SQLite)", () =
     t.clock.reset();
     compared += await step("paid declaration clawed back by its provider", () => t.call("PUT", `/api/v2/participant-declarations/${ectStarted}/void`, { token: a.token }));
     compared += await step("withdraw after coming back", () => act(a, ect.participant_id, "withdraw", { course_identifier: "ecf-induction", reason: "other" }, "2024-10-10T10:00:00Z"));
+
+    // the 2021 payments-frozen exception (issue 18 item 1): a move to the active registration cohort and back
+    t.clock.set(new Date("2024-06-01T10:00:00Z"));
+    const frozen = await t.newParticipant(a.id, { cohort: 2021, paid_declarations: ["started"], partnership_cohorts: [2024] });
+    t.clock.reset();
+    compared += await step("frozen-cohort move", () =>
+      act(a, frozen.participant_id, "change-schedule", { course_identifier: "ecf-induction", schedule_identifier: "ecf-extended-september", cohort: 2024 }, "2024-06-10T10:00:00Z"),
+    );
+    compared += await step("and back to the frozen cohort", () =>
+      act(a, frozen.participant_id, "change-schedule", { course_identifier: "ecf-induction", schedule_identifier: "ecf-extended-september", cohort: 2021 }, "2024-06-12T10:00:00Z"),
+    );
 
     // another connection on the same file (a second process, or a tool): the triggers keep the documents, not the app
     const other_connection = new Sqlite(path);

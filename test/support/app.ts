@@ -31,12 +31,12 @@ export interface RequestOptions {
 let providerCounter = 0;
 
 /** A migrated database (in memory unless a path is given) with reference data, and the app over it. */
-export async function createTestApp(options: { seed?: "demo" | "none"; path?: string; rateLimit?: boolean; requestLogSize?: number; responseCache?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: { seed?: "demo" | "none"; path?: string; rateLimit?: boolean; requestLogSize?: number; responseCache?: boolean; rectStatements?: boolean } = {}): Promise<TestApp> {
   const database = openDatabase(options.path ?? ":memory:");
   await prepareDatabase(database.db, { seed: options.seed ?? "none", adminToken: ADMIN_TOKEN });
   const clock = new Clock();
   // the response cache is on, as in the server, so every suite also checks that it never serves a stale answer
-  const app = createApp({ db: database.db, clock, rateLimit: options.rateLimit ?? false, writes: database.writes, dataVersion: database.dataVersion, responseCache: options.responseCache, requestLogSize: options.requestLogSize,
+  const app = createApp({ db: database.db, clock, rateLimit: options.rateLimit ?? false, writes: database.writes, dataVersion: database.dataVersion, responseCache: options.responseCache, requestLogSize: options.requestLogSize, rectStatements: options.rectStatements,
     snapshots: options.path ? FileSnapshotStore.besideDatabase(options.path) : undefined,
   });
 
@@ -82,6 +82,7 @@ export async function createTestApp(options: { seed?: "demo" | "none"; path?: st
     },
     async close() {
       await app.decorator.ctx.lastUsed.close();
+      await app.decorator.ctx.v3LastUsed.close();
       await database.close();
     },
   };

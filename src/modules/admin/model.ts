@@ -50,8 +50,28 @@ export const CreateParticipantBody = adminInput(
       participant_id: t.Optional(
         t.String({ format: "uuid", description: "an existing participant's id, to add a second training record (an ECT who is also a mentor)" }),
       ),
+      paid_declarations: t.Optional(
+        t.Array(t.String({ pattern: "^(started|retained-[1-4]|extended-[1-3]|completed)$" }), {
+          maxItems: 8,
+          uniqueItems: true,
+          description:
+            "declaration types of the schedule (started, retained-1..4, extended-1..3, completed), each recorded as a paid declaration of this provider dated the day after its milestone starts (a 2021 participant with a paid started declaration is eligible for the payments-frozen cohort move)",
+        }),
+      ),
+      partnership_cohorts: t.Optional(
+        t.Array(t.Integer({ minimum: 2021, maximum: 2025 }), {
+          maxItems: 5,
+          uniqueItems: true,
+          description: "more cohorts (2021 to 2025) in which the provider is partnered with the school, as a change of schedule to another cohort needs",
+        }),
+      ),
     },
-    { examples: [{ lead_provider_id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b", participant_type: "ect", cohort: 2025 }] },
+    {
+      examples: [
+        { lead_provider_id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b", participant_type: "ect", cohort: 2025 },
+        { lead_provider_id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b", participant_type: "ect", cohort: 2021, paid_declarations: ["started"], partnership_cohorts: [2024, 2025] },
+      ],
+    },
   ),
 );
 

@@ -33,8 +33,27 @@ function describe(error: { message: string; schema: TSchema; value: unknown }): 
   return error.message.charAt(0).toLowerCase() + error.message.slice(1);
 }
 
+/** `/declarations/0/declaration_date` → `declarations[0].declaration_date` (a place in a nested document) */
+export function placeOf(path: string, fallback = "body"): string {
+  const place = path
+    .split("/")
+    .filter((part) => part !== "")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out === "" ? part : `${out}.${part}`), "");
+  return place === "" ? fallback : place;
+}
+
+export interface InputOptions {
+  /** one error, the first, titled with its place in the document (`fault.kind`, `declarations[0].declaration_date`) */
+  nested?: boolean;
+}
+
 /** The 422 for a value that fails `schema`: the first problem of each field (additional fields are ignored, as on the v2 API). */
-export function fieldErrors(schema: TSchema, value: unknown): ApiError {
+export function fieldErrors(schema: TSchema, value: unknown, options: InputOptions = {}): ApiError {
+  if (options.nested) {
+    const first = Value.Errors(schema, value).First();
+    return ApiError.errors(422, [first ? { title: placeOf(first.path), detail: describe(first) } : { title: "body", detail: "is not valid" }]);
+  }
   const errors: ErrorItem[] = [];
   const seen = new Set<string>();
   for (const error of Value.Errors(schema, value)) {
@@ -50,10 +69,10 @@ export function fieldErrors(schema: TSchema, value: unknown): ApiError {
  * A copy of `schema` whose failures are the admin API's 422: Elysia calls a
  * schema's `error` option for the part that failed, so every part gets it.
  */
-export function adminInput<S extends TSchema>(schema: S): S {
+export function adminInput<S extends TSchema>(schema: S, options: InputOptions = {}): S {
   const fail = (detail: { value?: unknown; found?: unknown }) => {
     // `found` when NODE_ENV=production (Elysia hides the rest), `value` otherwise
-    throw fieldErrors(schema, "value" in detail ? detail.value : detail.found);
+    throw fieldErrors(schema, "value" in detail ? detail.value : detail.found, options);
   };
   const withError = (part: TSchema): TSchema => {
     if (!part || typeof part !== "object" || !(Kind in part)) return part;

@@ -11,8 +11,8 @@ import type { TokenOwner } from "./tokens";
  * request); a token longer than any the sandbox issues is not kept, so a flood
  * of long bogus tokens costs nothing here, and at most 10,000 are kept.
  */
-export class TokenOwnerCache {
-  private owners = new Map<string, TokenOwner | null>();
+export class TokenOwnerCache<Owner = TokenOwner> {
+  private owners = new Map<string, Owner | null>();
   private version = "";
 
   constructor(
@@ -28,7 +28,7 @@ export class TokenOwnerCache {
   }
 
   /** the owner remembered for `token` at `version` (null: no such token), or undefined when not known */
-  get(token: string, version: string): TokenOwner | null | undefined {
+  get(token: string, version: string): Owner | null | undefined {
     if (version !== this.version) {
       this.owners.clear();
       this.version = version;
@@ -38,7 +38,7 @@ export class TokenOwnerCache {
   }
 
   /** keeps `owner`, read when the database was at `version` */
-  set(token: string, version: string, owner: TokenOwner | null): void {
+  set(token: string, version: string, owner: Owner | null): void {
     if (token.length > this.maxTokenLength || version !== this.version) return;
     if (this.owners.size >= this.maxEntries) this.owners.clear();
     this.owners.set(token, owner);

@@ -48,6 +48,14 @@ export async function authenticateLeadProvider(ctx: AppContext, request: Request
   return { id: owner.leadProviderId };
 }
 
+/** The lead provider of a request's token, or null (none, unknown, the admin's); never refuses (fault rules match on it before routing). */
+export async function leadProviderOf(ctx: AppContext, request: Request): Promise<string | null> {
+  const token = tokenFromAuthorization(request.headers.get("authorization"));
+  if (!token) return null;
+  const owner = await cachedTokenOwner(ctx, token).catch(() => null);
+  return owner?.kind === "lead_provider" ? (owner.leadProviderId ?? null) : null;
+}
+
 /** The admin token only; a lead provider's token is refused with 401. */
 export async function authenticateAdmin(ctx: AppContext, request: Request): Promise<void> {
   const token = tokenFromAuthorization(request.headers.get("authorization"));

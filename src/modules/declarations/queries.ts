@@ -21,7 +21,10 @@ export interface TrainingRecordFacts {
   participantId: string;
   participantType: ParticipantType;
   leadProviderId: string;
+  /** the profile's schedule (live `participant_profile.schedule`, app/services/record_declaration.rb:88-89) */
   scheduleId: string;
+  /** the schedule of the current provider's induction record (differs after a former provider's change of schedule) */
+  currentScheduleId: string;
   scheduleIdentifier: string;
   /** start year of the schedule's cohort */
   cohort: number;
@@ -32,14 +35,16 @@ export interface TrainingRecordFacts {
 const personRecordsQuery = preparedQuery((db, participantId: string) =>
   db
     .selectFrom("training_records as tr")
-    .innerJoin("schedules as s", "s.id", "tr.schedule_id")
+    // the profile's schedule: its own when a former provider changed it (migration 0004)
+    .innerJoin("schedules as s", (j) => j.on(sql`s.id`, "=", sql`coalesce(tr.profile_schedule_id, tr.schedule_id)`))
     .innerJoin("cohorts as c", "c.start_year", "s.cohort")
     .select([
       "tr.id",
       "tr.participant_id",
       "tr.participant_type",
       "tr.lead_provider_id",
-      "tr.schedule_id",
+      "s.id as schedule_id",
+      "tr.schedule_id as current_schedule_id",
       "tr.eligible_for_funding",
       "s.identifier as schedule_identifier",
       "s.cohort as cohort",
@@ -72,6 +77,7 @@ export async function resolvePerson(
           participantType: row.participant_type,
           leadProviderId: row.lead_provider_id,
           scheduleId: row.schedule_id,
+          currentScheduleId: row.current_schedule_id,
           scheduleIdentifier: row.schedule_identifier,
           cohort: row.cohort,
           eligibleForFunding: row.eligible_for_funding === null ? null : row.eligible_for_funding === 1,
@@ -108,15 +114,19 @@ const formerViewQuery = preparedQuery((db, recordId: string, callerId: string, s
 );
 
 /**
- * The caller trains the record now, or trained it before a transfer on the
- * record's current schedule (its former view keeps that schedule) (§5.1 check 13).
+ * The caller has an induction record of the record on the profile's schedule
+ * (§5.1 check 13; `Induction::FindBy` with the lead provider and the profile's
+ * schedule, app/validators/induction_record_validator.rb:26-30): it trains the
+ * record now on that schedule, or trained it before a transfer and its former
+ * view is on it. A former provider's change of schedule moves the profile and
+ * its own view, so the current provider's record is then off the profile's schedule.
  */
 export async function callerHasInductionRecord(
   db: DbOrTrx,
-  record: { id: string; leadProviderId: string; scheduleId: string },
+  record: { id: string; leadProviderId: string; scheduleId: string; currentScheduleId: string },
   callerId: string,
 ): Promise<boolean> {
-  if (record.leadProviderId === callerId) return true;
+  if (record.leadProviderId === callerId) return record.currentScheduleId === record.scheduleId;
   const [view] = await formerViewQuery(db, record.id, callerId, record.scheduleId);
   return view !== undefined;
 }

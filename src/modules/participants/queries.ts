@@ -274,15 +274,27 @@ export function trainingRecordsOfPerson(trx: DbOrTrx, participantId: string): Pr
   return trx.selectFrom("training_records").selectAll().where("participant_id", "=", participantId).orderBy("id").execute();
 }
 
-/** The record's declarations in a billable state (§6.6 check 3). */
-export async function billableDeclarationDates(trx: DbOrTrx, trainingRecordId: string) {
-  const rows = await trx
+/**
+ * The record's declarations in submitted, eligible, payable or paid (§6.6
+ * checks 3 and 6, and the payments-frozen exception), with their cohorts.
+ */
+export async function billableDeclarations(trx: DbOrTrx, trainingRecordId: string) {
+  return trx
     .selectFrom("declarations")
-    .select(["declaration_type", "declaration_date"])
+    .select(["declaration_type", "declaration_date", "state", "cohort"])
     .where("training_record_id", "=", trainingRecordId)
     .where("billable", "=", 1)
     .execute();
-  return rows.map((r) => ({ declarationType: r.declaration_type, declarationDate: new Date(r.declaration_date) }));
+}
+
+/** The provider's own view of a record it trained before a transfer: its latest induction record of it. */
+export async function formerProviderView(trx: DbOrTrx, trainingRecordId: string, providerId: string) {
+  return trx
+    .selectFrom("former_provider_views")
+    .select(["id", "schedule_id", "training_status", "school_urn"])
+    .where("training_record_id", "=", trainingRecordId)
+    .where("lead_provider_id", "=", providerId)
+    .executeTakeFirst();
 }
 
 /** An unchallenged partnership of the provider in the cohort, with the school when one is given (§6.6 check 7). */
@@ -324,14 +336,53 @@ export async function keepFormerProviderView(trx: DbOrTrx, record: TrainingRecor
     .execute();
 }
 
-/** The schedule and, with it, the cohort (live moves the school cohort too). */
+/** The schedule and, with it, the cohort (live moves the school cohort too); the profile's schedule is the same again. */
 export async function setTrainingRecordSchedule(trx: DbOrTrx, trainingRecordId: string, schedule: { id: string; cohort: number }) {
-  await trx.updateTable("training_records").set({ schedule_id: schedule.id, cohort: schedule.cohort }).where("id", "=", trainingRecordId).execute();
+  await trx
+    .updateTable("training_records")
+    .set({ schedule_id: schedule.id, cohort: schedule.cohort, profile_schedule_id: null })
+    .where("id", "=", trainingRecordId)
+    .execute();
 }
 
-/** A new training status and its line in the history. */
-export async function setTrainingStatus(trx: DbOrTrx, history: TrainingStatusHistory) {
-  await trx.updateTable("training_records").set({ training_status: history.state }).where("id", "=", history.training_record_id).execute();
+/** The profile's own schedule, apart from the current provider's induction record's (null when they are the same). */
+export async function setProfileSchedule(trx: DbOrTrx, record: { id: string; schedule_id: string }, scheduleId: string) {
+  await trx
+    .updateTable("training_records")
+    .set({ profile_schedule_id: scheduleId === record.schedule_id ? null : scheduleId })
+    .where("id", "=", record.id)
+    .execute();
+}
+
+/** A former provider's change of schedule: its view takes the new schedule and cohort. */
+export async function setFormerViewSchedule(trx: DbOrTrx, viewId: string, schedule: { id: string; cohort: number }, stamp: string) {
+  await trx.updateTable("former_provider_views").set({ schedule_id: schedule.id, cohort: schedule.cohort, updated_at: stamp }).where("id", "=", viewId).execute();
+}
+
+/** `participant_profile.toggle(:cohort_changed_after_payments_frozen).save!` (change_schedule.rb:125). */
+export async function togglePaymentsFrozenFlag(trx: DbOrTrx, trainingRecordId: string) {
+  await trx
+    .updateTable("training_records")
+    .set({ cohort_changed_after_payments_frozen: sql<0 | 1>`1 - cohort_changed_after_payments_frozen` })
+    .where("id", "=", trainingRecordId)
+    .execute();
+}
+
+/**
+ * A new training status and its line in the history. With `formerViewId`, a
+ * former provider's action: its own view (its induction record) takes the
+ * status, and the current provider's record keeps its own.
+ */
+export async function setTrainingStatus(trx: DbOrTrx, history: TrainingStatusHistory, formerViewId: string | null = null) {
+  if (formerViewId === null) {
+    await trx.updateTable("training_records").set({ training_status: history.state }).where("id", "=", history.training_record_id).execute();
+  } else {
+    await trx
+      .updateTable("former_provider_views")
+      .set({ training_status: history.state, updated_at: history.created_at })
+      .where("id", "=", formerViewId)
+      .execute();
+  }
   await trx.insertInto("training_status_history").values(history).execute();
 }
 

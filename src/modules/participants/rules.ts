@@ -197,6 +197,33 @@ export function resolveTargetCohort(
 }
 
 // ---------------------------------------------------------------------------
+// Cohorts' dates (the 2021 payments-frozen exception)
+// ---------------------------------------------------------------------------
+
+export interface CohortDates {
+  startYear: number;
+  /** YYYY-MM-DD */
+  registrationStartDate: string;
+  /** YYYY-MM-DD or null (db/data/cohorts.csv `payments-frozen-at`: only 2021 has one) */
+  paymentsFrozenAt: string | null;
+}
+
+/**
+ * `Cohort.active_registration_cohort`: the latest cohort whose registration
+ * has started by `today` (YYYY-MM-DD) (app/models/cohort.rb:21-23).
+ */
+export function activeRegistrationCohort(cohorts: readonly CohortDates[], today: string): number | null {
+  let best: number | null = null;
+  for (const c of cohorts) if (c.registrationStartDate <= today && (best === null || c.startYear > best)) best = c.startYear;
+  return best;
+}
+
+/** `Cohort#payments_frozen?`: a `payments_frozen_at` that `today` has reached (app/models/cohort.rb:93-95). */
+export function cohortPaymentsFrozen(cohort: CohortDates | undefined, today: string): boolean {
+  return !!cohort?.paymentsFrozenAt && today >= cohort.paymentsFrozenAt;
+}
+
+// ---------------------------------------------------------------------------
 // Facts and results
 // ---------------------------------------------------------------------------
 
@@ -253,6 +280,35 @@ export interface ScheduleFacts {
 export interface DeclarationFacts {
   declarationType: string;
   declarationDate: Date;
+  /** submitted, eligible, payable or paid */
+  state: string;
+  /** the declaration's own cohort (the profile's schedule's cohort when it was made) */
+  cohort: number;
+  /** that cohort has a `payments_frozen_at` (set, whether or not the day has come) */
+  cohortPaymentsFrozenAtSet: boolean;
+}
+
+/**
+ * The facts of the 2021 payments-frozen exception (§6.6 check 6; live
+ * `allow_change_to_from_frozen_cohort: true` on every v2 change-schedule,
+ * app/controllers/concerns/api/v1/participant_actions.rb:25).
+ */
+export interface PaymentsFrozenFacts {
+  /** `Cohort.active_registration_cohort`: the latest cohort whose registration has started by today (app/models/cohort.rb:21-23) */
+  activeRegistrationCohort: number | null;
+  /** the profile's schedule's cohort has a `payments_frozen_at` (no date check, app/models/participant_profile/ecf.rb:65-66) */
+  profileCohortPaymentsFrozenAtSet: boolean;
+  /** the target cohort's payments are frozen by now (`Cohort#payments_frozen?`, app/models/cohort.rb:93-95) */
+  targetCohortPaymentsFrozen: boolean;
+  /** the profile's `cohort_changed_after_payments_frozen` flag */
+  cohortChangedAfterPaymentsFrozen: boolean;
+  /**
+   * Whose training may be completed: an ECT's induction completion date is
+   * never set in the sandbox (no API or admin call records one); a mentor's
+   * completion date is that of a submitted/eligible/payable/paid `completed`
+   * declaration (ect.rb:63-65, mentor.rb:86-88; declarations' `mentorCompletionDate`)
+   */
+  participantType: ParticipantType;
 }
 
 export interface ChangeScheduleFacts extends StatusActionFacts {
@@ -276,6 +332,8 @@ export interface ChangeScheduleFacts extends StatusActionFacts {
    * partnership there. False when the caller has no induction record.
    */
   hasPartnershipInTargetCohort: boolean;
+  /** Absent: the exception does not apply (live `allow_change_to_from_frozen_cohort: false`). */
+  paymentsFrozen?: PaymentsFrozenFacts;
 }
 
 export type ActionOutcome =
@@ -289,6 +347,8 @@ export type ActionOutcome =
       cohort: number;
       /** The new schedule's cohort differs from the record's schedule cohort. */
       cohortChanged: boolean;
+      /** The change of cohort was allowed by the payments-frozen exception: the profile's flag toggles (change_schedule.rb:121-127). */
+      togglesPaymentsFrozenFlag: boolean;
     };
 
 export type ActionFailure =
@@ -483,6 +543,58 @@ export function permittedCourses(scheduleIdentifier: string): readonly string[] 
     : ['ecf-induction', 'ecf-mentor'];
 }
 
+/** eligible, payable or paid: live's `billable` scope (app/models/participant_declaration.rb:106) */
+const isBillable = (d: DeclarationFacts): boolean => d.state === 'eligible' || d.state === 'payable' || d.state === 'paid';
+
+/**
+ * An ECT's induction completion date is not modelled (nothing records one);
+ * a mentor has a completion date once it has a submitted, eligible, payable or
+ * paid `completed` declaration (`Mentors::CheckTrainingCompletion`,
+ * app/services/mentors/check_training_completion.rb:25-35; the declarations
+ * feature's `mentorCompletionDate`). `declarations` are already those states.
+ */
+function completedTraining(type: ParticipantType, declarations: readonly DeclarationFacts[]): boolean {
+  return type === 'mentor' && declarations.some((d) => d.declarationType === 'completed');
+}
+
+/**
+ * Live `changing_cohort_due_to_payments_frozen?` (app/services/change_schedule.rb:80-86)
+ * for a move from the caller's induction record's cohort `currentCohort` to
+ * `targetCohort`. Either
+ * - `unfinished_with_billable_declaration?` (app/models/participant_profile/ecf.rb:57-74,178-180):
+ *   the target is the active registration cohort, the profile's schedule is in
+ *   a cohort with `payments_frozen_at`, it has an eligible/payable/paid
+ *   declaration other than `completed` and no such `completed` one, and the
+ *   training is not completed (ect.rb:63-65, mentor.rb:86-88); or
+ * - `eligible_to_change_cohort_back_to_their_payments_frozen_original?` (ecf.rb:76-82):
+ *   the flag is set, the target cohort's payments are frozen, no
+ *   submitted/eligible/payable/paid declaration is in the current cohort, and
+ *   an eligible/payable/paid one is in the target cohort.
+ */
+export function changingCohortDueToPaymentsFrozen(
+  frozen: PaymentsFrozenFacts | undefined,
+  declarations: readonly DeclarationFacts[],
+  targetCohort: number | null,
+  currentCohort: number,
+): boolean {
+  if (!frozen || targetCohort === null) return false;
+  if (
+    targetCohort === frozen.activeRegistrationCohort &&
+    frozen.profileCohortPaymentsFrozenAtSet &&
+    !completedTraining(frozen.participantType, declarations) &&
+    declarations.some((d) => isBillable(d) && d.declarationType !== 'completed') &&
+    !declarations.some((d) => isBillable(d) && d.declarationType === 'completed')
+  ) {
+    return true;
+  }
+  return (
+    frozen.cohortChangedAfterPaymentsFrozen &&
+    frozen.targetCohortPaymentsFrozen &&
+    !declarations.some((d) => d.cohort === currentCohort) &&
+    declarations.some((d) => isBillable(d) && d.cohort === targetCohort)
+  );
+}
+
 function sameSchedule(a: { identifier: string; cohort: number }, b: { identifier: string; cohort: number }): boolean {
   return a.identifier === b.identifier && a.cohort === b.cohort;
 }
@@ -498,8 +610,11 @@ function sameSchedule(a: { identifier: string; cohort: number }, b: { identifier
  *    the caller's induction record's;
  * 5. (schedule found) the schedule does not allow the course;
  * 6. (caller's record and billable declarations) target cohort differs from
- *    the cohort of the record's schedule → cohort. The payments-frozen
- *    (2021) exception of §6.6 is not modelled;
+ *    the cohort of the caller's induction record's schedule → cohort.
+ * Checks 3 and 6 are skipped when the 2021 payments-frozen exception allows
+ * the move (`changingCohortDueToPaymentsFrozen`, change_schedule.rb:168,207);
+ * once the profile's flag is set, check 3 leaves out the declarations of
+ * cohorts with `payments_frozen_at` (change_schedule.rb:189-195);
  * 7. (training record) no partnership for the target cohort → cohort.
  * No error and no schedule found (an identifier that exists in no cohort,
  * or not in the target one) → 422 `Invalid action` / `Validation failed: Schedule must exist`.
@@ -525,12 +640,18 @@ export function checkChangeSchedule(
     if (!t.ok) bag.add(t.error.title, t.error.detail);
   }
 
-  // 3. Checks 3, 4 and 7 judge the record itself, so they run only for the
-  // provider that trains it: another provider gets the participant_id error
+  // 3. Checks 3, 4 and 7 judge the record itself, so they run only for a
+  // provider with an induction record of it (its current provider, or a former
+  // one after a transfer): another provider gets the participant_id error
   // alone and learns nothing of the record (business-rules §2.3, T).
-  if (withCaller && target) {
+  const frozenMove =
+    withCaller !== null && changingCohortDueToPaymentsFrozen(facts.paymentsFrozen, facts.billableDeclarations, facts.targetCohort, withCaller.cohort);
+  if (withCaller && target && !frozenMove) {
     let invalidates = false;
-    for (const declaration of facts.billableDeclarations) {
+    const applicable = facts.paymentsFrozen?.cohortChangedAfterPaymentsFrozen
+      ? facts.billableDeclarations.filter((d) => !d.cohortPaymentsFrozenAtSet)
+      : facts.billableDeclarations;
+    for (const declaration of applicable) {
       const milestone = target.milestones.find((m) => m.declarationType === declaration.declarationType);
       if (!milestone) return { ok: false, status: 404, error: NOT_FOUND_BODY.error };
       if (!declarationFitsMilestone(declaration.declarationDate, milestone)) invalidates = true;
@@ -557,7 +678,7 @@ export function checkChangeSchedule(
   }
 
   // 6.
-  if (withCaller && facts.billableDeclarations.length > 0 && withCaller.cohort !== facts.targetCohort) {
+  if (withCaller && !frozenMove && facts.billableDeclarations.length > 0 && withCaller.cohort !== facts.targetCohort) {
     bag.add('cohort', MESSAGES.cannotChangeCohort);
   }
 
@@ -576,6 +697,7 @@ export function checkChangeSchedule(
       scheduleIdentifier: target.identifier,
       cohort: target.cohort,
       cohortChanged: target.cohort !== record.cohort,
+      togglesPaymentsFrozenFlag: frozenMove && target.cohort !== record.cohort,
     },
   };
 }

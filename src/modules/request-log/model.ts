@@ -22,6 +22,16 @@ export const RequestRecord = t.Object({
     description: "the first 64 KiB as text; null when empty (and for streamed CSV downloads, which are not kept)",
   }),
   errors: t.Array(t.String(), { description: "`title: detail` of each item of an error answer (the message of a `{\"error\"}` answer), else []" }),
+  fault: t.Union(
+    [
+      t.Object({
+        rule_id: t.Union([t.String(), t.Null()], { description: "the rule's id; null when the request asked with X-Sandbox-Fault" }),
+        kind: t.Union([t.Literal("status"), t.Literal("delay"), t.Literal("timeout"), t.Literal("reset"), t.Literal("rate_limit")]),
+      }),
+      t.Null(),
+    ],
+    { description: "the fault the request got on purpose (POST /admin/faults, X-Sandbox-Fault); null for none. A timeout or reset before the write has status 0 (no answer)" },
+  ),
 });
 
 export const RequestListQuery = t.Object({

@@ -1,6 +1,7 @@
 import type { Db } from "../../../db/connection";
 import { ApiError, type ErrorItem } from "../../errors";
 import { parseRfc3339 } from "../../clock";
+import type { FaultMark } from "../../http/request-info";
 import { providerNames } from "./queries";
 
 /** What the log keeps of one body: the text itself, its first 64 KiB as UTF-8 bytes, or nothing. */
@@ -22,6 +23,8 @@ export interface LoggedRequest {
   responseBody: Kept;
   /** the error that rendered the answer, when it was one */
   error: ApiError | null;
+  /** the fault it got on purpose (sandbox-contract.md, "Faults on demand"); absent = none */
+  fault?: FaultMark | null;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -258,6 +261,7 @@ async function present(db: Db, records: LoggedRequest[]) {
       request_body: text(r.requestBody),
       response_body: responseBody,
       errors: errorLines(r.error),
+      fault: r.fault ?? null,
     };
   });
 }

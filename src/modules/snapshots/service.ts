@@ -106,5 +106,7 @@ export function forgetDataViews(ctx: AppContext): void {
   ctx.cache?.reset();
   ctx.tokenOwners?.reset();
   ctx.lastUsed.reset();
+  ctx.v3Callers?.reset();
+  ctx.v3LastUsed.reset();
   ctx.pageEnds.clear();
 }

@@ -104,6 +104,13 @@
   }
 
   function statusClass(status) { return "status s" + String(status).charAt(0); }
+  // a fault on purpose (POST /admin/faults, X-Sandbox-Fault): a badge beside the status; status 0 = no answer sent
+  function faultLabel(f) { return f ? "fault: " + f.kind.replace("_", " ") : ""; }
+  function statusCell(r) {
+    var cell = h("td." + statusClass(r.status).replace(" ", "."), r.status === 0 ? "none" : r.status);
+    if (r.fault) cell.appendChild(h("span.fault", faultLabel(r.fault)));
+    return cell;
+  }
 
   function render() {
     var tbody = $("rows");
@@ -112,7 +119,7 @@
     records.forEach(function (r) {
       var tr = h("tr", null, [
         h("td.mono", r.time.slice(11, 23)),
-        h("td." + statusClass(r.status).replace(" ", "."), r.status),
+        statusCell(r),
         h("td.mono", r.method),
         h("td.path", r.path + (r.query ? "?" + r.query : "")),
         h("td.col-provider", r.lead_provider_name || (r.lead_provider_id ? r.lead_provider_id.slice(0, 8) : "none")),
@@ -140,6 +147,12 @@
       if (r.status !== 200) { show(h("p.none", "This request is no longer in the log.")); return; }
       var d = r.body.data;
       var parts = [];
+      if (d.fault) {
+        parts.push(h("div.faulted", null, [
+          h("h2", "Fault on purpose: " + d.fault.kind.replace("_", " ")),
+          h("p", d.fault.rule_id ? "rule " + d.fault.rule_id : "asked for by the request's X-Sandbox-Fault header"),
+        ]));
+      }
       if (d.errors.length) {
         parts.push(h("div.reasons", null, [
           h("h2", "Refused: " + d.status),
@@ -147,7 +160,7 @@
         ]));
       }
       var facts = [
-        ["method", d.method], ["path", d.path], ["query", d.query || "(none)"], ["status", d.status],
+        ["method", d.method], ["path", d.path], ["query", d.query || "(none)"], ["status", d.status === 0 ? "none (no answer sent)" : d.status],
         ["time", d.time], ["duration", d.duration_ms + " ms"],
         ["provider", d.lead_provider_name ? d.lead_provider_name + " (" + d.lead_provider_id + ")" : (d.lead_provider_id || "none (no known provider token)")],
         ["record", "#" + d.id],

@@ -1,0 +1,18 @@
+/**
+ * Every v3 (RECT) route, mounted under /api/v3 from here (rules §1). A new
+ * resource is a folder `src/modules/v3/<feature>/` on the template
+ * (resource.ts, model.ts, routes.ts, service.ts, queries.ts, rules.ts) and
+ * one line below.
+ */
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import { deliveryPartnersRoutes } from "./delivery-partners/routes";
+import { schoolsRoutes } from "./schools/routes";
+import { statementsRoutes } from "./statements/routes";
+
+export function v3Routes(ctx: AppContext) {
+  return new Elysia()
+    .use(statementsRoutes(ctx))
+    .use(deliveryPartnersRoutes(ctx))
+    .use(schoolsRoutes(ctx));
+}

@@ -1,0 +1,118 @@
+/** The scenario loader's writes and look-ups (all its SQL). */
+import type { Insertable } from "kysely";
+import type { DbOrTrx } from "../../../../db/schema";
+import type { RectDatabase } from "../../../../db/schema-rect";
+
+type Row<T extends keyof RectDatabase> = Insertable<RectDatabase[T]>;
+
+/** Inserts one row and returns its integer id. */
+export async function insertRow<T extends "rect_lead_providers" | "rect_active_lead_providers" | "rect_delivery_partners" | "rect_lead_provider_delivery_partnerships" | "rect_schools" | "rect_school_partnerships" | "rect_statements" | "rect_teachers" | "rect_teacher_id_changes" | "rect_ect_at_school_periods" | "rect_mentor_at_school_periods" | "rect_mentorship_periods" | "rect_training_periods" | "rect_induction_periods" | "rect_declarations">(
+  trx: DbOrTrx,
+  table: T,
+  values: Row<T>,
+): Promise<number> {
+  const row = await trx
+    .insertInto(table as "rect_schools")
+    .values(values as Row<"rect_schools">)
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertSchoolMetadata(trx: DbOrTrx, rows: Row<"rect_school_contract_periods">[]): Promise<void> {
+  if (rows.length) await trx.insertInto("rect_school_contract_periods").values(rows).execute();
+}
+
+export async function insertSchoolFunding(trx: DbOrTrx, rows: Row<"rect_school_funding">[]): Promise<void> {
+  if (rows.length) await trx.insertInto("rect_school_funding").values(rows).execute();
+}
+
+export async function contractPeriodYears(trx: DbOrTrx): Promise<number[]> {
+  return (await trx.selectFrom("rect_contract_periods").select("year").orderBy("year").execute()).map((r) => r.year);
+}
+
+export async function scheduleIds(trx: DbOrTrx): Promise<Map<string, number>> {
+  const rows = await trx.selectFrom("rect_schedules").select(["id", "contract_period_year", "identifier"]).execute();
+  return new Map(rows.map((r) => [`${r.contract_period_year}/${r.identifier}`, r.id]));
+}
+
+export async function activeLeadProviderId(trx: DbOrTrx, leadProviderId: number, year: number): Promise<number | undefined> {
+  return (
+    await trx
+      .selectFrom("rect_active_lead_providers")
+      .select("id")
+      .where("lead_provider_id", "=", leadProviderId)
+      .where("contract_period_year", "=", year)
+      .executeTakeFirst()
+  )?.id;
+}
+
+export async function pairingId(trx: DbOrTrx, activeLeadProviderId: number, deliveryPartnerId: number): Promise<number | undefined> {
+  return (
+    await trx
+      .selectFrom("rect_lead_provider_delivery_partnerships")
+      .select("id")
+      .where("active_lead_provider_id", "=", activeLeadProviderId)
+      .where("delivery_partner_id", "=", deliveryPartnerId)
+      .executeTakeFirst()
+  )?.id;
+}
+
+/** An existing object by its api id (`{"id": …}` in a document). */
+export async function idByApiId(
+  trx: DbOrTrx,
+  table: "rect_lead_providers" | "rect_delivery_partners" | "rect_schools" | "rect_school_partnerships" | "rect_statements" | "rect_teachers",
+  apiId: string,
+): Promise<number | undefined> {
+  return (await trx.selectFrom(table as "rect_schools").select("id").where("api_id", "=", apiId).executeTakeFirst())?.id;
+}
+
+export async function periodByApiId(trx: DbOrTrx, table: "rect_ect_at_school_periods" | "rect_mentor_at_school_periods", apiId: string) {
+  return trx.selectFrom(table as "rect_mentor_at_school_periods").select(["id", "school_id", "started_on", "finished_on", "teacher_id"]).where("api_id", "=", apiId).executeTakeFirst();
+}
+
+/** What a partnership names: its school, LP, DP and cohort. */
+export async function partnershipFacts(trx: DbOrTrx, id: number) {
+  return trx
+    .selectFrom("rect_school_partnerships as sp")
+    .innerJoin("rect_lead_provider_delivery_partnerships as lpdp", "lpdp.id", "sp.lead_provider_delivery_partnership_id")
+    .innerJoin("rect_active_lead_providers as alp", "alp.id", "lpdp.active_lead_provider_id")
+    .select(["sp.id", "sp.school_id", "alp.lead_provider_id", "alp.contract_period_year as year", "lpdp.delivery_partner_id"])
+    .where("sp.id", "=", id)
+    .executeTakeFirst();
+}
+
+/** The caller's earliest output statement for a cohort whose deadline is on or after `date`. */
+export async function defaultStatementId(trx: DbOrTrx, leadProviderId: number, year: number, date: string): Promise<number | undefined> {
+  return (
+    await trx
+      .selectFrom("rect_statements as s")
+      .innerJoin("rect_active_lead_providers as alp", "alp.id", "s.active_lead_provider_id")
+      .select("s.id")
+      .where("alp.lead_provider_id", "=", leadProviderId)
+      .where("alp.contract_period_year", "=", year)
+      .where("s.fee_type", "=", "output")
+      .where("s.deadline_date", ">=", date)
+      .orderBy("s.deadline_date")
+      .orderBy("s.id")
+      .limit(1)
+      .executeTakeFirst()
+  )?.id;
+}
+
+export async function statementOwner(trx: DbOrTrx, id: number) {
+  return trx
+    .selectFrom("rect_statements as s")
+    .innerJoin("rect_active_lead_providers as alp", "alp.id", "s.active_lead_provider_id")
+    .select(["alp.lead_provider_id", "alp.contract_period_year as year"])
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function urnTaken(trx: DbOrTrx, urn: number): Promise<boolean> {
+  return (await trx.selectFrom("rect_schools").select("id").where("urn", "=", urn).executeTakeFirst()) !== undefined;
+}
+
+export async function nameTaken(trx: DbOrTrx, table: "rect_lead_providers" | "rect_delivery_partners", name: string): Promise<boolean> {
+  return (await trx.selectFrom(table as "rect_lead_providers").select("id").where("name", "=", name).executeTakeFirst()) !== undefined;
+}

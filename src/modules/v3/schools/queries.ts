@@ -1,0 +1,58 @@
+import { type RawBuilder, sql } from "kysely";
+import type { DbOrTrx } from "../../../../db/schema";
+import { toTimestamp } from "../../../lib/time";
+import type { Page, SortPart } from "../http/params";
+import { inPartnershipSql, schoolResource } from "./resource";
+
+/** `sort` on School's columns (orderable.rb:27; `updated_at` never reaches School: schools_controller.rb:45-47). */
+export const SCHOOL_SORT_COLUMNS: Record<string, RawBuilder<unknown>> = {
+  id: sql`sc.id`,
+  api_id: sql`sc.api_id`,
+  urn: sql`sc.urn`,
+  created_at: sql`sc.created_at`,
+  induction_tutor_name: sql`sc.induction_tutor_name`,
+  induction_tutor_email: sql`sc.induction_tutor_email`,
+  marked_as_eligible: sql`sc.marked_as_eligible`,
+};
+/** …and on Metadata::SchoolContractPeriod's, when the sort names `updated_at` anywhere. */
+export const METADATA_SORT_COLUMNS: Record<string, RawBuilder<unknown>> = {
+  school_id: sql`scp.school_id`,
+  contract_period_year: sql`scp.contract_period_year`,
+  created_at: sql`scp.created_at`,
+  api_updated_at: sql`scp.api_updated_at`,
+};
+
+export interface SchoolFilters {
+  /** the contract period asked for; null when it does not exist (no school then) */
+  year: number | null;
+  /** null: not applied; NaN: matches nothing */
+  urn: number | null;
+  updatedSince: Date | null;
+}
+
+/** Eligible schools and schools partnered in the cohort (app/services/api/schools/query.rb:15-97). */
+function cohortSchools(db: DbOrTrx, leadProviderId: number, year: number) {
+  return db
+    .selectFrom("rect_schools as sc")
+    .innerJoin("rect_school_contract_periods as scp", (j) => j.onRef("scp.school_id", "=", "sc.id").on("scp.contract_period_year", "=", year))
+    .select(schoolResource.documentSql({ leadProviderId, year }).as("document"))
+    .where(sql<boolean>`(sc.marked_as_eligible = 1 OR sc.gias_eligible = 1 OR ${inPartnershipSql(year)})`);
+}
+
+export async function contractPeriodExists(db: DbOrTrx, year: number): Promise<boolean> {
+  return (await db.selectFrom("rect_contract_periods").select("year").where("year", "=", year).executeTakeFirst()) !== undefined;
+}
+
+export async function schoolDocuments(db: DbOrTrx, leadProviderId: number, year: number, filters: SchoolFilters, sort: { parts: SortPart[]; metadata: boolean } | null, page: Page): Promise<string[]> {
+  let query = cohortSchools(db, leadProviderId, year);
+  if (filters.urn !== null) query = query.where("sc.urn", "=", filters.urn);
+  if (filters.updatedSince !== null) query = query.where("scp.api_updated_at", ">=", toTimestamp(filters.updatedSince));
+  const columns = sort?.metadata ? METADATA_SORT_COLUMNS : SCHOOL_SORT_COLUMNS;
+  for (const part of sort?.parts ?? [{ attribute: "created_at", direction: "asc" as const }]) query = query.orderBy(columns[part.attribute]!, part.direction);
+  const rows = await query.orderBy("sc.id").limit(page.limit).offset(page.offset).execute();
+  return rows.map((r) => r.document);
+}
+
+export async function schoolDocument(db: DbOrTrx, leadProviderId: number, year: number, apiId: string): Promise<string | undefined> {
+  return (await cohortSchools(db, leadProviderId, year).where("sc.api_id", "=", apiId).executeTakeFirst())?.document;
+}
