@@ -18,7 +18,7 @@ $(STAMP): package.json package-lock.json
 
 install: $(STAMP) ## install the pinned dependencies (npm ci)
 
-run: $(STAMP) ## serve the sandbox (PORT, HOST, DATABASE_PATH, ADMIN_TOKEN, SEED, RATE_LIMIT)
+run: $(STAMP) ## serve the sandbox (PORT, HOST, DATABASE_PATH, ADMIN_TOKEN, SEED, RATE_LIMIT, RESPONSE_CACHE, LOG_REQUESTS, REQUEST_LOG_SIZE)
 	$(BUN) run src/cli.ts serve
 
 test: $(STAMP) typecheck ## type-check, then run every test suite; ends with "N passed, M failed, K skipped" (each skipped suite named above it, with its reason)

@@ -41,7 +41,7 @@ Every command takes --help and --version. Exit codes: 0 done, 1 failed,
 
 Environment: PORT (3000), HOST (0.0.0.0), DATABASE_PATH (data/sandbox.sqlite),
 ADMIN_TOKEN (generated on first start), SEED (demo|none), RATE_LIMIT (on|off),
-LOG_REQUESTS (on|off), REQUEST_LOG_SIZE (10000; 0 = off).`;
+RESPONSE_CACHE (on|off), LOG_REQUESTS (on|off), REQUEST_LOG_SIZE (10000; 0 = off).`;
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;

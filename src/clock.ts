@@ -1,5 +1,5 @@
 import { ApiError } from "./errors";
-import { calendarDateExists } from "./lib/time";
+import { calendarDateExists, missingDay } from "./lib/time";
 
 /**
  * The service's one source of "now": real time, moved by the admin clock
@@ -60,6 +60,9 @@ export function requestNow(clock: Clock, request: Request): Date {
   if (header === null) return clock.now();
   const date = parseRfc3339(header.trim());
   if (!date) {
+    // RFC 3339 but no such day (2025-02-31): say which day is missing
+    const missing = RFC3339.test(header.trim()) ? missingDay(header) : null;
+    if (missing) throw ApiError.badRequest(`The header 'X-With-Server-Date' names a day that does not exist: ${missing}`);
     throw ApiError.badRequest(
       `The header 'X-With-Server-Date' must be an RFC 3339 date-time of a day that exists, e.g. 2025-01-10T10:42:00Z`,
     );

@@ -11,7 +11,8 @@ SEED=none. Stops gracefully on SIGTERM or SIGINT (exit code 0).
 
 Configured by the environment: PORT (3000), HOST (0.0.0.0),
 DATABASE_PATH (data/sandbox.sqlite), ADMIN_TOKEN, SEED (demo|none),
-RATE_LIMIT (on|off), LOG_REQUESTS (on|off), REQUEST_LOG_SIZE (10000; 0 = off),
+RATE_LIMIT (on|off), RESPONSE_CACHE (on|off: repeated GETs answered from memory
+until the next write), LOG_REQUESTS (on|off), REQUEST_LOG_SIZE (10000; 0 = off),
 RECT_SCENARIO (a v3 scenario file, loaded into an empty RECT world instead of its
 demo), RECT_STATEMENTS (seed|none).`;
 

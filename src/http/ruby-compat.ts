@@ -261,21 +261,37 @@ export function rackNest(pairs: Iterable<readonly [string, string]>): RackParams
       const name = names[i]!;
       const next = names[i + 1];
       if (next === undefined) {
-        holder[name] = value;
+        put(holder, name, value);
         break;
       }
+      const current = own(holder, name);
       if (next === "") {
-        const list = Array.isArray(holder[name]) ? (holder[name] as RackValue[]) : (holder[name] = []);
+        const list = Array.isArray(current) ? current : put(holder, name, [] as RackValue[]);
         const rest = names.slice(i + 2);
         if (rest.length === 0) list.push(value);
         else list.push(rackNest([[rest[0]! + rest.slice(1).map((r) => `[${r}]`).join(""), value]]));
         break;
       }
-      const current = holder[name];
-      holder = current !== undefined && typeof current === "object" && !Array.isArray(current) ? current : (holder[name] = {});
+      holder = current !== undefined && typeof current === "object" && !Array.isArray(current) ? current : put(holder, name, {});
     }
   }
   return root;
+}
+
+/**
+ * A key as Ruby's Hash has it: `__proto__`, `constructor` or `toString` are
+ * names like any other. Read own properties only, and write with
+ * defineProperty: `holder["__proto__"]` is Object.prototype, and a query
+ * `filter[__proto__][toString]=1` wrote into it (every object in the process
+ * then had a string `toString`: issue 18 item 3's fuzz found it).
+ */
+function own(holder: { [key: string]: RackValue }, name: string): RackValue | undefined {
+  return Object.hasOwn(holder, name) ? holder[name] : undefined;
+}
+
+function put<V extends RackValue>(holder: { [key: string]: RackValue }, name: string, value: V): V {
+  Object.defineProperty(holder, name, { value, writable: true, enumerable: true, configurable: true });
+  return value;
 }
 
 /**

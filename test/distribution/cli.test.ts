@@ -3,7 +3,7 @@
  * runs it) against temp databases.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../db/connection";
@@ -62,6 +62,20 @@ describe("cli: help and version", () => {
     const r = run(["--help"]);
     expect(r.code).toBe(0);
     for (const c of COMMANDS) expect(r.stdout).toContain(`  ${c}`);
+  });
+
+  test("when --help and 'serve --help' are run, then each names every variable of the README's Configuration table and of its Run it list", () => {
+    const readme = readFileSync(join(import.meta.dir, "../../README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("A bad value stops start-up"));
+    const variables = [...table.matchAll(/^\| `([A-Z_]+)`/gm)].map((m) => m[1]!);
+    expect(variables).toContain("RESPONSE_CACHE");
+    const runIt = /all configured by the same environment variables \(([^)]*)\)/.exec(readme)![1]!;
+    for (const help of [run(["--help"]).stdout, run(["serve", "--help"]).stdout]) {
+      for (const v of variables) {
+        expect(help).toContain(v);
+        expect(runIt).toContain(`\`${v}\``);
+      }
+    }
   });
 
   test("when run with --version, then it prints the package version", () => {

@@ -76,3 +76,28 @@ describe("README", () => {
     expect(filled.participant_id).toBeDefined();
   }, 60_000);
 });
+
+describe("README command lines", () => {
+  test("when every dist/lead-provider-sandbox line of the README runs as written (from source, on a new DATABASE_PATH), then each exits 0", () => {
+    const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const lines = blocks.flatMap((b) => b.split("\n")).filter((line) => line.startsWith("dist/lead-provider-sandbox "));
+    // pastable: no synopsis alternatives (`save|restore`) or placeholders (`NAME`) left in a line's command
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    for (const line of lines) expect(line.split(" #")[0]!).not.toMatch(/\||\bNAME\b|\.\.\./);
+    for (const command of ["seed", "token create", "reset", "migrate", "snapshot save", "snapshot list", "snapshot restore", "snapshot delete", "--help"]) {
+      expect(lines.some((l) => l.startsWith(`dist/lead-provider-sandbox ${command}`))).toBe(true);
+    }
+    const cli = join(import.meta.dir, "../../src/cli.ts");
+    const database = join(dir, "commands.sqlite");
+    for (const line of lines) {
+      const proc = Bun.spawnSync(["sh", "-c", `sandbox() { "$BUN" "$CLI" "$@"; }\n${line.replace("dist/lead-provider-sandbox", "sandbox")}`], {
+        env: { PATH: process.env.PATH ?? "", BUN: process.execPath, CLI: cli, DATABASE_PATH: database },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      // stderr carries progress; it is shown only when a line fails
+      if (proc.exitCode !== 0) console.error(proc.stderr.toString());
+      expect({ line, code: proc.exitCode }).toEqual({ line, code: 0 });
+    }
+  }, 120_000);
+});

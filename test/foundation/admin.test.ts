@@ -59,7 +59,7 @@ describe("admin API (sandbox-contract.md)", () => {
       ],
     });
     const clock = await t.admin("PUT", "/admin/clock", { now: "2025-13-45" });
-    expect(clock.body).toEqual({ errors: [{ title: "now", detail: "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z" }] });
+    expect(clock.body).toEqual({ errors: [{ title: "now", detail: "2025-13-45 is not a date: a year has 12 months" }] });
     expect((await t.admin("POST", `/admin/lead-providers/${p.id}/api-tokens`, "{ignored")).status).toBe(201);
   });
 
@@ -234,6 +234,41 @@ describe("clock", () => {
       expect(r.body.errors[0].title).toBe("Bad request");
       expect(r.body.errors[0].detail).toContain("X-With-Server-Date");
     }
+  });
+
+  test("when GET /admin/clock is asked, then 200 {now}: the moved clock while it is moved, real time after DELETE, and only for the admin token", async () => {
+    const moved = await t.admin("PUT", "/admin/clock", { now: "2025-03-04T05:06:07Z" });
+    const read = await t.admin("GET", "/admin/clock");
+    expect(read.status).toBe(200);
+    expect(Object.keys(read.body)).toEqual(["now"]);
+    expect(read.body.now).toMatch(/^2025-03-04T05:06:\d\dZ$/);
+    expect(read.body.now >= moved.body.now).toBe(true);
+    await t.admin("DELETE", "/admin/clock");
+    const real = await t.admin("GET", "/admin/clock");
+    expect(Math.abs(new Date(real.body.now).getTime() - Date.now())).toBeLessThan(5000);
+    const p = await t.newProvider();
+    expect((await t.call("GET", "/admin/clock", { token: p.token })).status).toBe(401);
+    expect((await t.call("GET", "/admin/clock")).status).toBe(401);
+  });
+
+  test("when the admin clock names a day that does not exist, then 422 naming now and the missing day", async () => {
+    const cases: Array<[string, string]> = [
+      ["2025-02-31", "2025-02-31 is not a date: February 2025 has 28 days"],
+      ["2025-02-29T10:00:00Z", "2025-02-29 is not a date: February 2025 has 28 days"],
+      ["2024-04-31T10:00:00", "2024-04-31 is not a date: April 2024 has 30 days"],
+      ["2025-00-10", "2025-00-10 is not a date: a year has 12 months"],
+      ["2025-01-00T00:00:00Z", "2025-01-00 is not a date: the days of a month start at 01"],
+    ];
+    for (const [now, detail] of cases) expect(await t.admin("PUT", "/admin/clock", { now })).toEqual({ status: 422, body: { errors: [{ title: "now", detail }] } });
+    expect((await t.admin("PUT", "/admin/clock", { now: "2024-02-29T10:00:00Z" })).status).toBe(200);
+    await t.admin("DELETE", "/admin/clock");
+  });
+
+  test("when X-With-Server-Date names a day that does not exist, then 400 naming the header and the missing day", async () => {
+    const p = await t.newProvider();
+    const r = await t.call("GET", "/api/v2/participants/ecf", { token: p.token, headers: { "x-with-server-date": "2025-02-31T10:00:00Z" } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ title: "Bad request", detail: "The header 'X-With-Server-Date' names a day that does not exist: 2025-02-31 is not a date: February 2025 has 28 days" }]);
   });
 
   test("when the admin clock body is bad, then 422 naming now", async () => {

@@ -262,6 +262,9 @@ describe("hostile objects on every route", () => {
       now: "2025-10-01T12:00:00Z", state: "eligible", course_identifier: "ecf-induction", status: "active", to_lead_provider_id: (await t.newProvider("Hostile fuzz receiver")).id,
     };
     const validAttributes = { participant_id: own.participantId, declaration_type: "started", declaration_date: "2025-09-10T10:00:00Z", course_identifier: "ecf-induction", reason: "moved-school", schedule_identifier: "ecf-standard-september", cohort: "2025" };
+    // a query or body that wrote into Object.prototype (`filter[__proto__][toString]=1`) would change every object in the process
+    const prototypeMembers = () => Object.getOwnPropertyNames(Object.prototype).map((k) => [k, Object.getOwnPropertyDescriptor(Object.prototype, k)!.value]);
+    const membersBefore = prototypeMembers();
     const routes = t.app.routes.filter((r) => r.method !== "ALL");
     expect(routes.length).toBeGreaterThan(40);
     const failures: string[] = [];
@@ -294,6 +297,7 @@ describe("hostile objects on every route", () => {
         for (const body of bodies) await send(route.method, path, body);
       }
     }
+    expect(prototypeMembers()).toEqual(membersBefore);
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThan(1000);
     expect(t.database.sqlite.pragma("integrity_check", { simple: true })).toBe("ok");

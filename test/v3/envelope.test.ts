@@ -107,7 +107,25 @@ describe("X-With-Server-Date (rules §2.4)", () => {
       expect((await v3Get(t, "/api/v3/statements", refs.a!.api_token, { "X-With-Server-Date": value })).status).toBe(200);
     }
   });
+  test("when the header names a day that does not exist, then the 400 names the missing day (as v2)", async () => {
+    const r = await v3Get(t, "/api/v3/statements", refs.a!.api_token, { "X-With-Server-Date": "2027-02-29T10:00:00Z" });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].detail).toBe("The header 'X-With-Server-Date' names a day that does not exist: 2027-02-29 is not a date: February 2027 has 28 days");
+  });
   test("when an unknown route carries an unparseable header, then still the 400 (the middleware runs before routing)", async () => {
     expect((await v3Get(t, "/api/v3/nope", null, { "X-With-Server-Date": "2025-13-01" })).status).toBe(400);
+  });
+});
+
+describe("query keys named like Object.prototype's members (issue 18 item 3's fuzz)", () => {
+  test("when the query names __proto__, constructor or toString, then they are keys like any other and nothing outside the request changes", async () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).map((k) => [k, Object.getOwnPropertyDescriptor(Object.prototype, k)!.value]);
+    for (const query of ["filter[__proto__][toString]=1", "__proto__[x]=1", "filter[constructor][prototype][toString]=1", "page[__proto__][size]=1", "sort[__proto__]=1"]) {
+      const r = await v3Get(t, `/api/v3/statements?${query}`, refs.a!.api_token);
+      expect({ query, status: r.status < 500 }).toEqual({ query, status: true });
+    }
+    const after = Object.getOwnPropertyNames(Object.prototype).map((k) => [k, Object.getOwnPropertyDescriptor(Object.prototype, k)!.value]);
+    expect(after).toEqual(before);
+    expect(typeof Object.prototype.toString).toBe("function");
   });
 });

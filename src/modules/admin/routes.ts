@@ -148,6 +148,10 @@ export function adminRoutes(ctx: AppContext, hooks: AdminHooks = {}) {
         ),
       },
     )
+    .get("/clock", () => json({ now: toTimestamp(ctx.clock.now()) }), {
+      response: { 200: ClockSet, ...refusals },
+      detail: detail("Read the service's clock", "The instant every rule and timestamp uses now: real time, or where PUT /admin/clock moved it (a request's X-With-Server-Date header still wins for that request)."),
+    })
     .put("/clock", ({ body }) => json({ now: toTimestamp(ctx.clock.set(parseClockInstant(body.now))) }), {
       parse: adminJsonBody,
       body: ClockBody,

@@ -4,7 +4,7 @@ import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
 import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
-import { calendarDateExists, toTimestamp } from "../../lib/time";
+import { calendarDateExists, missingDay, toTimestamp } from "../../lib/time";
 import { demoToken, generateToken, listLeadProviderTokens, revokeLeadProviderToken, storeToken } from "../auth/tokens";
 import { keepFormerProviderView, touchTrainingRecord } from "../participants/service";
 import { type CourseIdentifier, courseParticipantType, participantTypeCourse } from "../participants/rules";
@@ -230,8 +230,8 @@ export async function setInductionStatus(db: Db, participantId: string, input: S
  */
 export function parseClockInstant(value: string): Date {
   const instant = parseRfc3339(value) ?? parseIsoLoose(value);
-  // a day that does not exist (2025-02-31) is refused, not rolled over into March
-  if (!instant) throw ApiError.unprocessable("now", "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z");
+  // a day that does not exist (2025-02-31) is refused, not rolled over into March, and named
+  if (!instant) throw ApiError.unprocessable("now", missingDay(value) ?? "must be an ISO 8601 date-time, e.g. 2025-01-10T10:42:00Z");
   // past year 9999 timestamps are written `+010000-…` and sort first (issue 14)
   if (!inClockRange(instant)) throw ApiError.badRequest(`must be in the years ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`, "now");
   return instant;

@@ -8,7 +8,7 @@
  */
 import { CLOCK_YEARS, type Clock, SERVER_DATE_HEADER, inClockRange } from "../../../clock";
 import { fromLondonLocal } from "../../../lib/london";
-import { calendarDateExists } from "../../../lib/time";
+import { calendarDateExists, missingDay } from "../../../lib/time";
 import type { ApiError } from "../../../errors";
 import { V3_ROUTE_NOT_FOUND, v3BadRequest } from "./envelope";
 
@@ -46,7 +46,11 @@ export function v3RequestNow(clock: Clock, request: Request): Date {
   const header = request.headers.get(SERVER_DATE_HEADER);
   if (header === null) return clock.now();
   const date = parseServerDate(header);
-  if (!date) throw v3BadRequest(SERVER_DATE_DETAIL);
+  if (!date) {
+    // the shape of a date, but no such day (2025-02-31): say which day is missing, as v2 does
+    const missing = SERVER_DATE.test(header.trim()) ? missingDay(header) : null;
+    throw v3BadRequest(missing ? `The header 'X-With-Server-Date' names a day that does not exist: ${missing}` : SERVER_DATE_DETAIL);
+  }
   if (!inClockRange(date)) throw v3BadRequest(`The header 'X-With-Server-Date' must be in the years ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`);
   return date;
 }
