@@ -23,6 +23,7 @@ import {
   unprocessable,
   updatedSinceQuery,
 } from "../../http/openapi";
+import { DEMO_EXAMPLES } from "../seed/examples";
 import { COURSE_IDENTIFIERS, DEFER_REASONS, MESSAGES, WITHDRAW_REASONS } from "./rules";
 
 const TAGS = ["ECF participants"];
@@ -30,7 +31,8 @@ const COURSES = [...COURSE_IDENTIFIERS];
 const SCHEDULES = ["standard", "reduced", "extended", "replacement"].flatMap((kind) =>
   ["september", "january", "april"].map((month) => `ecf-${kind}-${month}`),
 );
-const EXAMPLE_ID = "db3a7848-7308-4879-942a-c4a70ced400a";
+// demo data (src/modules/seed/examples.ts): examples that work on a freshly seeded sandbox with the first demo provider's token
+const EXAMPLE_ID = DEMO_EXAMPLES.participantId;
 
 // ---------------------------------------------------------------------------
 // Requests
@@ -111,7 +113,7 @@ export const ChangeScheduleBody = jsonApiBody(
       }),
     ),
   })),
-  { schedule_identifier: "ecf-standard-january", course_identifier: "ecf-induction", cohort: "2021" },
+  { schedule_identifier: "ecf-standard-january", course_identifier: "ecf-induction", cohort: String(DEMO_EXAMPLES.cohort) },
   { body: "ECFParticipantChangeScheduleRequest", data: "ECFParticipantChangeSchedule" },
 );
 
@@ -162,7 +164,7 @@ const PARTICIPANT_EXAMPLE = {
     mentor_id: "bb36d74a-68a7-47b6-86b6-1fd0d141c590",
     school_urn: "106286",
     participant_type: "ect",
-    cohort: "2021",
+    cohort: String(DEMO_EXAMPLES.cohort),
     status: "active",
     teacher_reference_number: "0012345",
     teacher_reference_number_validated: true,
@@ -170,7 +172,7 @@ const PARTICIPANT_EXAMPLE = {
     pupil_premium_uplift: false,
     sparsity_uplift: true,
     training_status: "active",
-    training_record_id: "b339d7a3-97a4-49c2-9ba2-8e0514276f5b",
+    training_record_id: DEMO_EXAMPLES.trainingRecordId,
     schedule_identifier: "ecf-standard-september",
     updated_at: "2021-05-31T02:22:32Z",
   },
@@ -191,7 +193,7 @@ const ACTION_DOCUMENTS = {
 
 const csvExample =
   "id,email,full_name,mentor_id,school_urn,participant_type,cohort,status,teacher_reference_number,teacher_reference_number_validated,eligible_for_funding,pupil_premium_uplift,sparsity_uplift,training_status,training_record_id,schedule_identifier,updated_at\n" +
-  'db3a7848-7308-4879-942a-c4a70ced400a,jane.smith@some-school.example.com,Jane Smith,bb36d74a-68a7-47b6-86b6-1fd0d141c590,106286,ect,2021,active,0012345,true,true,false,true,active,b339d7a3-97a4-49c2-9ba2-8e0514276f5b,ecf-standard-september,2021-05-31T02:22:32Z\n';
+  `${EXAMPLE_ID},jane.smith@some-school.example.com,Jane Smith,bb36d74a-68a7-47b6-86b6-1fd0d141c590,106286,ect,${DEMO_EXAMPLES.cohort},active,0012345,true,true,false,true,active,${DEMO_EXAMPLES.trainingRecordId},ecf-standard-september,2021-05-31T02:22:32Z\n`;
 
 const ParticipantsCsv = named(
   "MultipleECFParticipantsCsvResponse",
