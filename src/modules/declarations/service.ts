@@ -264,7 +264,7 @@ export async function voidProviderDeclaration(db: Db, callerId: string, id: stri
 export async function moveDeclarationState(db: Db, id: string, state: string, now: Date) {
   const declaration = await db.transaction().execute(async (trx) => {
     const current = await findDeclaration(trx, id);
-    if (!current) throw ApiError.notFound();
+    if (!current) throw ApiError.adminNotFound(`There is no declaration with id '${id}'`);
     const result = adminStateMove(current.state, state);
     if (!result.ok) throw ApiError.errors(422, result.errors);
     return moveState(trx, current, result.next, now);

@@ -8,6 +8,7 @@ import { type TSchema, t } from "elysia";
 import {
   type Operation,
   badRequest,
+  deepObjectMember,
   everyRouteAnswers,
   jsonApiBody,
   listDocument,
@@ -39,14 +40,18 @@ export const ParticipantParams = t.Object({
   id: t.String({ description: "The participant's id (the `id` of a participant resource)", example: EXAMPLE_ID }),
 });
 
-const cohortFilter = t.Optional(
+const cohortFilter = deepObjectMember(
+  "ListFilter",
   t.String({
     description:
-      "Return only records whose schedule is in one of these cohorts: start years, comma-separated. Unknown or non-numeric years match nothing; blank means every cohort",
-    example: "2021,2022",
+      "Return only records whose schedule is in one of these cohorts: start years, comma-separated (`2021,2022`). Unknown or non-numeric years match nothing; blank means every cohort",
   }),
 );
-const updatedSinceFilter = updatedSinceQuery("Return only records updated at or after this date-time");
+const updatedSinceFilter = updatedSinceQuery(
+  "ListFilter",
+  "Return only records updated at or after this date-time",
+  "Refine the ECF participants: `filter[cohort]`, `filter[updated_since]` (both optional)",
+);
 
 /** Flat bracketed keys, as Elysia parses them; other keys are ignored (additionalProperties). */
 export const ParticipantListQuery = t.Object(
@@ -220,7 +225,7 @@ export const listOperation = (op: Partial<Operation> = {}) =>
 
 export const csvOperation = (op: Partial<Operation> = {}) =>
   operation({
-    operationId: "participants_csv",
+    operationId: "ecf_participants_csv",
     tags: TAGS,
     summary: "Retrieve all participants in CSV format, replaces /api/v2/participants.csv",
     description:
@@ -235,7 +240,7 @@ export const csvOperation = (op: Partial<Operation> = {}) =>
 
 export const showOperation = (op: Partial<Operation> = {}) =>
   operation({
-    operationId: "participant",
+    operationId: "ecf_participant",
     tags: TAGS,
     summary: "Get a single ECF participant",
     description:
