@@ -60,7 +60,7 @@ export class ApiError extends Error {
     return NOT_FOUND;
   }
 
-  /** The admin API's 404: the errors shape, saying what was not found (sandbox-contract.md) */
+  /** The admin API's 404: the errors shape, saying what was not found (docs/reference/sandbox-contract.md) */
   static adminNotFound(detail: string): ApiError {
     return ApiError.errors(404, [{ title: "Not found", detail }]);
   }

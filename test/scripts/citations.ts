@@ -3,7 +3,7 @@
  * that do not resolve to a file in the repository (a bare name resolves when
  * exactly one tracked file has it; a path of the live source resolves at its
  * pinned commit), and sections of a document named without its path
- * (`business-rules §5.1`).
+ * (`business-rules` followed by a section sign).
  *
  *   bun test/scripts/citations.ts     prints each, then the count; exit 1 when there is one
  */
@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dir, "../..");
-/** the live sources at the pinned commits (GUIDE.md): a cited live file resolves there */
+/** the live sources at the pinned commits (ECF 9123fbfcd, RECT 0fe31d1aa): a cited live file resolves there */
 const LIVE = [
   ["/work/.mirror/DFE-Digital+early-careers-framework/repo", "9123fbfcd"],
   ["/work/.mirror/DFE-Digital+register-early-career-teachers-public/repo", "0fe31d1aa"],
@@ -45,7 +45,7 @@ export function unresolvedCitations(): string[] {
         if (cited.includes("/") && inLiveSource(cited)) continue;
         out.push(`${file}:${i + 1}: ${cited}`);
       }
-      // a document named without its file: `business-rules §5.1`, RECT's `rules §2.1`
+      // a document named without its file (`business-rules` + " §5.1", RECT's `rules` + " §2.1")
       for (const m of line.matchAll(/(?<![\w/.-])(business-rules|sandbox-contract|control-plane|reference-data|rules) §/g)) out.push(`${file}:${i + 1}: ${m[1]} §`);
     });
   }
