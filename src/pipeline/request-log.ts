@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { newId } from "../lib/ids";
 import type { RequestInfo, Requests } from "../http/request-info";
-import type { RequestLog } from "../modules/request-log/service";
+import { type RequestLog, keepHeaders } from "../modules/request-log/service";
 
 /**
  * The two logs: one JSON line per request (`log`, LOG_REQUESTS) and the
@@ -31,8 +31,8 @@ export function requestLogPlugin(requests: Requests, requestLog: RequestLog | nu
       responseBody: info.error ? null : requestLog!.keep(responseText),
       error: info.error ?? null,
       fault: info.fault ?? null,
-      // a reference: the headers are read (and the token left out) only when the log is read
-      headers: request.headers,
+      // the token is never kept: keepHeaders replaces the Authorization value
+      headers: keepHeaders(request.headers),
       responseType: info.responseType,
     });
 

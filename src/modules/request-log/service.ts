@@ -26,8 +26,8 @@ export interface LoggedRequest {
   error: ApiError | null;
   /** the fault it got on purpose (docs/reference/sandbox-contract.md, "Faults on demand"); absent = none */
   fault?: FaultMark | null;
-  /** the request's headers (a reference); the Authorization value is never shown */
-  headers?: Headers;
+  /** the request's headers as kept (`keepHeaders`): the Authorization value replaced, long values cut */
+  headers?: Record<string, string>;
   /** the answer's content type, when the app's answer was seen */
   responseType?: string;
 }
@@ -247,22 +247,34 @@ function errorBodyText(error: ApiError): string | null {
   return typeof error.body === "string" ? error.body : JSON.stringify(error.body);
 }
 
-/** A request's headers as the log shows them: lower-case names, the Authorization value replaced by its scheme and `$TOKEN`. */
-export function shownHeaders(headers: Headers | undefined): Record<string, string> {
-  const shown: Record<string, string> = {};
-  if (!headers) return shown;
+const HEADER_LIMIT = 32;
+const HEADER_VALUE_LIMIT = 1024;
+
+/**
+ * A request's headers as the log keeps them: lower-case names, the
+ * Authorization value replaced by its scheme and `$TOKEN` (the token is never
+ * kept), at most 32 headers of at most 1 KiB each (a hostile client's 8 KB
+ * bogus tokens and headers must not fill the log's memory).
+ */
+export function keepHeaders(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let n = 0;
   headers.forEach((value, name) => {
-    shown[name] = name === "authorization" ? redactAuthorization(value) : value;
+    if (n++ >= HEADER_LIMIT) return;
+    kept[name] = name === "authorization" ? redactAuthorization(value) : value.length > HEADER_VALUE_LIMIT ? `[${value.length} characters, not kept]` : value;
   });
-  return shown;
+  return kept;
 }
 
-/** `Bearer abc…` → `Bearer $TOKEN`; `Token token="abc"` → `Token token="$TOKEN"`; anything else → `$TOKEN` */
+/**
+ * `Bearer abc…` → `Bearer $TOKEN`; `Token token="abc"` → `Token token="$TOKEN"`; anything else → `$TOKEN`.
+ * Only literals are returned: a piece cut from the value would keep the whole (8 KB bogus) token alive.
+ */
 function redactAuthorization(value: string): string {
-  const scheme = /^\s*(Bearer|Token)\s+/i.exec(value);
-  if (!scheme) return "$TOKEN";
-  if (/token="/i.test(value)) return `${scheme[1]} token="$TOKEN"`;
-  return `${scheme[1]} $TOKEN`;
+  const scheme = /^\s*(bearer|token)\s+/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme === "bearer") return "Bearer $TOKEN";
+  if (scheme === "token") return /token="/i.test(value) ? 'Token token="$TOKEN"' : "Token $TOKEN";
+  return "$TOKEN";
 }
 
 async function present(db: Db, records: LoggedRequest[]) {
@@ -285,7 +297,7 @@ async function present(db: Db, records: LoggedRequest[]) {
       response_body: responseBody,
       errors: errorLines(r.error),
       fault: r.fault ?? null,
-      request_headers: shownHeaders(r.headers),
+      request_headers: r.headers ?? {},
     };
   });
 }
@@ -408,14 +420,9 @@ export function curlCommand(log: RequestLog | null, id: string): string {
   const record = recordOrThrow(log, id);
   const parts = ["curl -g -sS"];
   if (record.method !== "GET") parts.push(`-X ${record.method}`);
-  const authorization = record.headers?.get("authorization");
-  if (authorization) {
-    const shown = shownHeaders(record.headers).authorization!;
-    parts.push(`-H "Authorization: ${shown.replace(/"/g, '\\"')}"`);
-  }
-  record.headers?.forEach((value, name) => {
-    if (REPLAYED.has(name)) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
-  });
+  const headers = record.headers ?? {};
+  if (headers.authorization) parts.push(`-H "Authorization: ${headers.authorization.replace(/"/g, '\\"')}"`);
+  for (const [name, value] of Object.entries(headers)) if (REPLAYED.has(name)) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   const body = text(record.requestBody);
   if (body !== null) parts.push(`--data-binary ${shellQuote(body)}`);
   parts.push(shellQuote(record.url));
@@ -440,7 +447,7 @@ export async function harLog(db: Db, log: RequestLog | null, query: Record<strin
       const view = shown[i]!;
       const headers = Object.entries(view.request_headers).map(([name, value]) => ({ name, value }));
       const body = view.request_body;
-      const type = record.headers?.get("content-type") ?? "application/json";
+      const type = record.headers?.["content-type"] ?? "application/json";
       const responseText = view.response_body ?? "";
       return {
         startedDateTime: view.time,
