@@ -60,6 +60,11 @@ export class ApiError extends Error {
     return NOT_FOUND;
   }
 
+  /** The admin API's 404: the errors shape, saying what was not found (sandbox-contract.md) */
+  static adminNotFound(detail: string): ApiError {
+    return ApiError.errors(404, [{ title: "Not found", detail }]);
+  }
+
   /** one shared value: a flood of bad tokens then costs the request log a reference each, not an Error with its stack */
   static unauthorized(): ApiError {
     return UNAUTHORIZED;
@@ -69,9 +74,10 @@ export class ApiError extends Error {
     return new ApiError(403, null);
   }
 
-  toResponse(): Response {
+  /** `contentType`: the type of the API that answers (the admin API's is `application/json`) */
+  toResponse(contentType: string = this.contentType): Response {
     if (this.body === null) return new Response(null, { status: this.status });
-    const headers: Record<string, string> = { "content-type": this.contentType };
+    const headers: Record<string, string> = { "content-type": contentType };
     // v2 sends the challenge; RECT (v3) renders its 401 without one (rules §2.1)
     if (this.status === 401 && this.contentType === JSONAPI) headers["www-authenticate"] = 'Token realm="Application"';
     // the rest of a body that was cut off is not read: close the connection rather than leave it half-sent

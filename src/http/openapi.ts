@@ -132,23 +132,45 @@ export function operation(op: Operation) {
   return { response, detail: { ...detail, responses, ...(hide ? { hide } : {}) } };
 }
 
-/** The page keys of a v2 list query (flat bracketed names, as Elysia parses them). */
+/**
+ * A key of a v2 list query. The routes validate flat bracketed keys
+ * (`'page[per_page]'`, as Elysia parses them); the document shows them as
+ * the contract does, one `deepObject` parameter (`page`) whose schema is the
+ * named object `component` (src/modules/docs/openapi.ts). `shown`: what the
+ * document says of the value when it differs from what is validated (a page
+ * number is documented as an integer and read like Ruby's `to_i`).
+ */
+export function deepObjectMember<S extends TSchema>(component: string, schema: S, options: { shown?: Record<string, unknown>; parameterDescription?: string } = {}) {
+  return t.Optional({
+    ...schema,
+    "x-deep-object": component,
+    ...(options.shown ? { "x-openapi-schema": options.shown } : {}),
+    ...(options.parameterDescription ? { "x-deep-object-description": options.parameterDescription } : {}),
+  } as S);
+}
+
+const PAGE_DESCRIPTION = "The page number, from 1 (read like Ruby `to_i`: `2abc` is 2; below 1 is a 400)";
+const PER_PAGE_DESCRIPTION = "Items per page: default 100, at most 3000 (a larger value becomes 3000; below 1 is a 400)";
+
+/** The page keys of a v2 list query (`page[page]`, `page[per_page]`), documented as the contract's `Pagination`. */
 export const pageQuery = {
-  "page[page]": t.Optional(
-    t.String({ description: "The page number, from 1 (read like Ruby `to_i`: `2abc` is 2; below 1 is a 400)", example: "1" }),
-  ),
-  "page[per_page]": t.Optional(
-    t.String({ description: "Items per page: default 100, at most 3000 (a larger value becomes 3000; below 1 is a 400)", example: "100" }),
-  ),
+  "page[page]": deepObjectMember("Pagination", t.String({ description: PAGE_DESCRIPTION }), {
+    shown: { type: "integer", description: PAGE_DESCRIPTION, example: 1 },
+    parameterDescription: "Pagination: `page[page]` and `page[per_page]`. No links or meta in the answer: a short or empty page is the end",
+  }),
+  "page[per_page]": deepObjectMember("Pagination", t.String({ description: PER_PAGE_DESCRIPTION }), {
+    shown: { type: "integer", description: PER_PAGE_DESCRIPTION, example: 100 },
+  }),
 };
 
-/** `filter[updated_since]`, as src/http/list-params.ts reads it; `what` says which rows it keeps. */
-export const updatedSinceQuery = (what: string) =>
-  t.Optional(
+/** `filter[updated_since]`, as src/http/list-params.ts reads it; `what` says which rows it keeps. No example: Swagger UI would send it. */
+export const updatedSinceQuery = (component: string, what: string, parameterDescription?: string) =>
+  deepObjectMember(
+    component,
     t.String({
       description: `${what}: \`YYYY-MM-DDThh:mm:ss\`, optional fraction, optional \`Z\`/\`±hh:mm\` (a date alone is refused; send \`+\` as \`%2B\`)`,
-      example: "2021-05-13T11:21:55Z",
     }),
+    { parameterDescription },
   );
 
 /** A v2 list answer: `data` only. */

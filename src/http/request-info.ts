@@ -43,6 +43,8 @@ export interface RequestInfo {
   error?: ApiError;
   /** the JSON of the answer, as text or UTF-8 bytes, when the handler had it (reads); the log keeps a reference */
   responseText?: string | Uint8Array;
+  /** the answer's content type, for the request log's HAR */
+  responseType?: string;
   /** a copy of any other answer, read after it was sent */
   responseCopy?: Response;
   /** the database version as the request first saw it (auth and the answer share one look; src/http/response-cache.ts) */

@@ -11,8 +11,12 @@ export async function renderError(request: Request, info: RequestInfo, error: Ap
     info.error = error;
     await readUnreadBody(request, info);
   }
+  // the admin API answers application/json, and every 404 of it in the errors shape (an unknown admin path too)
+  if (info.path.startsWith("/admin/")) return (error === ApiError.notFound() ? ADMIN_NOT_FOUND : error).toResponse("application/json");
   return error.toResponse();
 }
+
+const ADMIN_NOT_FOUND = ApiError.adminNotFound("Nothing has this id or path");
 
 /**
  * Errors in the live shapes: an ApiError as it is; an unknown route the live

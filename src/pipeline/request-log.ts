@@ -1,17 +1,17 @@
 import { Elysia } from "elysia";
 import { newId } from "../lib/ids";
 import type { RequestInfo, Requests } from "../http/request-info";
-import type { RequestLog } from "../modules/request-log/service";
+import { type RequestLog, keepHeaders } from "../modules/request-log/service";
 
 /**
  * The two logs: one JSON line per request (`log`, LOG_REQUESTS) and the
  * in-memory request log of /api/ requests (`requestLog`, REQUEST_LOG_SIZE),
- * both written once per client request, when `requests.answered` is told
- * (here after the answer is sent; by the plugins that answer early, when they do).
- *
- * Hook for recording before the answer is sent: `answered` is called from
- * `logAnswered` below (onAfterResponse); call it from an onAfterHandle/onError
- * stage instead and `recordAnswer` records before the bytes go out.
+ * both written once per client request, when `requests.answered` is told:
+ * by `logBeforeSending` (a wrap of the app's fetch: the final answer, errors
+ * included, before Bun sends a byte of it), so that a test that reads the log
+ * right after its client got the answer always finds it; by the plugins that
+ * answer early, when they do. `logAnswered` (after the response) is the
+ * fallback for an answer no wrap saw; `answered` acts once per request.
  */
 export function requestLogPlugin(requests: Requests, requestLog: RequestLog | null, log: ((line: string) => void) | undefined) {
   const plugin = new Elysia();
@@ -31,6 +31,9 @@ export function requestLogPlugin(requests: Requests, requestLog: RequestLog | nu
       responseBody: info.error ? null : requestLog!.keep(responseText),
       error: info.error ?? null,
       fault: info.fault ?? null,
+      // the token is never kept: keepHeaders replaces the Authorization value
+      headers: keepHeaders(request.headers),
+      responseType: info.responseType,
     });
 
   requests.onAnswered((request, info, status) => {
@@ -79,6 +82,21 @@ export function requestLogPlugin(requests: Requests, requestLog: RequestLog | nu
         if (type !== null && type.startsWith("text/csv")) return;
         info.responseCopy = response.clone() as Response;
       })
+      // mounted before the faults plugin, so this wrap is inside its own: it logs the app's answer before a delay or a reset
+      .wrap((fn) =>
+        function logBeforeSending(request: Request) {
+          const answer = fn(request) as unknown as Response | Promise<Response>;
+          const log = (response: unknown): Response | Promise<Response> => {
+            if (!(response instanceof Response)) return response as Response;
+            const info = requests.get(request);
+            if (!info || info.done || requests.isCopy(request, info)) return response;
+            info.responseType = response.headers.get("content-type") ?? undefined;
+            const wait = requests.answered(request, info, response.status);
+            return wait ? wait.then(() => response) : response;
+          };
+          return answer instanceof Promise ? answer.then(log) : log(answer);
+        },
+      )
       .onAfterResponse({ as: "global" }, function logAnswered({ request, set, responseValue }) {
         const info = requests.get(request);
         // a copy routed again is logged once, as the client sent it, by format routing

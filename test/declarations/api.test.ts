@@ -546,9 +546,11 @@ describe("PUT /participant-declarations/{id}/void and the admin state moves", ()
     expect(skip.body.errors[0].title).toBe("state");
     const back = await adminMove(id, "eligible");
     expect(back.status).toBe(422);
-    const missing = await adminMove(crypto.randomUUID(), "eligible");
+    const unknown = crypto.randomUUID();
+    const missing = await adminMove(unknown, "eligible");
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: "Resource not Found" });
+    // the admin API's 404 is the errors shape (issue 18 item 7)
+    expect(missing.body).toEqual({ errors: [{ title: "Not found", detail: `There is no declaration with id '${unknown}'` }] });
   });
 
   test("when the admin moves a submitted declaration to eligible, then the v2 document comes back", async () => {

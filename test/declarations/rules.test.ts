@@ -14,11 +14,12 @@ import {
   eligibleForPayment,
   initialDeclarationState,
   outputFeeStatementRequired,
-  readDeclarationAttributes,
+  DECLARATION_ATTRIBUTE_KEYS,
   voidDeclaration,
 } from '../../src/modules/declarations/rules';
 import { courseParticipantType } from '../../src/modules/participants/rules';
 import { formatTimestamp } from '../../src/modules/declarations/declaration-date';
+import { permitAttributes } from '../../src/http/ruby-compat';
 
 // --- exact strings from business-rules §5 ----------------------------------
 const NOT_RECOGNISED =
@@ -512,56 +513,47 @@ describe('checkDeclaration: output-fee statement rule (check 8)', () => {
   });
 });
 
-describe('readDeclarationAttributes (§3.1)', () => {
+describe('the POST attributes as strong parameters permit them (permitAttributes, §3.1)', () => {
+  const read = (attributes: unknown) => permitAttributes(attributes, DECLARATION_ATTRIBUTE_KEYS, ['declaration_date']);
+
   test('when extra keys are sent, then only the six read attributes are kept', () => {
-    const result = readDeclarationAttributes({
-      participant_id: 'p',
-      declaration_type: 'started',
-      declaration_date: '2022-11-01T10:00:00Z',
-      course_identifier: 'ecf-induction',
-      evidence_held: 'other',
-      has_passed: true,
-      extra: 'dropped',
-    });
-    expect(result).toEqual({
-      ok: true,
-      input: {
+    expect(
+      read({
         participant_id: 'p',
         declaration_type: 'started',
         declaration_date: '2022-11-01T10:00:00Z',
         course_identifier: 'ecf-induction',
         evidence_held: 'other',
-        has_passed: 'true',
-      },
+        has_passed: true,
+        extra: 'dropped',
+      }),
+    ).toEqual({
+      participant_id: 'p',
+      declaration_type: 'started',
+      declaration_date: '2022-11-01T10:00:00Z',
+      course_identifier: 'ecf-induction',
+      evidence_held: 'other',
+      has_passed: 'true',
     });
   });
 
   test('when values are objects, arrays or null, then they count as missing', () => {
-    expect(readDeclarationAttributes({ participant_id: {}, declaration_type: ['started'], declaration_date: null })).toEqual({
-      ok: true,
-      input: {},
-    });
+    expect(read({ participant_id: {}, declaration_type: ['started'], declaration_date: null })).toEqual({});
   });
 
   test('when attributes is not an object, then it reads as empty', () => {
-    expect(readDeclarationAttributes(undefined)).toEqual({ ok: true, input: {} });
-    expect(readDeclarationAttributes('x')).toEqual({ ok: true, input: {} });
-    expect(readDeclarationAttributes([1])).toEqual({ ok: true, input: {} });
+    expect(read(undefined)).toEqual({});
+    expect(read('x')).toEqual({});
+    expect(read([1])).toEqual({});
   });
 
-  test('when declaration_date is a number or a boolean, then the caller is told to answer 400 Bad request', () => {
-    for (const value of [20221101, true]) {
-      expect(readDeclarationAttributes({ declaration_date: value })).toEqual({
-        ok: false,
-        status: 400,
-        errors: [{ title: 'Bad request', detail: DECLARATION_DATE_NOT_A_STRING_DETAIL }],
-      });
-    }
+  test('when declaration_date is a number or a boolean, then it is kept as sent, for its schema to refuse with the 400 naming it', () => {
+    for (const value of [20221101, true]) expect(read({ declaration_date: value })).toEqual({ declaration_date: value });
     expect(DECLARATION_DATE_NOT_A_STRING_DETAIL).toContain('declaration_date');
   });
 
   test('when another attribute is a number, then it is read as its string', () => {
-    expect(readDeclarationAttributes({ declaration_type: 1 })).toEqual({ ok: true, input: { declaration_type: '1' } });
+    expect(read({ declaration_type: 1 })).toEqual({ declaration_type: '1' });
   });
 });
 

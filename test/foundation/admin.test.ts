@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createTestApp, type TestApp } from "../support/app";
+import { ADMIN_TOKEN, createTestApp, type TestApp } from "../support/app";
 import { hashToken } from "../../src/modules/auth/tokens";
 
 let t: TestApp;
@@ -293,5 +293,34 @@ describe("operations", () => {
     expect(r.body.info.title).toBe("Lead provider API - 2.0.0");
     expect(Object.keys(r.body.paths)).toContain("/api/v2/participants/ecf");
     expect(Object.keys(r.body.paths)).toContain("/admin/participants");
+  });
+});
+
+describe("admin answers' shapes (issue 18 item 7)", () => {
+  test("when an admin call fails (401, 404, 422, unknown admin path), then it is application/json, and every 404 is the errors shape", async () => {
+    const t = await createTestApp();
+    try {
+      const cases: Array<[string, string, string | null, unknown, number]> = [
+        ["POST", "/admin/lead-providers", null, { name: "x" }, 401],
+        ["POST", "/admin/lead-providers", ADMIN_TOKEN, {}, 422],
+        ["POST", "/admin/lead-providers/00000000-0000-4000-8000-000000000000/api-tokens", ADMIN_TOKEN, undefined, 404],
+        ["DELETE", "/admin/api-tokens/00000000-0000-4000-8000-000000000000", ADMIN_TOKEN, undefined, 404],
+        ["GET", "/admin/requests/999999", ADMIN_TOKEN, undefined, 404],
+        ["DELETE", "/admin/snapshots/nothing-here", ADMIN_TOKEN, undefined, 404],
+        ["PUT", "/admin/participant-declarations/00000000-0000-4000-8000-000000000000/state", ADMIN_TOKEN, { state: "eligible" }, 404],
+        ["GET", "/admin/no-such-thing", ADMIN_TOKEN, undefined, 404],
+      ];
+      for (const [method, path, token, body, status] of cases) {
+        const r = await t.call(method, path, { token, body });
+        expect({ path, status: r.status, type: r.response.headers.get("content-type") }).toEqual({ path, status, type: "application/json" });
+        if (status === 404) {
+          expect(r.body.errors).toBeArray();
+          expect(r.body.errors[0].title).toBe("Not found");
+          expect(r.body.errors[0].detail).toBeString();
+        }
+      }
+    } finally {
+      await t.close();
+    }
   });
 });

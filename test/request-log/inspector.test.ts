@@ -111,6 +111,47 @@ describe.skipIf(skipUnless(browserAvailable(), "/inspector in a browser", BROWSE
     }, 30_000);
   }
 
+  test("when a request is opened, then its headers (token as $TOKEN), the effective now and Copy as curl are there; a 403 is explained; a refused filter empties the list", async () => {
+    const refused = await failingPost();
+    expect(refused.status).toBe(422);
+    const forbidden = await fetch(`${origin}/api/v2/participants/ecf?why=admin`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "x-with-server-date": "2025-01-10T10:00:00Z" } });
+    expect(forbidden.status).toBe(403);
+    const { page, consoleErrors, outsideRequests } = await browser.newPage({ width: 1400, height: 900 });
+    await page.goto(`${origin}/inspector`);
+    await page.fill("#token", ADMIN_TOKEN);
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("#rows tr");
+    // the header clock is 24-hour UTC, like the table
+    expect(await page.locator("#state").innerText()).toMatch(/updated \d\d:\d\d:\d\d UTC/);
+
+    await page.locator("#rows tr", { hasText: "why=admin" }).first().click();
+    await page.waitForSelector(".reasons p");
+    const explained = await page.locator("#detail").innerText();
+    expect(explained).toContain("the admin token works only on /admin");
+    expect(explained).toContain("2025-01-10T10:00:00Z (the request's X-With-Server-Date header)");
+    expect(explained).toContain("Bearer $TOKEN");
+    expect(explained).not.toContain(ADMIN_TOKEN);
+
+    await page.locator("#rows tr", { hasText: "/api/v2/participant-declarations" }).first().click();
+    await page.waitForFunction(() => !document.querySelector(".reasons p") && document.querySelector(".reasons li"));
+    await page.click(".copy-curl");
+    await page.waitForFunction(() => document.querySelector(".copied")?.dataset.curl);
+    const curl: string = await page.evaluate(() => document.querySelector(".copied").dataset.curl);
+    expect(curl).toStartWith("curl -g -sS -X POST -H \"Authorization: Bearer $TOKEN\"");
+    expect(curl).toContain("/api/v2/participant-declarations");
+    expect(curl).not.toContain(provider.token);
+
+    // a refused status filter: the error, and no stale rows
+    await page.fill("#f-status", "abc");
+    await page.waitForFunction(() => document.getElementById("filter-error")!.textContent !== "");
+    expect(await page.locator("#rows tr").count()).toBe(0);
+    expect(await page.locator("#state").innerText()).toContain("nothing shown");
+    // the refused filter is a 422 the page expected (Chromium notes every 4xx); nothing else went wrong
+    expect(consoleErrors.filter((e) => !e.includes("422"))).toEqual([]);
+    expect(outsideRequests(origin)).toEqual([]);
+    await page.close();
+  }, 30_000);
+
   test("when the token is wrong, then the page says so and keeps nothing", async () => {
     const { page, consoleErrors } = await browser.newPage();
     await page.goto(`${origin}/inspector`);

@@ -118,7 +118,10 @@ export const Unauthorized = t.Object(
   { error: t.Literal("HTTP Token: Access denied") },
   { description: "No token, or not the admin token (a lead provider's token is refused too)", examples: [{ error: "HTTP Token: Access denied" }] },
 );
-export const NotFound = t.Object({ error: t.Literal("Resource not Found") }, { description: "Nothing has this id", examples: [{ error: "Resource not Found" }] });
+export const NotFound = t.Object(
+  { errors: ErrorItems },
+  { description: "Nothing has this id (the errors shape, as every admin 404)", examples: [{ errors: [{ title: "Not found", detail: "There is no lead provider with id '00000000-0000-4000-8000-000000000000'" }] }] },
+);
 export const Unprocessable = t.Object(
   { errors: ErrorItems },
   { description: "Bad input: one item per field, titled with the field's name", examples: [{ errors: [{ title: "name", detail: "is required" }] }] },

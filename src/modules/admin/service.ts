@@ -34,7 +34,7 @@ async function requireLeadProvider(db: DbOrTrx, id: string, field: string) {
 
 export async function mintToken(db: Db, leadProviderId: string, now: Date) {
   const provider = await queries.leadProviderById(db, leadProviderId);
-  if (!provider) throw ApiError.notFound();
+  if (!provider) throw ApiError.adminNotFound(`There is no lead provider with id '${leadProviderId}'`);
   const apiToken = generateToken();
   const id = await storeToken(db, apiToken, "lead_provider", leadProviderId, now);
   return { id, api_token: apiToken };
@@ -63,7 +63,7 @@ export async function leadProviderNames(db: Db): Promise<{ id: string; name: str
 /** Revokes a lead provider token by its id or by a prefix (at least 8 hex digits) of its SHA-256 hash. */
 export async function revokeToken(db: Db, idOrHashPrefix: string) {
   const revoked = await revokeLeadProviderToken(db, idOrHashPrefix);
-  if (revoked === null) throw ApiError.notFound();
+  if (revoked === null) throw ApiError.adminNotFound(`No lead provider token has the id or hash prefix '${idOrHashPrefix}'`);
   if (revoked === "ambiguous") throw ApiError.unprocessable("id", "this hash prefix matches more than one token; give more digits");
   return { id: revoked, revoked: true };
 }
@@ -188,9 +188,9 @@ async function recordPaidDeclarations(
 
 async function findRecordForCourse(db: DbOrTrx, participantId: string, course: CourseIdentifier): Promise<TrainingRecord> {
   const participantType = courseParticipantType(course);
-  if (!participantType) throw ApiError.notFound();
+  if (!participantType) throw ApiError.adminNotFound(`There is no course '${course}'`);
   const record = await queries.latestTrainingRecord(db, participantId, participantType);
-  if (!record) throw ApiError.notFound();
+  if (!record) throw ApiError.adminNotFound(`Participant '${participantId}' has no training record for ${course}`);
   return record;
 }
 

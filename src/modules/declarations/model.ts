@@ -9,6 +9,7 @@
 import { t } from "elysia";
 import {
   badRequest,
+  deepObjectMember,
   everyRouteAnswers,
   filterBadRequest,
   jsonApiBody,
@@ -42,9 +43,14 @@ export const DeclarationParams = t.Object({
   id: t.String({ description: "The declaration's id", example: EXAMPLE_ID }),
 });
 
-const updatedSince = updatedSinceQuery("Return only declarations updated after this date-time");
-const participantId = t.Optional(
-  t.String({ description: "Return only the declarations of this participant (a UUID; anything else is a 400)", example: EXAMPLE_PARTICIPANT }),
+const updatedSince = updatedSinceQuery(
+  "ListFilterDeclarations",
+  "Return only declarations updated after this date-time",
+  "Refine the declarations: `filter[participant_id]`, `filter[updated_since]` (both optional; v2 does not read `filter[cohort]`)",
+);
+const participantId = deepObjectMember(
+  "ListFilterDeclarations",
+  t.String({ description: "Return only the declarations of this participant (a UUID; anything else is a 400)" }),
 );
 
 /** Flat bracketed keys, as Elysia parses them; other keys are ignored (`filter[cohort]` too: v2 declarations do not read it). */
@@ -203,7 +209,7 @@ const DeclarationsCsv = named(
 );
 
 export const csvOperation = operation({
-  operationId: "participant_declarations_csv",
+  operationId: "ecf_participant_declarations_csv",
   tags: TAGS,
   summary: "Retrieve all participant declarations in CSV format",
   description: "Every declaration the list shows, with its filters and no pagination. An empty list is an empty body (no header).",

@@ -13,7 +13,7 @@ import {
   microsToDate,
   parseDeclarationDateMicros,
 } from './declaration-date';
-import { isBlank, permitAttributes } from '../../http/ruby-compat';
+import { isBlank } from '../../http/ruby-compat';
 import { ErrorCollector, type ErrorItem } from '../../errors';
 import type { ParticipantType } from '../participants/rules';
 
@@ -131,6 +131,12 @@ const MENTOR_FUNDING_TYPES = ['started', 'completed'];
 // ---------------------------------------------------------------------------
 
 /** The six attributes POST reads; every other key is dropped silently. */
+/**
+ * The POST's attributes as the route hands them over: only the permitted
+ * keys, each a string (strong parameters, src/http/json-api.ts
+ * `readJsonApiBody`; a non-string `declaration_date` was refused by its
+ * schema, model.ts); absent when not given as a scalar.
+ */
 export interface DeclarationInput {
   participant_id?: string;
   declaration_type?: string;
@@ -158,23 +164,6 @@ export const DECLARATION_ATTRIBUTE_KEYS = [
 export const DECLARATION_DATE_NOT_A_STRING_DETAIL =
   "The '#/declaration_date' must be a string in RFC 3339 format, for example 2021-05-31T02:22:32Z";
 
-export type ReadAttributesResult =
-  | { ok: true; input: DeclarationInput }
-  | { ok: false; status: 400; errors: ErrorItem[] };
-
-/**
- * Reads `data.attributes`. Objects, arrays and null count as missing (§3.1);
- * numbers and booleans are turned into strings (Rails compares them as
- * strings), except for `declaration_date`, which gets a 400 (see above).
- * A non-object `attributes` reads as empty.
- */
-export function readDeclarationAttributes(attributes: unknown): ReadAttributesResult {
-  const input = permitAttributes(attributes, DECLARATION_ATTRIBUTE_KEYS, ['declaration_date']);
-  if (input.declaration_date !== undefined && typeof input.declaration_date !== 'string') {
-    return { ok: false, status: 400, errors: [{ title: 'Bad request', detail: DECLARATION_DATE_NOT_A_STRING_DETAIL }] };
-  }
-  return { ok: true, input: input as DeclarationInput };
-}
 
 // ---------------------------------------------------------------------------
 // Facts and the POST checks (§5.1)

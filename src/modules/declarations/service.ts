@@ -24,7 +24,6 @@ import {
   isBillableState,
   isMentorCompletionEvent,
   mentorCompletionDate,
-  readDeclarationAttributes,
   voidDeclaration,
 } from "./rules";
 import {
@@ -153,7 +152,7 @@ export async function insertNewDeclaration(
 }
 
 /**
- * `POST /api/v2/participant-declarations`: reads the attributes, runs the
+ * `POST /api/v2/participant-declarations`: takes the permitted attributes, runs the
  * checks, records the declaration in its initial state and answers the v1
  * shape (§5.4). The facts are read inside the write transaction, so two
  * requests for the same slot are decided one after the other.
@@ -161,14 +160,12 @@ export async function insertNewDeclaration(
 export async function recordDeclaration(
   db: Db,
   callerId: string,
-  attributes: unknown,
+  attributes: DeclarationInput,
   now: Date,
   /** where the write runs: its own transaction, or a group commit's (see db/group-commit.ts) */
   inTransaction: <T>(job: (trx: Transaction<Database>) => Promise<T>) => Promise<T> = (job) => db.transaction().execute(job),
 ) {
-  const read = readDeclarationAttributes(attributes);
-  if (!read.ok) throw ApiError.errors(read.status, read.errors);
-  const input = read.input;
+  const input = { ...attributes };
   // Rails casts `participant_id` for the uuid column (any case, braces, hyphens): compare and store the canonical form
   const canonicalId = input.participant_id === undefined ? null : castUuid(input.participant_id);
   if (canonicalId !== null) input.participant_id = canonicalId;
@@ -267,7 +264,7 @@ export async function voidProviderDeclaration(db: Db, callerId: string, id: stri
 export async function moveDeclarationState(db: Db, id: string, state: string, now: Date) {
   const declaration = await db.transaction().execute(async (trx) => {
     const current = await findDeclaration(trx, id);
-    if (!current) throw ApiError.notFound();
+    if (!current) throw ApiError.adminNotFound(`There is no declaration with id '${id}'`);
     const result = adminStateMove(current.state, state);
     if (!result.ok) throw ApiError.errors(422, result.errors);
     return moveState(trx, current, result.next, now);

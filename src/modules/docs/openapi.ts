@@ -20,6 +20,8 @@ import { filterPaths, registerSchemaPath } from "@elysiajs/swagger/utils";
 
 type Json = Record<string, any>;
 
+const JSONAPI = "application/vnd.api+json";
+
 /** What the document reads of a route (Elysia's InternalRoute). */
 export interface RouteLike {
   method: string;
@@ -103,9 +105,89 @@ function oneMediaType(content: Json | undefined, mediaType: string): Json | unde
   return first === undefined ? undefined : { [mediaType]: first };
 }
 
+const UNAUTHORIZED_SCHEMA = { type: "object", required: ["error"], properties: { error: { type: "string", const: "HTTP Token: Access denied" } } };
+
+/** `X-With-Server-Date` (business-rules §3.2): every /api/v2 operation reads it. */
+const SERVER_DATE_HEADER = {
+  name: "X-With-Server-Date",
+  in: "header",
+  required: false,
+  description:
+    "Run this request as if now were this date-time (RFC 3339, e.g. `2025-01-10T10:00:00Z`): the clock that judges declaration dates and writes `updated_at`. Unparseable, or a day that does not exist: 400 naming the header",
+  schema: { type: "string", format: "date-time" },
+};
+
+/**
+ * The flat bracketed query keys (`filter[cohort]`, `page[per_page]`: what the
+ * routes validate, as Elysia parses them) documented as the contract does:
+ * one `deepObject` parameter per prefix, whose schema is an object of the
+ * members, named by their `x-deep-object` (src/http/openapi.ts `deepObjectMember`).
+ * A member's `x-openapi-schema`, when it has one, is what the document shows.
+ */
+function deepObjects(parameters: Json[]): Json[] {
+  const out: Json[] = [];
+  const groups = new Map<string, Json>();
+  for (const parameter of parameters) {
+    const match = parameter.in === "query" ? /^([^[\]]+)\[([^[\]]+)\]$/.exec(parameter.name) : null;
+    const component: unknown = parameter.schema?.["x-deep-object"];
+    if (!match || typeof component !== "string") {
+      out.push(parameter);
+      continue;
+    }
+    const [, name, key] = match as unknown as [string, string, string];
+    let group = groups.get(name);
+    if (!group) {
+      group = {
+        name,
+        in: "query",
+        style: "deepObject",
+        explode: true,
+        required: false,
+        schema: { $id: component, type: "object", properties: {} as Json },
+      };
+      groups.set(name, group);
+      out.push(group);
+    }
+    const { "x-deep-object": _, "x-openapi-schema": shown, ...schema } = parameter.schema;
+    group.schema.properties[key] = shown ?? { ...(parameter.description === undefined ? {} : { description: parameter.description }), ...schema };
+    if (parameter.required) (group.schema.required ??= []).push(key);
+  }
+  for (const group of groups.values()) {
+    const described = parameters.find((p) => p.in === "query" && p.name.startsWith(`${group.name}[`) && p.schema?.["x-deep-object-description"]);
+    if (described) group.description = described.schema["x-deep-object-description"];
+    for (const property of Object.values<Json>(group.schema.properties)) delete property["x-deep-object-description"];
+  }
+  return out;
+}
+
+const COERCED_FORMATS = new Set(["integer", "numeric", "number", "boolean"]);
+
+/**
+ * Elysia turns a `t.Integer` or `t.Number` of a body or an answer into
+ * `anyOf [string (format integer, default 0), integer]` (it coerces query
+ * strings); the document shows the value's own type (no `string | number`
+ * for generated clients, no `"0"` examples).
+ */
+function uncoerce(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(uncoerce);
+  if (!node || typeof node !== "object") return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) out[key] = uncoerce(value);
+  const anyOf = out.anyOf;
+  if (Array.isArray(anyOf) && anyOf.length === 2) {
+    const text = anyOf.find((branch: Json) => branch?.type === "string" && COERCED_FORMATS.has(branch.format));
+    const value = anyOf.find((branch: Json) => branch !== text && ["integer", "number", "boolean"].includes(branch?.type));
+    if (text && value) {
+      const { anyOf: _, ...outer } = out;
+      return { ...outer, ...value };
+    }
+  }
+  return out;
+}
+
 export function finishDocument(raw: Json): Json {
   // a copy: the plugin keeps and reuses its objects (functions and symbols of the schemas drop out here)
-  const doc: Json = JSON.parse(JSON.stringify(raw));
+  const doc: Json = uncoerce(JSON.parse(JSON.stringify(raw))) as Json;
   doc.openapi = "3.1.0";
   for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
     for (const method of METHODS) {
@@ -123,6 +205,8 @@ export function finishDocument(raw: Json): Json {
         if (content) {
           const media = content[mediaType];
           if (Array.isArray(plugin.examples) && media && media.example === undefined && media.examples === undefined) media.example = plugin.examples[0];
+          // the sandbox sends JSON:API's type, as live; clients written from the contract read `application/json`
+          if (content[JSONAPI] && !content["application/json"]) content["application/json"] = content[JSONAPI];
           response.content = content;
         }
         responses[status] = response;
@@ -132,6 +216,16 @@ export function finishDocument(raw: Json): Json {
       if (path.startsWith("/admin/") && operation.security === undefined && doc.components?.securitySchemes?.adminToken) {
         operation.security = [{ adminToken: [] }];
       }
+      // an operation that takes a token answers 401 without one
+      const security = operation.security ?? doc.security ?? [];
+      if (security.length > 0 && !responses["401"]) {
+        const mediaType = path.startsWith("/admin/") ? "application/json" : JSONAPI;
+        responses["401"] = {
+          description: "No token, or not the right kind (a lead provider's token on the admin API is refused too)",
+          content: { [mediaType]: { schema: UNAUTHORIZED_SCHEMA, example: { error: "HTTP Token: Access denied" } } },
+        };
+        operation.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+      }
       if (operation.requestBody?.content) {
         operation.requestBody.content = oneMediaType(operation.requestBody.content, "application/json");
         // Swagger UI fills its request editor from the media type's example
@@ -140,7 +234,17 @@ export function finishDocument(raw: Json): Json {
         // (and the schema may go to components.schemas, its example with it)
         if (media && media.example === undefined && media.schema?.example !== undefined) media.example = media.schema.example;
       }
+      if (operation.parameters) operation.parameters = deepObjects(operation.parameters);
+      // the clock a v2 request runs at (README, "A short session"): Swagger UI can send it
+      if (path.startsWith("/api/v2/")) operation.parameters = [...(operation.parameters ?? []), SERVER_DATE_HEADER];
+      // generated clients name methods after the ids: no hyphens (the plugin's `postAdminLead-providers`)
+      if (typeof operation.operationId === "string") operation.operationId = operation.operationId.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
       for (const parameter of operation.parameters ?? []) {
+        // a path parameter's example is the parameter's (converters and Swagger UI read it there)
+        if (parameter.in === "path" && parameter.example === undefined && parameter.schema?.example !== undefined) {
+          parameter.example = parameter.schema.example;
+          delete parameter.schema.example;
+        }
         if (Array.isArray(parameter.examples)) {
           parameter.example ??= parameter.examples[0];
           delete parameter.examples;

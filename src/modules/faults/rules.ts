@@ -49,14 +49,7 @@ export function statusAnswer(status: FaultStatus): Response {
   return new Response(answer.body, { status, headers: { "content-type": answer.type } });
 }
 
-/** A path pattern: `*` matches any run of characters, everything else itself; over the whole path. */
-export function pathPattern(pattern: string): RegExp {
-  const source = pattern
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${source}$`);
-}
+export { pathPattern } from "../../lib/path-pattern";
 
 export const FAULT_HEADER = "x-sandbox-fault";
 const HEADER_HINT =

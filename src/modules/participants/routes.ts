@@ -1,3 +1,4 @@
+import type { Static } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import type { AppContext, RequestInfo } from "../../context";
 import { ApiError } from "../../errors";
@@ -26,6 +27,7 @@ import { listParticipants, participantsCsvStream, performParticipantAction, show
 // the participant reads take `filter` through strong parameters: a nested value is dropped (docs/live-parity.md §2)
 const listOptions = (paginate: boolean) => ({ allowCohortFilter: true, allowParticipantIdFilter: false, paginate, dropNestedFilters: true });
 const ACTION_BODIES = { defer: DeferBody, resume: ResumeBody, withdraw: WithdrawBody, "change-schedule": ChangeScheduleBody };
+type ActionBody = Static<(typeof ACTION_BODIES)[ParticipantAction]>;
 const alias = (of: string) => ({ summary: `Alias of ${of} (live, undocumented)`, operationId: `${of.replace(/\W+/g, "_")}_alias` });
 
 /** The ECF participant endpoints (business-rules §4, §6) and the live list aliases without `/ecf`. */
@@ -48,12 +50,12 @@ export function participantsRoutes(ctx: AppContext) {
   };
   const act =
     (action: ParticipantAction) =>
-    async ({ provider, params, body, now }: { provider: { id: string }; params: { id: string }; body: unknown; now: Date }) => {
-      const attributes = (body as { data: { attributes?: Record<string, unknown> } }).data.attributes ?? {};
+    async ({ provider, params, body, now }: { provider: { id: string }; params: { id: string }; body: ActionBody; now: Date }) => {
+      const attributes: Record<string, unknown> = body.data.attributes ?? {};
       return jsonApi(await performParticipantAction(ctx.db, provider.id, params.id, action, attributes, now));
     };
 
-  let routes = new Elysia({ prefix: "/api/v2" })
+  const routes = new Elysia({ prefix: "/api/v2" })
     .use(leadProviderApi(ctx))
     .get("/participants/ecf", list, { query: ParticipantListQuery, ...listOperation() })
     .get("/participants/ecf.csv", csv, { query: ParticipantCsvQuery, ...csvOperation() })
@@ -62,14 +64,17 @@ export function participantsRoutes(ctx: AppContext) {
     // `/participants/{id}` has no route, so both are 404 (config/routes.rb:115-119, docs/live-parity.md §1).
     .get("/participants", list, { query: ParticipantListQuery, ...listOperation(alias("/api/v2/participants/ecf")) })
     .get("/participants.csv", csv, { query: ParticipantCsvQuery, ...csvOperation(alias("/api/v2/participants/ecf.csv")) });
-  for (const action of ["defer", "resume", "withdraw", "change-schedule"] as const) {
-    routes = routes.put(`/participants/ecf/:id/${action}`, act(action), {
-      params: ParticipantParams,
-      body: ACTION_BODIES[action],
-      parse: bodyReadAfterAuthentication,
-      transform: readJsonApiBody(ctx.requests, ACTION_ATTRIBUTES),
-      ...actionOperation(action),
-    }) as any;
-  }
-  return routes;
+  // each action its own route, with its own body schema (business-rules §6)
+  const action = (name: ParticipantAction, body: typeof ACTION_BODIES[ParticipantAction]) => ({
+    params: ParticipantParams,
+    body,
+    parse: bodyReadAfterAuthentication,
+    transform: readJsonApiBody(ctx.requests, ACTION_ATTRIBUTES),
+    ...actionOperation(name),
+  });
+  return routes
+    .put("/participants/ecf/:id/defer", act("defer"), action("defer", DeferBody))
+    .put("/participants/ecf/:id/resume", act("resume"), action("resume", ResumeBody))
+    .put("/participants/ecf/:id/withdraw", act("withdraw"), action("withdraw", WithdrawBody))
+    .put("/participants/ecf/:id/change-schedule", act("change-schedule"), action("change-schedule", ChangeScheduleBody));
 }

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { adminInput } from "../admin/validation";
 
 /** The request log's calls (sandbox-contract.md, "Request log"). */
 
@@ -32,6 +33,9 @@ export const RequestRecord = t.Object({
     ],
     { description: "the fault the request got on purpose (POST /admin/faults, X-Sandbox-Fault); null for none. A timeout or reset before the write has status 0 (no answer)" },
   ),
+  request_headers: t.Record(t.String(), t.String(), {
+    description: "the request's headers, names in lower case; the Authorization value is never kept: it shows as `Bearer $TOKEN`",
+  }),
 });
 
 export const RequestListQuery = t.Object({
@@ -47,3 +51,32 @@ export const RequestList = t.Object({ data: t.Array(RequestRecord) });
 export const RequestOne = t.Object({ data: RequestRecord });
 export const RequestIdParams = t.Object({ id: t.String({ description: "a record's id" }) });
 export const Cleared = t.Object({ deleted: t.Integer({ description: "how many records the log held" }) });
+
+export const FindBody = adminInput(
+  t.Object({
+    method: t.Optional(t.String({ pattern: "^[A-Za-z]{1,16}$", description: "an HTTP method, e.g. POST" })),
+    path: t.Optional(t.String({ minLength: 1, maxLength: 500, description: "a path pattern (without the query) where `*` matches any run of characters, e.g. /api/v2/participant-declarations*" })),
+    status: t.Optional(
+      t.Union([t.Integer({ minimum: 100, maximum: 599 }), t.String({ pattern: "^[1-5]([0-9][0-9]|xx|XX)$" })], {
+        description: "a status code (422) or a class (\"4xx\")",
+      }),
+    ),
+    lead_provider_id: t.Optional(t.String({ minLength: 1, description: "the caller's lead provider" })),
+    since: t.Optional(t.String({ minLength: 1, description: "requests at or after this RFC 3339 instant" })),
+    request_body: t.Optional(
+      t.Unknown({ description: "a JSON value the request's JSON body must contain: objects every key given, recursively; arrays and scalars equal" }),
+    ),
+    limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, description: "how many of the newest matches to return, 1..1000, default 100" })),
+  }, {
+    examples: [{ method: "POST", path: "/api/v2/participant-declarations", status: 200, request_body: { data: { attributes: { declaration_type: "started" } } } }],
+  }),
+);
+export const FindAnswer = t.Object({
+  count: t.Integer({ description: "every record that matches" }),
+  data: t.Array(RequestRecord, { description: "the newest `limit` of them, newest first" }),
+});
+export const CurlText = t.String({ description: "one curl command that sends the request again, with $TOKEN where the token was" });
+export const HarDocument = t.Object(
+  { log: t.Object({ version: t.Literal("1.2"), creator: t.Object({ name: t.String(), version: t.String() }), entries: t.Array(t.Unknown()) }) },
+  { description: "HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), oldest first; Authorization shows as Bearer $TOKEN" },
+);

@@ -2,6 +2,7 @@ import type { Db } from "../../../db/connection";
 import { ApiError, type ErrorItem } from "../../errors";
 import { parseRfc3339 } from "../../clock";
 import type { FaultMark } from "../../http/request-info";
+import { pathPattern } from "../../lib/path-pattern";
 import { providerNames } from "./queries";
 
 /** What the log keeps of one body: the text itself, its first 64 KiB as UTF-8 bytes, or nothing. */
@@ -25,6 +26,10 @@ export interface LoggedRequest {
   error: ApiError | null;
   /** the fault it got on purpose (sandbox-contract.md, "Faults on demand"); absent = none */
   fault?: FaultMark | null;
+  /** the request's headers as kept (`keepHeaders`): the Authorization value replaced, long values cut */
+  headers?: Record<string, string>;
+  /** the answer's content type, when the app's answer was seen */
+  responseType?: string;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -242,6 +247,36 @@ function errorBodyText(error: ApiError): string | null {
   return typeof error.body === "string" ? error.body : JSON.stringify(error.body);
 }
 
+const HEADER_LIMIT = 32;
+const HEADER_VALUE_LIMIT = 1024;
+
+/**
+ * A request's headers as the log keeps them: lower-case names, the
+ * Authorization value replaced by its scheme and `$TOKEN` (the token is never
+ * kept), at most 32 headers of at most 1 KiB each (a hostile client's 8 KB
+ * bogus tokens and headers must not fill the log's memory).
+ */
+export function keepHeaders(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let n = 0;
+  headers.forEach((value, name) => {
+    if (n++ >= HEADER_LIMIT) return;
+    kept[name] = name === "authorization" ? redactAuthorization(value) : value.length > HEADER_VALUE_LIMIT ? `[${value.length} characters, not kept]` : value;
+  });
+  return kept;
+}
+
+/**
+ * `Bearer abc…` → `Bearer $TOKEN`; `Token token="abc"` → `Token token="$TOKEN"`; anything else → `$TOKEN`.
+ * Only literals are returned: a piece cut from the value would keep the whole (8 KB bogus) token alive.
+ */
+function redactAuthorization(value: string): string {
+  const scheme = /^\s*(bearer|token)\s+/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme === "bearer") return "Bearer $TOKEN";
+  if (scheme === "token") return /token="/i.test(value) ? 'Token token="$TOKEN"' : "Token $TOKEN";
+  return "$TOKEN";
+}
+
 async function present(db: Db, records: LoggedRequest[]) {
   const names = await providerNames(db, [...new Set(records.map((r) => r.providerId).filter((id): id is string => id !== null))]);
   return records.map((r) => {
@@ -262,6 +297,7 @@ async function present(db: Db, records: LoggedRequest[]) {
       response_body: responseBody,
       errors: errorLines(r.error),
       fault: r.fault ?? null,
+      request_headers: r.headers ?? {},
     };
   });
 }
@@ -283,4 +319,178 @@ export async function showRequest(db: Db, log: RequestLog | null, id: string) {
   if (!record) throw ApiError.errors(404, [{ title: "Not found", detail: `No request ${id} in the request log` }]);
   const [shown] = await present(db, [record]);
   return { data: shown! };
+}
+
+// ---- assertions: POST /admin/requests/find (sandbox-contract.md, "Verifying requests") -----------------
+
+export interface FindInput {
+  method?: string;
+  path?: string;
+  status?: number | string;
+  lead_provider_id?: string;
+  since?: string;
+  request_body?: unknown;
+  limit?: number;
+}
+
+/**
+ * Does `actual` contain `expected`? Objects: every key given, recursively;
+ * arrays and scalars: equal (as JSON values).
+ */
+export function containsJson(actual: unknown, expected: unknown): boolean {
+  if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return false;
+    const object = actual as Record<string, unknown>;
+    return Object.entries(expected as Record<string, unknown>).every(
+      ([key, value]) => Object.prototype.hasOwnProperty.call(object, key) && containsJson(object[key], value),
+    );
+  }
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((value, i) => equalJson(actual[i], value));
+  }
+  return actual === expected;
+}
+
+function equalJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => equalJson(v, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a as object);
+    const kb = Object.keys(b as object);
+    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equalJson((a as never)[k], (b as never)[k]));
+  }
+  return a === b;
+}
+
+function parsedBody(kept: Kept): unknown {
+  const body = text(kept);
+  if (body === null) return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The records that match, newest first: `count` is every match, `data` the newest `limit`. */
+export async function findRequests(db: Db, log: RequestLog | null, input: FindInput) {
+  const filter = readFilter({
+    status: input.status === undefined ? undefined : String(input.status),
+    method: input.method,
+    since: input.since,
+    lead_provider_id: input.lead_provider_id,
+    limit: input.limit === undefined ? undefined : String(input.limit),
+  });
+  const pattern = input.path === undefined ? null : pathPattern(input.path);
+  const wantsBody = input.request_body !== undefined;
+  const found: LoggedRequest[] = [];
+  let count = 0;
+  for (const record of log?.newestFirst() ?? []) {
+    if (!matches(record, filter)) continue;
+    if (pattern && !pattern.test(pathAndQuery(record.url).path)) continue;
+    if (wantsBody && !containsJson(parsedBody(record.requestBody), input.request_body)) continue;
+    count++;
+    if (found.length < filter.limit) found.push(record);
+  }
+  return { count, data: await present(db, found) };
+}
+
+// ---- replay: GET /admin/requests/{id}/curl and GET /admin/requests.har --------------------------------
+
+/** headers a replay sends again (the others are the client's or the connection's own) */
+const REPLAYED = new Set(["content-type", "accept", "accept-encoding", "x-with-server-date", "x-sandbox-fault"]);
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function recordOrThrow(log: RequestLog | null, id: string): LoggedRequest {
+  const record = /^\d{1,15}$/.test(id) && log ? log.get(Number(id)) : null;
+  if (!record) throw ApiError.errors(404, [{ title: "Not found", detail: `No request ${id} in the request log` }]);
+  return record;
+}
+
+/**
+ * One curl command that sends the request again: `curl -g` (brackets in the
+ * query are literal), the token as `$TOKEN` (double quotes, so the shell puts
+ * it in), the replayed headers, and the body as it was sent.
+ */
+export function curlCommand(log: RequestLog | null, id: string): string {
+  const record = recordOrThrow(log, id);
+  const parts = ["curl -g -sS"];
+  if (record.method !== "GET") parts.push(`-X ${record.method}`);
+  const headers = record.headers ?? {};
+  if (headers.authorization) parts.push(`-H "Authorization: ${headers.authorization.replace(/"/g, '\\"')}"`);
+  for (const [name, value] of Object.entries(headers)) if (REPLAYED.has(name)) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
+  const body = text(record.requestBody);
+  if (body !== null) parts.push(`--data-binary ${shellQuote(body)}`);
+  parts.push(shellQuote(record.url));
+  return `${parts.join(" ")}\n`;
+}
+
+function harPairs(search: string): { name: string; value: string }[] {
+  return [...new URLSearchParams(search)].map(([name, value]) => ({ name, value }));
+}
+
+/** The log (the list's filters) as HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), oldest first, tokens as `$TOKEN`. */
+export async function harLog(db: Db, log: RequestLog | null, query: Record<string, string | undefined>) {
+  const filter = readFilter(query);
+  const found: LoggedRequest[] = [];
+  for (const record of log?.newestFirst() ?? []) {
+    if (matches(record, filter)) found.push(record);
+    if (found.length >= filter.limit) break;
+  }
+  const shown = await present(db, found);
+  const entries = found
+    .map((record, i) => {
+      const view = shown[i]!;
+      const headers = Object.entries(view.request_headers).map(([name, value]) => ({ name, value }));
+      const body = view.request_body;
+      const type = record.headers?.["content-type"] ?? "application/json";
+      const responseText = view.response_body ?? "";
+      return {
+        startedDateTime: view.time,
+        time: view.duration_ms,
+        request: {
+          method: view.method,
+          url: record.url,
+          httpVersion: "HTTP/1.1",
+          cookies: [],
+          headers,
+          queryString: harPairs(view.query),
+          ...(body === null ? {} : { postData: { mimeType: type, text: body } }),
+          headersSize: -1,
+          bodySize: body === null ? 0 : encoder.encode(body).byteLength,
+        },
+        response: {
+          status: view.status,
+          statusText: "",
+          httpVersion: "HTTP/1.1",
+          cookies: [],
+          headers: [],
+          content: { size: encoder.encode(responseText).byteLength, mimeType: responseMime(record), text: responseText },
+          redirectURL: "",
+          headersSize: -1,
+          bodySize: -1,
+        },
+        cache: {},
+        timings: { send: 0, wait: view.duration_ms, receive: 0 },
+        comment: view.errors.length > 0 ? view.errors.join("\n") : undefined,
+      };
+    })
+    .reverse();
+  return {
+    log: {
+      version: "1.2",
+      creator: { name: "lead-provider-sandbox", version: "1" },
+      entries: entries.map(({ comment, ...entry }) => (comment === undefined ? entry : { ...entry, comment })),
+    },
+  };
+}
+
+function responseMime(record: LoggedRequest): string {
+  if (record.responseType) return record.responseType;
+  // answered before the app (the throttle, a fault): text, or nothing
+  return record.status === 429 ? "text/plain" : record.status === 0 ? "x-unknown" : "application/json";
 }

@@ -86,7 +86,11 @@
     var q = query();
     api("/admin/requests?" + q).then(function (r) {
       if (r.status === 422) {
+        // a refused filter shows no rows: the old ones would look like its answer
         $("filter-error").textContent = r.body.errors.map(function (e) { return e.title + ": " + e.detail; }).join("; ");
+        records = []; lastKey = ""; render();
+        $("empty").hidden = true;
+        $("state").textContent = "filter refused · nothing shown";
         return;
       }
       $("filter-error").textContent = "";
@@ -95,7 +99,7 @@
       var key = q + "|" + data.map(function (x) { return x.id; }).join(",");
       records = data;
       if (key !== lastKey) { lastKey = key; render(); }
-      $("state").textContent = "updated " + new Date().toLocaleTimeString() + (data.length ? " · " + data.length + " shown" : "");
+      $("state").textContent = "updated " + new Date().toISOString().slice(11, 19) + " UTC" + (data.length ? " · " + data.length + " shown" : "");
     }).catch(function (e) {
       if (String(e && e.message) !== "401") $("state").textContent = "cannot reach the sandbox; retrying";
     }).then(function () {
@@ -153,6 +157,12 @@
           h("p", d.fault.rule_id ? "rule " + d.fault.rule_id : "asked for by the request's X-Sandbox-Fault header"),
         ]));
       }
+      if (d.status === 403 && !d.lead_provider_id) {
+        parts.push(h("div.reasons", null, [
+          h("h2", "Refused: 403"),
+          h("p", "A known token of the wrong kind: the admin token (or a token of the other API version) was sent to " + d.path.split("/").slice(0, 3).join("/") + ". The lead provider API takes a lead provider's token; the admin token works only on /admin."),
+        ]));
+      }
       if (d.errors.length) {
         parts.push(h("div.reasons", null, [
           h("h2", "Refused: " + d.status),
@@ -165,9 +175,21 @@
         ["provider", d.lead_provider_name ? d.lead_provider_name + " (" + d.lead_provider_id + ")" : (d.lead_provider_id || "none (no known provider token)")],
         ["record", "#" + d.id],
       ];
+      var sent = d.request_headers || {};
+      var now = sent["x-with-server-date"];
+      facts.push(["now", now ? now + " (the request's X-With-Server-Date header)" : "the sandbox clock (PUT /admin/clock moves it)"]);
       var dl = h("dl.facts");
       facts.forEach(function (f) { dl.appendChild(h("dt", f[0])); dl.appendChild(h("dd.mono", f[1])); });
       parts.push(dl);
+      var copy = h("button.copy-curl", "Copy as curl");
+      copy.type = "button";
+      var copied = h("span.copied");
+      copy.addEventListener("click", function () { copyCurl(d.id, copied); });
+      parts.push(h("p.actions", null, [copy, copied]));
+      parts.push(h("h3", "Request headers"));
+      var hl = h("dl.facts.headers");
+      Object.keys(sent).forEach(function (name) { hl.appendChild(h("dt.mono", name)); hl.appendChild(h("dd.mono", sent[name])); });
+      parts.push(Object.keys(sent).length ? hl : h("p.none", "(none)"));
       parts.push(h("h3", "Request body"));
       parts.push(pretty(d.request_body));
       parts.push(h("h3", "Response body"));
@@ -175,6 +197,19 @@
       show(h("div", null, parts));
       render();
     }).catch(function () {});
+  }
+
+  // the request again as one curl command ($TOKEN where the token was): to the clipboard, and shown
+  function copyCurl(id, note) {
+    fetch("/admin/requests/" + encodeURIComponent(id) + "/curl", { headers: { authorization: "Bearer " + token }, cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(function (text) {
+        var shown = function (message) { note.textContent = message; note.title = text; note.dataset.curl = text; };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(text).then(function () { shown("copied: set TOKEN, then paste"); }, function () { shown(text); });
+        } else shown(text);
+      })
+      .catch(function () { note.textContent = "cannot reach the sandbox"; });
   }
 
   function show(content) {
