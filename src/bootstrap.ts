@@ -1,4 +1,5 @@
-import { type Db, migrateToLatest } from "../db/connection";
+import type { Db } from "../db/connection";
+import { migrateAndDerive } from "./derived-objects";
 import { loadReferenceData } from "../db/reference-data";
 import { loadRectReferenceData } from "../db/rect-reference-data";
 import { noteSetting } from "../db/settings";
@@ -48,7 +49,7 @@ export interface Prepared {
  */
 export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<Prepared> {
   const now = options.now ?? new Date();
-  await migrateToLatest(db);
+  await migrateAndDerive(db);
   await db.transaction().execute((trx) => loadReferenceData(trx));
   await db.transaction().execute((trx) => loadRectReferenceData(trx));
 

@@ -253,6 +253,9 @@ export async function performParticipantAction(
   return { data: participantResource(row) };
 }
 
+/** The read model's derived objects, rebuilt at start when their definition changed (src/derived-objects.ts). */
+export { PARTICIPANT_DOCUMENTS } from "./read-model";
+
 // ---- for other features (they never import this feature's queries.ts) -------
 
 /** A change to a record by another feature (a declaration, an admin move) bumps its own and its person's `updated_at` (the live touch chain, §4.2). */
