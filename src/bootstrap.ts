@@ -18,7 +18,7 @@ export interface PrepareOptions extends SeedOptions {
   /** ADMIN_TOKEN; null = keep the stored one, or generate one on first start */
   adminToken: string | null;
   now?: Date;
-  /** RECT_SCENARIO: a scenario document (control-plane.md §3) loaded into an empty RECT world instead of its demo */
+  /** RECT_SCENARIO: a scenario document (docs/reference/rect/control-plane.md §3) loaded into an empty RECT world instead of its demo */
   rectScenario?: { path: string; document: unknown } | null;
   /** SCENARIO: a v2 scenario document applied to a new v2 world at start instead of the demo data (with the app's clock) */
   scenario?: { path: string; document: unknown; clock: Clock } | null;

@@ -6,7 +6,7 @@ import { preparedQuery } from "../../../db/prepared";
 /**
  * One visible training record as the caller sees it: its current provider's
  * state when the caller is that provider, or the caller's own last view of it
- * after a transfer (business-rules §2.1).
+ * after a transfer (docs/reference/business-rules.md §2.1).
  */
 export interface ParticipantRow {
   participant_id: string;
@@ -243,7 +243,7 @@ export async function listParticipantRows(db: Db, providerId: string, filter: Pa
   return participantRowsByKeys(db, providerId, keys);
 }
 
-/** The person's visible records; the caller picks the ECT one (business-rules §4.1). */
+/** The person's visible records; the caller picks the ECT one (docs/reference/business-rules.md §4.1). */
 export async function participantRowsFor(db: Db, providerId: string, participantId: string, filter: ParticipantFilter) {
   // Looked up through the person's records (an index on participant_id), the
   // provider checked per row: `+` keeps SQLite off the provider's list index.
@@ -262,7 +262,7 @@ export async function participantRowsFor(db: Db, providerId: string, participant
 }
 
 // ---------------------------------------------------------------------------
-// The participant actions (business-rules §6): facts and writes, inside the action's transaction
+// The participant actions (docs/reference/business-rules.md §6): facts and writes, inside the action's transaction
 // ---------------------------------------------------------------------------
 
 /**
@@ -313,7 +313,7 @@ export async function hasActivePartnership(trx: DbOrTrx, providerId: string, coh
 /**
  * The provider's own view of the record as its last induction record left it,
  * with that record's induction status: after a transfer the old provider keeps
- * seeing it (business-rules §2.1, status unchanged); after a change of schedule
+ * seeing it (docs/reference/business-rules.md §2.1, status unchanged); after a change of schedule
  * across cohorts, live `Induction::ChangeInductionRecord` closes it with status
  * `changed`, shown only under a filter on the old cohort (see `notSuperseded`).
  */

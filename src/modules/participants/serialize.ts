@@ -7,7 +7,7 @@ function latest(...stamps: string[]): string {
   return stamps.reduce((a, b) => (b > a ? b : a));
 }
 
-/** The participant attributes in the live order (business-rules §4.2). */
+/** The participant attributes in the live order (docs/reference/business-rules.md §4.2). */
 export function participantAttributes(row: ParticipantRow) {
   return {
     email: row.email,
