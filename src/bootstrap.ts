@@ -15,7 +15,7 @@ export interface PrepareOptions extends SeedOptions {
   /** ADMIN_TOKEN; null = keep the stored one, or generate one on first start */
   adminToken: string | null;
   now?: Date;
-  /** RECT_SCENARIO: a scenario document (control-plane.md §3) loaded into an empty RECT world instead of its demo */
+  /** RECT_SCENARIO: a scenario document (docs/reference/rect/control-plane.md §3) loaded into an empty RECT world instead of its demo */
   rectScenario?: { path: string; document: unknown } | null;
   /** RECT_STATEMENTS=none: v3 lead providers made at start get no statement calendar */
   rectStatements?: boolean;

@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 /**
  * A read model for the participant reads: one row per visible training
  * record view (the current provider's record, or a former provider's view of
- * it after a transfer, business-rules §2.1) holding its JSON:API resource and
+ * it after a transfer, docs/reference/business-rules.md §2.1) holding its JSON:API resource and
  * its CSV line as text, with the list's filter and sort keys beside them. A
  * page is then one index walk over this table and the concatenation of its
  * stored fragments; nothing is joined or serialised per request.

@@ -30,7 +30,7 @@ import { csvRow } from "./csv";
 import { named } from "./openapi";
 
 /**
- * How a CSV cell is written from its SQL value (the live CSV, business-rules §4.5):
+ * How a CSV cell is written from its SQL value (the live CSV, docs/reference/business-rules.md §4.5):
  * `text`: quoted only when it holds a comma, a quote or a line break, null and "" as `""`;
  * `plain`: as it is (enums, years, ids, timestamps never need quoting), null as `null`;
  * `flag`: `true`/`false` from 0/1, null as `""` (the default of a boolean attribute).

@@ -30,7 +30,7 @@ async function failingDeclaration() {
   });
 }
 
-describe("request log (sandbox-contract.md, Request log)", () => {
+describe("request log (docs/reference/sandbox-contract.md, Request log)", () => {
   test("when a declaration POST is refused, then it is recorded with its bodies and the reasons from the error that answered", async () => {
     await t.admin("DELETE", "/admin/requests");
     const answer = await failingDeclaration();

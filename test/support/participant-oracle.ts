@@ -1,6 +1,6 @@
 /**
  * The test oracle of the participant: the straightforward reading (the joined
- * rows, who sees which: business-rules §2.1, §4.1, §4.4) and rendering (in
+ * rows, who sees which: docs/reference/business-rules.md §2.1, §4.1, §4.4) and rendering (in
  * TypeScript: JSON:API resource and CSV line, §4.2, §4.5) that production
  * once also used. Production has one renderer and one visibility rule, the
  * read model (src/modules/participants/read-model.ts, from the definition in
@@ -16,7 +16,7 @@ import { inductionStatusToStatus } from "../../src/modules/participants/rules";
 /**
  * One visible training record as the caller sees it: its current provider's
  * state when the caller is that provider, or the caller's own last view of it
- * after a transfer (business-rules §2.1).
+ * after a transfer (docs/reference/business-rules.md §2.1).
  */
 export interface ParticipantRow {
   participant_id: string;
@@ -248,7 +248,7 @@ export async function listParticipantRows(db: Db, providerId: string, filter: Pa
   return participantRowsByKeys(db, providerId, keys);
 }
 
-/** The person's visible records; the caller picks the ECT one (business-rules §4.1). */
+/** The person's visible records; the caller picks the ECT one (docs/reference/business-rules.md §4.1). */
 export async function participantRowsFor(db: Db, providerId: string, participantId: string, filter: ParticipantFilter) {
   // Looked up through the person's records (an index on participant_id), the
   // provider checked per row: `+` keeps SQLite off the provider's list index.
@@ -278,7 +278,7 @@ function latest(...stamps: string[]): string {
   return stamps.reduce((a, b) => (b > a ? b : a));
 }
 
-/** The participant attributes in the live order (business-rules §4.2). */
+/** The participant attributes in the live order (docs/reference/business-rules.md §4.2). */
 export function participantAttributes(row: ParticipantRow) {
   return {
     email: row.email,

@@ -202,7 +202,7 @@ export async function transferParticipant(db: Db, participantId: string, input: 
       throw ApiError.unprocessable("to_lead_provider_id", "the participant already trains with this lead provider");
     }
     const stamp = toTimestamp(now);
-    // The old provider keeps seeing the record as its last induction record left it (business-rules §2.1).
+    // The old provider keeps seeing the record as its last induction record left it (docs/reference/business-rules.md §2.1).
     await keepFormerProviderView(trx, record, record.induction_status, stamp);
     await queries.deleteFormerProviderView(trx, record.id, input.to_lead_provider_id);
     const schoolUrn = input.school_urn ?? record.school_urn;

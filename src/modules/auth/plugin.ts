@@ -36,7 +36,7 @@ async function requestTokenOwner(ctx: AppContext, request: Request): Promise<Tok
 }
 
 /**
- * The lead provider behind a request's token (business-rules §1.1): missing,
+ * The lead provider behind a request's token (docs/reference/business-rules.md §1.1): missing,
  * malformed or unknown → 401; a known token of another kind (the admin
  * token) → 403 with an empty body.
  */

@@ -1,5 +1,5 @@
 /**
- * The participants routes' schemas (business-rules §4, §6), modelled on the
+ * The participants routes' schemas (docs/reference/business-rules.md §4, §6), modelled on the
  * published contract's components but as the sandbox (and live) answers.
  * Request schemas check only what the live service refuses with the same
  * answer; anything else reaches the rules, which answer the live 422s.

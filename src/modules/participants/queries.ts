@@ -8,7 +8,7 @@ export interface ParticipantFilter {
 }
 
 // ---------------------------------------------------------------------------
-// The participant actions (business-rules §6): facts and writes, inside the action's transaction
+// The participant actions (docs/reference/business-rules.md §6): facts and writes, inside the action's transaction
 // ---------------------------------------------------------------------------
 
 /**
@@ -59,7 +59,7 @@ export async function hasActivePartnership(trx: DbOrTrx, providerId: string, coh
 /**
  * The provider's own view of the record as its last induction record left it,
  * with that record's induction status: after a transfer the old provider keeps
- * seeing it (business-rules §2.1, status unchanged); after a change of schedule
+ * seeing it (docs/reference/business-rules.md §2.1, status unchanged); after a change of schedule
  * across cohorts, live `Induction::ChangeInductionRecord` closes it with status
  * `changed`, shown only under a filter on the old cohort (see `notSuperseded`).
  */

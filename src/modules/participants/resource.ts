@@ -1,6 +1,6 @@
 /**
  * The participant (ECFParticipant), defined once (src/http/resource.ts): its
- * attributes in the live order (business-rules §4.2), each with the SQL the
+ * attributes in the live order (docs/reference/business-rules.md §4.2), each with the SQL the
  * read model renders it from, its schema, its CSV cell and its example. The
  * SQL reads the aliases of the read model's source (read-model.ts
  * `PARTICIPANT_SOURCE`): `p` the person, `tr` the training record, `v` the

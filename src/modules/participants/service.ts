@@ -1,5 +1,5 @@
 /**
- * The participants feature's use cases (business-rules §4, §6): gather the
+ * The participants feature's use cases (docs/reference/business-rules.md §4, §6): gather the
  * facts with queries, run the rules (rules.ts), write in one transaction.
  * The only caller of queries.ts and rules.ts. Every function takes `db`
  * first; inside a transaction only `trx` is used.
@@ -187,7 +187,7 @@ async function changeScheduleFacts(trx: DbOrTrx, base: Resolution, providerId: s
 }
 
 /**
- * defer / resume / withdraw / change-schedule (business-rules §6): the facts
+ * defer / resume / withdraw / change-schedule (docs/reference/business-rules.md §6): the facts
  * and the write happen in one transaction, so concurrent actions on one
  * participant are judged one after another and each accepted change is
  * recorded in the training-status history.
@@ -259,7 +259,7 @@ export function touchTrainingRecord(trx: DbOrTrx, record: { id: string; particip
   return queries.touchTrainingRecord(trx, record, stamp);
 }
 
-/** The provider a record leaves (admin transfer) keeps seeing it as its last induction record left it, with `inductionStatus` (business-rules §2.1). */
+/** The provider a record leaves (admin transfer) keeps seeing it as its last induction record left it, with `inductionStatus` (docs/reference/business-rules.md §2.1). */
 export function keepFormerProviderView(trx: DbOrTrx, record: TrainingRecord, inductionStatus: TrainingRecord["induction_status"], stamp: string): Promise<void> {
   return queries.keepFormerProviderView(trx, record, inductionStatus, newId(), stamp);
 }

@@ -1,7 +1,7 @@
 import { t } from "elysia";
 import { adminInput } from "../admin/validation";
 
-/** The request log's calls (sandbox-contract.md, "Request log"). */
+/** The request log's calls (docs/reference/sandbox-contract.md, "Request log"). */
 
 export const ErrorsBody = t.Object(
   { errors: t.Array(t.Object({ title: t.String(), detail: t.String() })) },

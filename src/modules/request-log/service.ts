@@ -24,7 +24,7 @@ export interface LoggedRequest {
   responseBody: Kept;
   /** the error that rendered the answer, when it was one */
   error: ApiError | null;
-  /** the fault it got on purpose (sandbox-contract.md, "Faults on demand"); absent = none */
+  /** the fault it got on purpose (docs/reference/sandbox-contract.md, "Faults on demand"); absent = none */
   fault?: FaultMark | null;
   /** the request's headers as kept (`keepHeaders`): the Authorization value replaced, long values cut */
   headers?: Record<string, string>;
@@ -321,7 +321,7 @@ export async function showRequest(db: Db, log: RequestLog | null, id: string) {
   return { data: shown! };
 }
 
-// ---- assertions: POST /admin/requests/find (sandbox-contract.md, "Verifying requests") -----------------
+// ---- assertions: POST /admin/requests/find (docs/reference/sandbox-contract.md, "Verifying requests") -----------------
 
 export interface FindInput {
   method?: string;
