@@ -5,6 +5,7 @@
  * so touching `db` there would wait for ever).
  */
 import type { Db } from "../../../db/connection";
+import { inTransaction } from "../../../db/transaction";
 import type { Transaction } from "kysely";
 import type { Database, DbOrTrx, Declaration, DeclarationState } from "../../../db/schema";
 import { ApiError } from "../../errors";
@@ -158,18 +159,18 @@ export async function insertNewDeclaration(
  * requests for the same slot are decided one after the other.
  */
 export async function recordDeclaration(
-  db: Db,
+  db: DbOrTrx,
   callerId: string,
   attributes: DeclarationInput,
   now: Date,
   /** where the write runs: its own transaction, or a group commit's (see db/group-commit.ts) */
-  inTransaction: <T>(job: (trx: Transaction<Database>) => Promise<T>) => Promise<T> = (job) => db.transaction().execute(job),
+  runInTransaction: <T>(job: (trx: Transaction<Database>) => Promise<T>) => Promise<T> = (job) => inTransaction(db, job),
 ) {
   const input = { ...attributes };
   // Rails casts `participant_id` for the uuid column (any case, braces, hyphens): compare and store the canonical form
   const canonicalId = input.participant_id === undefined ? null : castUuid(input.participant_id);
   if (canonicalId !== null) input.participant_id = canonicalId;
-  const declaration = await inTransaction(async (trx) => {
+  const declaration = await runInTransaction(async (trx) => {
     const facts = await gatherDeclarationFacts(trx, callerId, input, now);
     const result = checkDeclaration(facts);
     if (!result.ok) throw ApiError.errors(result.status, result.errors);
@@ -239,8 +240,8 @@ async function moveState(trx: DbOrTrx, declaration: Declaration, next: Declarati
 }
 
 /** `PUT /participant-declarations/{id}/void`: the caller's own declarations only (else 404). */
-export async function voidProviderDeclaration(db: Db, callerId: string, id: string, now: Date) {
-  const declaration = await db.transaction().execute(async (trx) => {
+export async function voidProviderDeclaration(db: DbOrTrx, callerId: string, id: string, now: Date) {
+  const declaration = await inTransaction(db, async (trx) => {
     const canonical = castUuid(id);
     const current = canonical === null ? null : await findDeclaration(trx, canonical);
     if (!current || current.lead_provider_id !== callerId) throw ApiError.notFound();
@@ -261,8 +262,8 @@ export async function voidProviderDeclaration(db: Db, callerId: string, id: stri
  * does): submitted → eligible → payable → paid, awaiting_clawback →
  * clawed_back. Unknown id → 404; any other move → 422.
  */
-export async function moveDeclarationState(db: Db, id: string, state: string, now: Date) {
-  const declaration = await db.transaction().execute(async (trx) => {
+export async function moveDeclarationState(db: DbOrTrx, id: string, state: string, now: Date) {
+  const declaration = await inTransaction(db, async (trx) => {
     const current = await findDeclaration(trx, id);
     if (!current) throw ApiError.adminNotFound(`There is no declaration with id '${id}'`);
     const result = adminStateMove(current.state, state);

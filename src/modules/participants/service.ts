@@ -5,6 +5,7 @@
  * first; inside a transaction only `trx` is used.
  */
 import type { Db } from "../../../db/connection";
+import { inTransaction } from "../../../db/transaction";
 import { cohorts, findSchedule, findScheduleById } from "../../../db/reference-data";
 import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
@@ -193,14 +194,14 @@ async function changeScheduleFacts(trx: DbOrTrx, base: Resolution, providerId: s
  * recorded in the training-status history.
  */
 export async function performParticipantAction(
-  db: Db,
+  db: DbOrTrx,
   providerId: string,
   participantId: string,
   action: ParticipantAction,
   attributes: Record<string, unknown>,
   now: Date,
 ) {
-  const recordId = await db.transaction().execute(async (trx) => {
+  const recordId = await inTransaction(db, async (trx) => {
     const base = await resolve(trx, providerId, participantId, attributes);
     const result =
       action === "change-schedule"
