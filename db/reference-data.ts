@@ -159,7 +159,7 @@ export async function loadReferenceData(db: DbOrTrx): Promise<void> {
   }
 }
 
-/** Every lead provider gets the live statements for every cohort (business-rules §5.1 step 8). */
+/** Every lead provider gets the live statements for every cohort (docs/reference/business-rules.md §5.1 step 8). */
 export async function ensureProviderStatements(db: DbOrTrx, leadProviderId: string): Promise<void> {
   const rows = statements
     .filter((s) => (SUPPORTED_COHORTS as readonly number[]).includes(s.cohort))

@@ -7,6 +7,7 @@ import { requestLogRoutes } from "./modules/request-log/routes";
 import { inspectorPage } from "./modules/request-log/inspector";
 import { snapshotRoutes } from "./modules/snapshots/routes";
 import { faultRoutes } from "./modules/faults/routes";
+import { scenarioRoutes } from "./modules/scenarios/routes";
 import { adminRoutes } from "./modules/admin/routes";
 import { declarationsRoutes } from "./modules/declarations/routes";
 import { moveDeclarationState } from "./modules/declarations/service";
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
     .use(requestLogRoutes(ctx))
     .use(snapshotRoutes(ctx))
     .use(faultRoutes(ctx))
+    .use(scenarioRoutes(ctx))
     .use(inspectorPage())
     .use(v3Routes(ctx))
     .use(adminV3Routes(ctx));

@@ -1,4 +1,5 @@
-import { type Db, migrateToLatest } from "../db/connection";
+import type { Db } from "../db/connection";
+import { migrateAndDerive } from "./derived-objects";
 import { loadReferenceData } from "../db/reference-data";
 import { loadRectReferenceData } from "../db/rect-reference-data";
 import { noteSetting } from "../db/settings";
@@ -8,19 +9,24 @@ import { type SeedOptions, type SeededProvider, leadProviderCount, listDemoProvi
 import { demoWorldDocument } from "./modules/v3/scenarios/demo";
 import { type Refs, applyScenario } from "./modules/v3/scenarios/service";
 import { ScenarioError } from "./modules/v3/scenarios/rules";
+import { applyScenarioDocument } from "./modules/scenarios/service";
+import type { Clock } from "./clock";
+import { ApiError } from "./errors";
 
 export interface PrepareOptions extends SeedOptions {
   seed: "demo" | "none";
   /** ADMIN_TOKEN; null = keep the stored one, or generate one on first start */
   adminToken: string | null;
   now?: Date;
-  /** RECT_SCENARIO: a scenario document (control-plane.md §3) loaded into an empty RECT world instead of its demo */
+  /** RECT_SCENARIO: a scenario document (docs/reference/rect/control-plane.md §3) loaded into an empty RECT world instead of its demo */
   rectScenario?: { path: string; document: unknown } | null;
+  /** SCENARIO: a v2 scenario document applied to a new v2 world at start instead of the demo data (with the app's clock) */
+  scenario?: { path: string; document: unknown; clock: Clock } | null;
   /** RECT_STATEMENTS=none: v3 lead providers made at start get no statement calendar */
   rectStatements?: boolean;
 }
 
-/** RECT_SCENARIO could not be loaded: start-up stops with this line (exit 2). */
+/** RECT_SCENARIO (or SCENARIO) could not be loaded: start-up stops with this line (exit 2). */
 export class RectScenarioError extends Error {}
 
 export interface Prepared {
@@ -32,6 +38,8 @@ export interface Prepared {
   v3DemoProviders: { name: string; token: string }[];
   /** RECT_SCENARIO's refs, when this start loaded it */
   rectScenarioRefs: Refs | null;
+  /** SCENARIO's refs, when this start applied it */
+  scenarioRefs: Record<string, unknown> | null;
 }
 
 /**
@@ -41,14 +49,26 @@ export interface Prepared {
  */
 export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<Prepared> {
   const now = options.now ?? new Date();
-  await migrateToLatest(db);
+  await migrateAndDerive(db);
   await db.transaction().execute((trx) => loadReferenceData(trx));
   await db.transaction().execute((trx) => loadRectReferenceData(trx));
 
   const generatedAdminToken = await ensureAdminToken(db, options.adminToken, now);
 
   let seededNow = false;
-  if (options.seed === "demo" && (await leadProviderCount(db)) === 0) {
+  let scenarioRefs: Record<string, unknown> | null = null;
+  const newV2World = (await leadProviderCount(db)) === 0;
+  if (options.scenario && newV2World) {
+    try {
+      scenarioRefs = (await applyScenarioDocument(db, options.scenario.clock, options.scenario.document)).refs;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const first = (error.body as { errors?: { title: string; detail: string }[] } | null)?.errors?.[0];
+        throw new RectScenarioError(`SCENARIO ${options.scenario.path}: ${first ? `${first.title}: ${first.detail}` : "was refused"}`);
+      }
+      throw error;
+    }
+  } else if (options.seed === "demo" && newV2World && !options.scenario) {
     await seedDemoData(db, options);
     seededNow = true;
   }
@@ -77,5 +97,5 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
       .execute()
   ).map((r) => ({ name: r.name, token: r.demo_token! }));
   await noteSetting(db, "last_started_at", toTimestamp(now));
-  return { generatedAdminToken, demoProviders: await listDemoProviders(db), seededNow, v3DemoProviders, rectScenarioRefs };
+  return { generatedAdminToken, demoProviders: await listDemoProviders(db), seededNow, v3DemoProviders, rectScenarioRefs, scenarioRefs };
 }

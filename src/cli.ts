@@ -8,6 +8,7 @@ import { SEED_HELP, seed } from "./commands/seed";
 import { SERVE_HELP, serve } from "./commands/serve";
 import { TOKEN_HELP, token } from "./commands/token";
 import { SNAPSHOT_HELP, snapshot } from "./commands/snapshot";
+import { SCENARIO_HELP, scenario } from "./commands/scenario";
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   serve: { run: serve, help: SERVE_HELP },
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: s
   token: { run: token, help: TOKEN_HELP },
   reset: { run: reset, help: RESET_HELP },
   snapshot: { run: snapshot, help: SNAPSHOT_HELP },
+  scenario: { run: scenario, help: SCENARIO_HELP },
   migrate: { run: migrate, help: MIGRATE_HELP },
   healthcheck: { run: healthcheck, help: HEALTHCHECK_HELP },
 };
@@ -32,6 +34,8 @@ Commands:
   reset [--participants N]    back to reference data and demo data (admin tokens kept)
   snapshot save|restore|delete NAME, snapshot list
                               save the whole state under a name, put it back (admin tokens kept)
+  scenario apply FILE|NAME, scenario list
+                              build a world from a scenario document; the shipped scenarios
   migrate                     apply the database migrations
   healthcheck [--url URL]     exit 0 when the server answers GET /healthz
   help [command]              this text, or a command's
@@ -41,7 +45,8 @@ Every command takes --help and --version. Exit codes: 0 done, 1 failed,
 
 Environment: PORT (3000), HOST (0.0.0.0), DATABASE_PATH (data/sandbox.sqlite),
 ADMIN_TOKEN (generated on first start), SEED (demo|none), RATE_LIMIT (on|off),
-RESPONSE_CACHE (on|off), LOG_REQUESTS (on|off), REQUEST_LOG_SIZE (10000; 0 = off).`;
+RESPONSE_CACHE (on|off), LOG_REQUESTS (on|off), REQUEST_LOG_SIZE (10000; 0 = off),
+SCENARIO (a scenario file applied to a new database at start, instead of the demo data).`;
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;

@@ -18,6 +18,8 @@ export interface Config {
   requestLogSize: number;
   /** RECT_SCENARIO: a scenario file loaded into an empty RECT world at start */
   rectScenario?: { path: string; document: unknown } | null;
+  /** SCENARIO: a v2 scenario document (sandbox-contract.md, "Scenarios") applied once to a new database at start, instead of the demo data */
+  scenario?: { path: string; document: unknown } | null;
   /** RECT_STATEMENTS (seed|none): new v3 lead providers get the seeded statement calendar */
   rectStatements?: boolean;
 }
@@ -83,18 +85,23 @@ function readChoice<T extends string>(env: Env, name: string, choices: readonly 
 
 /** RECT_SCENARIO: a readable JSON file (its checks against the world come at start). */
 function readRectScenario(env: Env): { path: string; document: unknown } | null {
-  const raw = env.RECT_SCENARIO;
+  return readScenarioFile(env, "RECT_SCENARIO");
+}
+
+/** SCENARIO or RECT_SCENARIO: a readable JSON file; the document's own checks come when it is applied. */
+function readScenarioFile(env: Env, name: "SCENARIO" | "RECT_SCENARIO"): { path: string; document: unknown } | null {
+  const raw = env[name];
   if (raw === undefined || raw === "") return null;
   let text: string;
   try {
     text = readFileSync(raw, "utf8");
   } catch {
-    throw new ConfigError(`RECT_SCENARIO: cannot read ${resolve(raw)}`);
+    throw new ConfigError(`${name}: cannot read ${resolve(raw)}`);
   }
   try {
     return { path: raw, document: JSON.parse(text) };
   } catch (error) {
-    throw new ConfigError(`RECT_SCENARIO: ${resolve(raw)} is not JSON (${(error as Error).message})`);
+    throw new ConfigError(`${name}: ${resolve(raw)} is not JSON (${(error as Error).message})`);
   }
 }
 
@@ -114,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     responseCache: readChoice(env, "RESPONSE_CACHE", ["on", "off"] as const, "on") === "on",
     requestLogSize: readRequestLogSize(env),
     rectScenario: readRectScenario(env),
+    scenario: readScenarioFile(env, "SCENARIO"),
     rectStatements: readChoice(env, "RECT_STATEMENTS", ["seed", "none"] as const, "seed") === "seed",
   };
 }

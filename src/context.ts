@@ -51,7 +51,7 @@ export interface AppContext {
   requests: Requests;
   /** the live throttle on /api/; null when off */
   rateLimiter: FixedWindowRateLimiter | null;
-  /** RECT's 1500 requests per 5 minutes per IP on /api/v3 (rules §2.3, control-plane.md §2); null when off */
+  /** RECT's 1500 requests per 5 minutes per IP on /api/v3 (docs/reference/rect/rules.md §2.3, docs/reference/rect/control-plane.md §2); null when off */
   v3IpLimiter: FixedWindowRateLimiter | null;
   /** the last REQUEST_LOG_SIZE /api/ requests; null when off */
   requestLog: RequestLog | null;

@@ -1,4 +1,4 @@
-/** One error shape for every HTTP answer that is not a success (business-rules §3.3). */
+/** One error shape for every HTTP answer that is not a success (docs/reference/business-rules.md §3.3). */
 export interface ErrorItem {
   title: string;
   detail: string;
@@ -60,7 +60,7 @@ export class ApiError extends Error {
     return NOT_FOUND;
   }
 
-  /** The admin API's 404: the errors shape, saying what was not found (sandbox-contract.md) */
+  /** The admin API's 404: the errors shape, saying what was not found (docs/reference/sandbox-contract.md) */
   static adminNotFound(detail: string): ApiError {
     return ApiError.errors(404, [{ title: "Not found", detail }]);
   }
@@ -78,7 +78,7 @@ export class ApiError extends Error {
   toResponse(contentType: string = this.contentType): Response {
     if (this.body === null) return new Response(null, { status: this.status });
     const headers: Record<string, string> = { "content-type": contentType };
-    // v2 sends the challenge; RECT (v3) renders its 401 without one (rules §2.1)
+    // v2 sends the challenge; RECT (v3) renders its 401 without one (docs/reference/rect/rules.md §2.1)
     if (this.status === 401 && this.contentType === JSONAPI) headers["www-authenticate"] = 'Token realm="Application"';
     // the rest of a body that was cut off is not read: close the connection rather than leave it half-sent
     if (this.status === 413) headers.connection = "close";

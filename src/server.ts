@@ -1,4 +1,5 @@
 import { openDatabase } from "../db/connection";
+import { Clock } from "./clock";
 import { keepMallocHeap } from "./lib/malloc";
 import { createApp } from "./app";
 import { prepareDatabase } from "./bootstrap";
@@ -19,9 +20,18 @@ export async function startServer(config: Config, print: (line: string) => void 
   // large pages built by SQLite reuse the heap instead of faulting memory in each time (src/lib/malloc.ts)
   keepMallocHeap();
   const database = openDatabase(config.databasePath);
-  const prepared = await prepareDatabase(database.db, { seed: config.seed, adminToken: config.adminToken, rectScenario: config.rectScenario, rectStatements: config.rectStatements });
+  // one clock for the app and for SCENARIO (its `clock` moves the admin clock)
+  const clock = new Clock();
+  const prepared = await prepareDatabase(database.db, {
+    seed: config.seed,
+    adminToken: config.adminToken,
+    rectScenario: config.rectScenario,
+    rectStatements: config.rectStatements,
+    scenario: config.scenario ? { ...config.scenario, clock } : null,
+  });
   database.markFile();
   const app = createApp({
+    clock,
     fileProblem: database.fileProblem,
     db: database.db,
     writes: database.writes,
@@ -52,6 +62,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     print(`  v3 (RECT) lead providers (Authorization: Bearer <token>, /api/v3 only):`);
     for (const p of prepared.v3DemoProviders) print(`    ${p.name.padEnd(30)} ${p.token}`);
   }
+  if (prepared.scenarioRefs) print(`  SCENARIO applied; refs: ${JSON.stringify(prepared.scenarioRefs)}`);
+  else if (config.scenario) print(`  SCENARIO not applied: the database already has lead providers`);
   if (prepared.rectScenarioRefs) print(`  RECT_SCENARIO loaded; refs: ${JSON.stringify(prepared.rectScenarioRefs)}`);
   if (!config.rateLimit) print(`  Rate limit: off (RATE_LIMIT=off)`);
 

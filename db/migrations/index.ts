@@ -4,6 +4,7 @@ import * as listSortKeys from "./0002_list_sort_keys";
 import * as participantDocuments from "./0003_participant_documents";
 import * as profileScheduleAndFrozenMove from "./0004_profile_schedule_and_frozen_move";
 import * as rectWorld from "./0005_rect_world";
+import * as derivedObjects from "./0006_derived_objects";
 
 /** Registered by static import so that a compiled binary carries every migration. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   "0003_participant_documents": participantDocuments,
   "0004_profile_schedule_and_frozen_move": profileScheduleAndFrozenMove,
   "0005_rect_world": rectWorld,
+  "0006_derived_objects": derivedObjects,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import { migrateToLatest } from "../../db/connection";
+import { migrateAndDerive } from "../derived-objects";
 import { migrations } from "../../db/migrations";
 import { PROGRAM, configOrExit, parseCommand, withDatabase } from "./common";
 
@@ -16,7 +16,7 @@ export async function migrate(args: string[]): Promise<void> {
   if (parseCommand("migrate", args, {}, MIGRATE_HELP).answered) return;
   const config = configOrExit();
   await withDatabase("migrate", config, async ({ db }) => {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateAndDerive(db);
     const latest = Object.keys(migrations).sort().at(-1) ?? "none";
     if (applied.length === 0) console.log(`${config.databasePath} is up to date (latest migration: ${latest})`);
     else for (const name of applied) console.log(`applied ${name}`);

@@ -1,4 +1,4 @@
-import { migrateToLatest } from "../../db/connection";
+import { migrateAndDerive } from "../derived-objects";
 import { ApiError } from "../errors";
 import { FileSnapshotStore } from "../modules/snapshots/store";
 import { deleteSnapshot, listSnapshots, restoreSnapshot, saveSnapshot } from "../modules/snapshots/service";
@@ -55,7 +55,7 @@ export async function snapshot(args: string[]): Promise<void> {
         console.log(`Deleted snapshot ${name}`);
         return;
       }
-      await migrateToLatest(db);
+      await migrateAndDerive(db);
       if (action === "save") {
         const t0 = performance.now();
         const { info, replaced } = await saveSnapshot(db, store, name!);

@@ -1,4 +1,4 @@
-import { migrateToLatest } from "../../db/connection";
+import { migrateAndDerive } from "../derived-objects";
 import type { Db } from "../../db/connection";
 import { leadProviderNames } from "../modules/admin/service";
 import { generateToken, storeToken } from "../modules/auth/tokens";
@@ -37,7 +37,7 @@ export async function token(args: string[]): Promise<void> {
 
   const config = configOrExit();
   await withDatabase("token", config, async ({ db }) => {
-    await migrateToLatest(db);
+    await migrateAndDerive(db);
     const now = new Date();
     if (values.admin) {
       const value = "admin_" + generateToken();

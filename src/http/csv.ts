@@ -1,5 +1,5 @@
 /**
- * CSV as the live service writes it (business-rules §4.5), for both exports:
+ * CSV as the live service writes it (docs/reference/business-rules.md §4.5), for both exports:
  * the cells, and a stream that reads the rows batch by batch.
  */
 import { toTimestamp } from "../lib/time";

@@ -231,7 +231,7 @@ export async function readJsonParams(request: Request, keep?: { bodyText?: strin
 export const bodyReadAfterAuthentication = () => null;
 
 /**
- * The transform that reads a JSON:API body (business-rules §3.1, §3.3) for
+ * The transform that reads a JSON:API body (docs/reference/business-rules.md §3.1, §3.3) for
  * TypeBox to check: a body of another content type, or an empty one, is left
  * unparsed (Rails), so it has no `data`; `data.attributes` keeps only what the
  * controller permits (ruby-compat `permitAttributes`). The text read is kept

@@ -1,5 +1,5 @@
 /**
- * Query-string parsing for the two list endpoints (business-rules §3.3, §4.3,
+ * Query-string parsing for the two list endpoints (docs/reference/business-rules.md §3.3, §4.3,
  * §4.4, §5.5): `GET /participants/ecf(.csv)` and `GET /participant-declarations(.csv)`.
  *
  * Pure and synchronous: the caller hands over the raw `[key, value]` pairs as
@@ -75,7 +75,7 @@ export type ListParamsResult =
   | { ok: false; status: 400; errors: ParamError[] };
 
 // ---------------------------------------------------------------------------
-// Exact strings (business-rules §3.3; "RCF3339" sic)
+// Exact strings (docs/reference/business-rules.md §3.3; "RCF3339" sic)
 // ---------------------------------------------------------------------------
 
 export const FILTER_NOT_HASH_ERROR: ParamError = {

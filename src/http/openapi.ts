@@ -1,6 +1,6 @@
 /**
  * What every v2 route shares in its declaration: the error bodies of the
- * live service (business-rules §3.3) and one way to write a route's answers,
+ * live service (docs/reference/business-rules.md §3.3) and one way to write a route's answers,
  * so that the OpenAPI document says exactly what the route answers.
  *
  * The answers go both into the route's `response` (Elysia's type for the

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /**
- * The live throttle (business-rules §1.2): 1000 requests per fixed 5-minute
+ * The live throttle (docs/reference/business-rules.md §1.2): 1000 requests per fixed 5-minute
  * window (aligned to multiples of 300 s of Unix time), counted per raw
  * `Authorization` value, invalid tokens included, on paths under `/api/`;
  * no header, no count.

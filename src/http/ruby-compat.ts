@@ -312,7 +312,7 @@ export function decodeWwwFormComponent(raw: string): string | null {
  * RECT's `filter[updated_since]` (app/controllers/concerns/api/date_filterable.rb:13-21):
  * always decoded once more (`URI.decode_www_form_component`), then
  * `Time.iso8601`. So a `+` offset fails unless double-encoded (`%252B`),
- * rules §4.2. null: RECT's 400.
+ * docs/reference/rect/rules.md §4.2. null: RECT's 400.
  */
 export function parseRectUpdatedSince(raw: string): Date | null {
   const decoded = decodeWwwFormComponent(raw);

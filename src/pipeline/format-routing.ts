@@ -17,7 +17,7 @@ export function formatRoutingPlugin(requests: Requests) {
   return <A extends AnyElysia>(app: A) =>
     app.onRequest(function formatRouting({ request }) {
       const info = requests.get(request)!;
-      // v3 too: RECT's routes are Rails `resources` with `(.:format)` (rules §1); its controllers ignore the format
+      // v3 too: RECT's routes are Rails `resources` with `(.:format)` (docs/reference/rect/rules.md §1); its controllers ignore the format
       const v3 = isV3Path(info.path);
       if ((!info.path.startsWith("/api/v2/") && !v3) || requests.isCopy(request, info)) return;
       const split = splitFormat(request.method, info.path);

@@ -25,7 +25,7 @@ export const EXAMPLE_DEVIATIONS: Array<{ operation: string; why: string; patch: 
   },
   ...["GET /api/v2/participants/ecf", "GET /api/v2/participants/ecf/{id}", "PUT /api/v2/participants/ecf/{id}/defer", "PUT /api/v2/participants/ecf/{id}/resume", "PUT /api/v2/participants/ecf/{id}/withdraw", "PUT /api/v2/participants/ecf/{id}/change-schedule"].map((operation) => ({
     operation,
-    why: "the examples leave out attributes live always sends (mentor_id null for a mentor, training_record_id, schedule_identifier) (business-rules §4.2)",
+    why: "the examples leave out attributes live always sends (mentor_id null for a mentor, training_record_id, schedule_identifier) (docs/reference/business-rules.md §4.2)",
     patch: (e: any) => {
       const fill = (p: any) => ({ ...p, attributes: { mentor_id: null, training_record_id: "b339d7a3-97a4-49c2-9ba2-8e0514276f5b", schedule_identifier: "ecf-standard-september", ...p.attributes } });
       return { data: Array.isArray(e.data) ? e.data.map(fill) : fill(e.data) };
@@ -41,7 +41,7 @@ export const EXAMPLE_DEVIATIONS: Array<{ operation: string; why: string; patch: 
   })),
   {
     operation: "GET /api/v2/participant-declarations",
-    why: "the list example leaves out updated_at, state and has_passed, which every declaration has (business-rules §5.5)",
+    why: "the list example leaves out updated_at, state and has_passed, which every declaration has (docs/reference/business-rules.md §5.5)",
     patch: (e) => ({ data: e.data.map((d: any) => ({ ...d, attributes: { updated_at: "2021-05-31T02:22:32Z", state: "submitted", has_passed: null, ...d.attributes } })) }),
   },
   {

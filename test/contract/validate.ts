@@ -10,13 +10,13 @@ import spec from "./lead-provider-api-v2.openapi.json";
 
 /**
  * Where the live service deliberately differs from the contract, we follow
- * the live service (business-rules.md); each entry is a documented deviation
+ * the live service (docs/reference/business-rules.md); each entry is a documented deviation
  * applied to the schema before validation.
  */
 export const LIVE_DEVIATIONS: Array<{ schema: string; why: string; patch: (s: any) => void }> = [
   {
     schema: "ParticipantDeclarationAttributes",
-    why: "live `state` also has awaiting-clawback and clawed-back (business-rules §5.5, appendix A 5)",
+    why: "live `state` also has awaiting-clawback and clawed-back (docs/reference/business-rules.md §5.5, appendix A 5)",
     patch: (s) => {
       const state = s.properties.state;
       if (state?.enum) state.enum = [...new Set([...state.enum, "awaiting-clawback", "clawed-back"])];
@@ -24,7 +24,7 @@ export const LIVE_DEVIATIONS: Array<{ schema: string; why: string; patch: (s: an
   },
   {
     schema: "ParticipantDeclarationAttributes",
-    why: "the POST answer is the v1 shape, with eligible_for_payment and voided (business-rules §5.4, appendix A 6)",
+    why: "the POST answer is the v1 shape, with eligible_for_payment and voided (docs/reference/business-rules.md §5.4, appendix A 6)",
     patch: (s) => {
       s.properties.eligible_for_payment = { type: "boolean" };
       s.properties.voided = { type: "boolean" };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { assertMatchesContract } from "../contract/validate";
 import { type TestApp, createTestApp } from "../support/app";
 
-// --- exact strings (business-rules §5) ---------------------------------------
+// --- exact strings (docs/reference/business-rules.md §5) ---------------------------------------
 const NOT_RECOGNISED =
   "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again.";
 const DATE_MISSING = "Enter a '#/declaration_date'.";

@@ -21,7 +21,7 @@ import { courseParticipantType } from '../../src/modules/participants/rules';
 import { formatTimestamp } from '../../src/modules/declarations/declaration-date';
 import { permitAttributes } from '../../src/http/ruby-compat';
 
-// --- exact strings from business-rules §5 ----------------------------------
+// --- exact strings from docs/reference/business-rules.md §5 ----------------------------------
 const NOT_RECOGNISED =
   "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again.";
 const DATE_MISSING = "Enter a '#/declaration_date'.";
@@ -41,7 +41,7 @@ const MENTOR_FUNDING =
 const COURSE_NOT_RECOGNISED =
   "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.";
 
-// --- schedules from business-rules §7 ---------------------------------------
+// --- schedules from docs/reference/business-rules.md §7 ---------------------------------------
 const STANDARD_SEPTEMBER_2022: Milestone[] = [
   { declarationType: 'started', startDate: '2022-06-01', milestoneDate: '2022-12-31' },
   { declarationType: 'retained-1', startDate: '2023-01-01', milestoneDate: '2023-03-31' },

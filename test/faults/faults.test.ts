@@ -6,7 +6,7 @@ import { type TestApp, createTestApp } from "../support/app";
 import { startedDeclaration } from "../support/suite";
 import { FRONT_DOOR_ANSWERS } from "../../src/modules/faults/rules";
 
-/** sandbox-contract.md § "Faults on demand" */
+/** docs/reference/sandbox-contract.md § "Faults on demand" */
 
 const DECLARATIONS = "/api/v2/participant-declarations";
 const NOW = "2024-10-01T12:00:00Z";

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe("admin API (sandbox-contract.md)", () => {
+describe("admin API (docs/reference/sandbox-contract.md)", () => {
   test("when a lead provider is created, then 201 with a working token stored only hashed, and it gets statements", async () => {
     const r = await t.admin("POST", "/admin/lead-providers", { name: "Acme Training" });
     expect(r.status).toBe(201);

@@ -12,7 +12,7 @@ afterAll(() => t.close());
 
 const DENIED = { error: "HTTP Token: Access denied" };
 
-describe("authentication (business-rules §1.1)", () => {
+describe("authentication (docs/reference/business-rules.md §1.1)", () => {
   const cases: Array<[string, Record<string, string>]> = [
     ["no Authorization header", {}],
     ["a malformed header", { authorization: "Basic abc" }],
@@ -83,7 +83,7 @@ describe("authentication (business-rules §1.1)", () => {
   });
 });
 
-describe("rate limit (business-rules §1.2)", () => {
+describe("rate limit (docs/reference/business-rules.md §1.2)", () => {
   test("when 1001 requests come with one Authorization value in a window, then the 1001st gets 429 text/plain 'Retry later\\n'", async () => {
     const limited = await createTestApp({ rateLimit: true });
     try {

@@ -5,7 +5,7 @@ const IDENTIFIERS = ["standard", "reduced", "extended", "replacement"].flatMap((
   ["september", "january", "april"].map((month) => `ecf-${kind}-${month}`),
 );
 
-describe("schedule and milestone data (business-rules §7)", () => {
+describe("schedule and milestone data (docs/reference/business-rules.md §7)", () => {
   test("when loaded, then there are 12 identifiers × 5 cohorts", () => {
     expect(schedules).toHaveLength(60);
     for (const cohort of [2021, 2022, 2023, 2024, 2025]) {

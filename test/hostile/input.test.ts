@@ -78,7 +78,7 @@ describe("time in range", () => {
     expect(ok.status).toBe(200);
   });
 
-  test("when declaration_date names 30 February, then it rolls over to 2 March as live (business-rules §5.1, (D): Ruby's Time.utc normalises the day)", async () => {
+  test("when declaration_date names 30 February, then it rolls over to 2 March as live (docs/reference/business-rules.md §5.1, (D): Ruby's Time.utc normalises the day)", async () => {
     // app/validators/declaration_date_validator.rb:15-16 (9123fbfcd) passes it through Time.zone.parse, which rolls the day over;
     // only the admin clock and X-With-Server-Date refuse days that do not exist.
     const { castDeclarationDate } = await import("../../src/modules/declarations/declaration-date");

@@ -101,7 +101,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "change-schedule": { course_identifier: "ecf-induction", schedule_identifier: "ecf-standard-january" },
 };
 
-describe("request bodies (business-rules §3.1, §3.3)", () => {
+describe("request bodies (docs/reference/business-rules.md §3.1, §3.3)", () => {
   let q: Created;
   beforeAll(async () => {
     q = await newEct();
@@ -198,7 +198,7 @@ describe("request bodies (business-rules §3.1, §3.3)", () => {
   });
 });
 
-describe("common checks (business-rules §6.1)", () => {
+describe("common checks (docs/reference/business-rules.md §6.1)", () => {
   let q: Created;
   beforeAll(async () => {
     q = await newEct();
@@ -243,7 +243,7 @@ describe("common checks (business-rules §6.1)", () => {
   });
 });
 
-describe("reasons (business-rules §6.2, §6.3)", () => {
+describe("reasons (docs/reference/business-rules.md §6.2, §6.3)", () => {
   test("when defer has no reason, a blank one or an unknown one, then the live reason messages", async () => {
     const q = await newEct();
     expect422(await act(q.participant_id, "defer", { course_identifier: "ecf-induction" }), [["reason", `${REASON_MISSING}, ${REASON_INVALID}`]]);
@@ -364,7 +364,7 @@ describe("the §6.5 transition table, cell by cell", () => {
   }
 });
 
-describe("what the status actions write (business-rules §6.5, §4.2)", () => {
+describe("what the status actions write (docs/reference/business-rules.md §6.5, §4.2)", () => {
   test("when a participant is deferred, resumed, withdrawn and resumed, then each change is one history row at the request's now, by the caller", async () => {
     const q = await newEct();
     const steps: Array<[string, Record<string, unknown>, string, string, string | null]> = [

@@ -4,7 +4,7 @@ import { assertMatchesContract, checkParticipantContract } from "../contract/val
 import { type TestApp, createTestApp } from "../support/app";
 
 /**
- * PUT /api/v2/participants/ecf/{id}/change-schedule (business-rules §6.6).
+ * PUT /api/v2/participants/ecf/{id}/change-schedule (docs/reference/business-rules.md §6.6).
  * Declarations are inserted straight into the `declarations` table: this
  * suite tests the participant side only.
  */
@@ -390,7 +390,7 @@ describe("unknown schedule identifier", () => {
   });
 });
 
-describe("effects (business-rules §6.6)", () => {
+describe("effects (docs/reference/business-rules.md §6.6)", () => {
   test("when the schedule changes, then the response and the re-GET show it, training_status and status stay, updated_at is the request's now, no status history is written", async () => {
     const q = await newParticipant();
     const data = expectOk(await change(q.participant_id, { ...ECT, schedule_identifier: "ecf-standard-april" }));

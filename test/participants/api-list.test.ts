@@ -4,7 +4,7 @@ import { assertMatchesContract, checkParticipantContract } from "../contract/val
 import { type TestApp, createTestApp } from "../support/app";
 
 /**
- * GET /api/v2/participants/ecf and /ecf.csv: filters (business-rules §4.3),
+ * GET /api/v2/participants/ecf and /ecf.csv: filters (docs/reference/business-rules.md §4.3),
  * order and pages (§4.4), the CSV (§4.5) and the query-string errors (§3.3).
  */
 
@@ -119,7 +119,7 @@ async function bulkInsert(providerId: string, schoolUrn: string, count: number, 
   });
 }
 
-describe("filters (business-rules §4.3)", () => {
+describe("filters (docs/reference/business-rules.md §4.3)", () => {
   let p: Provider;
   let a: Created, b: Created, c: Created, d: Created;
 
@@ -194,7 +194,7 @@ describe("filters (business-rules §4.3)", () => {
   });
 });
 
-describe("order (business-rules §4.4)", () => {
+describe("order (docs/reference/business-rules.md §4.4)", () => {
   test("when no updated_since is given, then rows are in the person's creation order, not the insertion order", async () => {
     const p = await t.newProvider();
     const second = await createAt(p.id, "2024-10-01T10:00:00Z");
@@ -233,7 +233,7 @@ describe("order (business-rules §4.4)", () => {
   });
 });
 
-describe("pages (business-rules §4.4)", () => {
+describe("pages (docs/reference/business-rules.md §4.4)", () => {
   let p: Provider;
   let all: string[];
 
@@ -305,7 +305,7 @@ describe("pages (business-rules §4.4)", () => {
   });
 });
 
-describe("page size cap (business-rules §4.4)", () => {
+describe("page size cap (docs/reference/business-rules.md §4.4)", () => {
   test("when per_page is 5000 and the provider has 3005 rows, then 3000 rows, then 5 on page 2; the CSV has all 3005 in the same order", async () => {
     const p = await t.newProvider();
     await createAt(p.id, "2023-01-01T00:00:00Z", { school_urn: "340001" });
@@ -359,7 +359,7 @@ describe("page size cap (business-rules §4.4)", () => {
   });
 });
 
-describe("CSV cells (business-rules §4.5)", () => {
+describe("CSV cells (docs/reference/business-rules.md §4.5)", () => {
   test("when a provider has no rows, then the CSV is a zero-length body with text/csv", async () => {
     const p = await t.newProvider();
     const r = await t.request("GET", CSV, { token: p.token });

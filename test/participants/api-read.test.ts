@@ -4,7 +4,7 @@ import { ADMIN_TOKEN, type TestApp, createTestApp } from "../support/app";
 
 /**
  * GET /api/v2/participants/ecf, /ecf/{id} and their aliases: what one row
- * is, its attributes (business-rules §4.1, §4.2) and who sees it (§2.1, §2.3).
+ * is, its attributes (docs/reference/business-rules.md §4.1, §4.2) and who sees it (§2.1, §2.3).
  */
 
 const ATTRIBUTE_ORDER = [
@@ -66,7 +66,7 @@ async function act(token: string, id: string, action: string, attributes: Record
   });
 }
 
-describe("rows and attributes (business-rules §4.1, §4.2)", () => {
+describe("rows and attributes (docs/reference/business-rules.md §4.1, §4.2)", () => {
   let p: Provider;
   let mentor: { participant_id: string; training_record_id: string };
   let ect: { participant_id: string; training_record_id: string };
@@ -183,7 +183,7 @@ describe("rows and attributes (business-rules §4.1, §4.2)", () => {
   });
 });
 
-describe("computed attributes (business-rules §4.2)", () => {
+describe("computed attributes (docs/reference/business-rules.md §4.2)", () => {
   let p: Provider;
   beforeAll(async () => {
     p = await t.newProvider();
@@ -282,7 +282,7 @@ describe("computed attributes (business-rules §4.2)", () => {
   });
 });
 
-describe("one row per training record (business-rules §4.1)", () => {
+describe("one row per training record (docs/reference/business-rules.md §4.1)", () => {
   test("when a person is both a mentor and an ECT with the provider, then the list has two rows with the same id and the single GET gives the ECT", async () => {
     const p = await t.newProvider();
     // the mentor registration first, so "first created" would pick the mentor
@@ -397,7 +397,7 @@ describe("aliases without /ecf (config/routes.rb:115-119, docs/live-parity.md §
   });
 });
 
-describe("scoping (business-rules §2.1, §2.3)", () => {
+describe("scoping (docs/reference/business-rules.md §2.1, §2.3)", () => {
   let a: Provider;
   let b: Provider;
   let ofA: { participant_id: string; training_record_id: string };

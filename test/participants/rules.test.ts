@@ -30,7 +30,7 @@ import { csvCell, csvDocument, csvRow } from '../../src/http/csv';
 import { isBlank } from '../../src/http/ruby-compat';
 
 // ---------------------------------------------------------------------------
-// Exact strings, written out again here on purpose (business-rules §6)
+// Exact strings, written out again here on purpose (docs/reference/business-rules.md §6)
 // ---------------------------------------------------------------------------
 
 const NOT_RECOGNISED =

@@ -1,5 +1,5 @@
 /**
- * Assertions over the request log (sandbox-contract.md, "Verifying requests"):
+ * Assertions over the request log (docs/reference/sandbox-contract.md, "Verifying requests"):
  * POST /admin/requests/find, GET /admin/requests/{id}/curl, GET /admin/requests.har,
  * and "a request is in the log before its answer is sent".
  */

@@ -98,7 +98,7 @@ async function changeEverything(t: TestApp, world: Awaited<ReturnType<typeof bui
   return { c, extraToken: extra.body.api_token as string };
 }
 
-describe("snapshots (sandbox-contract.md, Snapshots)", () => {
+describe("snapshots (docs/reference/sandbox-contract.md, Snapshots)", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -1,6 +1,6 @@
 /**
  * Building a v3 (RECT) world in a test: POST a scenario document
- * (control-plane.md §3) through the admin API and get its refs; call /api/v3
+ * (docs/reference/rect/control-plane.md §3) through the admin API and get its refs; call /api/v3
  * with a ref's token.
  */
 import type { TestApp } from "./app";

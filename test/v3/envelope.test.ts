@@ -1,6 +1,6 @@
 /**
- * The v3 envelope and authentication (rules §0-§4), over app.handle. Cases
- * cite RECT's shared examples (spec-index.md §1) by name.
+ * The v3 envelope and authentication (docs/reference/rect/rules.md §0-§4), over app.handle. Cases
+ * cite RECT's shared examples (docs/reference/rect/spec-index.md §1) by name.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ADMIN_TOKEN, type TestApp, createTestApp } from "../support/app";
@@ -33,7 +33,7 @@ describe('"a token authenticated endpoint" (token_authenticated_endpoint.rb)', (
   test("when a v3 token is sent, then it is not 401", async () => {
     expect((await v3Get(t, "/api/v3/statements", refs.a!.api_token)).status).toBe(200);
   });
-  test("when a v2 token is sent to /api/v3, then 401 (two worlds, control-plane.md §0.5)", async () => {
+  test("when a v2 token is sent to /api/v3, then 401 (two worlds, docs/reference/rect/control-plane.md §0.5)", async () => {
     expect((await v3Get(t, "/api/v3/statements", v2Token)).status).toBe(401);
   });
   test("when a v3 token is sent to /api/v2, then 401 with v2's body", async () => {
@@ -41,7 +41,7 @@ describe('"a token authenticated endpoint" (token_authenticated_endpoint.rb)', (
     expect(r.status).toBe(401);
     expect(r.body).toEqual({ error: "HTTP Token: Access denied" });
   });
-  test("when the admin token is sent to /api/v3, then 401: v3 has no 403 (rules §2.1)", async () => {
+  test("when the admin token is sent to /api/v3, then 401: v3 has no 403 (docs/reference/rect/rules.md §2.1)", async () => {
     expect((await v3Get(t, "/api/v3/statements", ADMIN_TOKEN)).status).toBe(401);
   });
   test("when a v3 token is revoked through the admin API, then it is 401 from the next request on", async () => {
@@ -53,7 +53,7 @@ describe('"a token authenticated endpoint" (token_authenticated_endpoint.rb)', (
   });
 });
 
-describe("routes and errors (rules §1, §3.3)", () => {
+describe("routes and errors (docs/reference/rect/rules.md §1, §3.3)", () => {
   test("when a v3 path is unknown, then 404 `{\"error\":\"Resource not found\"}` (errors_controller.rb:4-9), whatever the token", async () => {
     for (const token of [refs.a!.api_token, null]) {
       const r = await v3Get(t, "/api/v3/participants/ecf", token);
@@ -92,7 +92,7 @@ describe("routes and errors (rules §1, §3.3)", () => {
   });
 });
 
-describe("X-With-Server-Date (rules §2.4)", () => {
+describe("X-With-Server-Date (docs/reference/rect/rules.md §2.4)", () => {
   test("when the header cannot be parsed (RECT: 500), then 400 in the errors shape naming the header, before authentication", async () => {
     for (const token of [refs.a!.api_token, null]) {
       const r = await v3Get(t, "/api/v3/statements", token, { "X-With-Server-Date": "not a date" });

@@ -2,7 +2,7 @@
  * Statements (§11), delivery partners (§12) and schools (§14) end to end,
  * byte for byte, each case named after the RECT request spec example
  * (spec/requests/api/v3/{statements,delivery_partners,schools}_spec.rb, shared
- * examples of spec-index.md §1) or service spec it reproduces.
+ * examples of docs/reference/rect/spec-index.md §1) or service spec it reproduces.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
@@ -106,7 +106,7 @@ describe("statements (spec/requests/api/v3/statements_spec.rb)", () => {
     expect(r.status).toBe(400);
     expect(r.text).toBe(`{"errors":[{"title":"Bad request","detail":"The filter '#/updated_since' must be a valid ISO 8601 date"}]}`);
   });
-  test("when updated_since has a single-encoded + offset, then 400: the extra decoding makes it a space (rules §4.2 trap)", async () => {
+  test("when updated_since has a single-encoded + offset, then 400: the extra decoding makes it a space (docs/reference/rect/rules.md §4.2 trap)", async () => {
     expect((await v3Get(t, "/api/v3/statements?filter[updated_since]=2025-01-01T10:00:00%2B01:00", tok("a"))).status).toBe(400);
   });
   test('"a show endpoint": own → 200 and the document; another provider\'s → 404; "a does not filter by cohort endpoint"', async () => {

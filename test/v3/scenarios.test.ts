@@ -1,5 +1,5 @@
 /**
- * The RECT world's control plane (control-plane.md §3, §4.4): scenario
+ * The RECT world's control plane (docs/reference/rect/control-plane.md §3, §4.4): scenario
  * documents (atomic, relative dates, refs, invariants as 422s naming the JSON
  * pointer), validate, the world as a document, lead providers and tokens.
  */
@@ -58,7 +58,7 @@ describe("POST /admin/v3/scenarios", () => {
     const cohort = await t.admin("POST", "/admin/v3/scenarios", { lead_providers: [lp("c", [1999])] });
     expect(cohort.body.errors[0].title).toBe("/lead_providers/0/cohorts/0");
   });
-  test("when domain invariants are broken (rules §5), then 422: replacement schedule for an ECT, school-led mentor, withdrawn without a reason", async () => {
+  test("when domain invariants are broken (docs/reference/rect/rules.md §5), then 422: replacement schedule for an ECT, school-led mentor, withdrawn without a reason", async () => {
     const base = await v3Scenario(t, { ...world, lead_providers: [lp("a", [2025])], delivery_partners: [{ ...world.delivery_partners[0]!, name: `DP ${crypto.randomUUID()}` }], schools: [{ ref: "s", urn: String(200000 + Math.floor(Math.random() * 700000)) }] });
     const school = { id: base.s!.id };
     const partnership = { id: base.p!.id };
@@ -130,7 +130,7 @@ describe("GET /admin/v3/world", () => {
   });
 });
 
-describe("v3 lead providers and tokens (control-plane.md §4.4)", () => {
+describe("v3 lead providers and tokens (docs/reference/rect/control-plane.md §4.4)", () => {
   test("when a provider is created, then 201 {id, name, api_token}; listed with its cohorts; an unknown cohort is a 422 naming cohorts", async () => {
     const name = `Admin made ${crypto.randomUUID()}`;
     const r = await t.admin("POST", "/admin/v3/lead-providers", { name, cohorts: [2024, 2025] });

@@ -1,5 +1,5 @@
 /**
- * What the two worlds share (control-plane.md §0.5, §7): the admin token, the
+ * What the two worlds share (docs/reference/rect/control-plane.md §0.5, §7): the admin token, the
  * clock, snapshots and the request log cover /api/v3 as they cover /api/v2;
  * and the built-in v3 demo world on an empty database.
  */
@@ -67,7 +67,7 @@ describe("the admin clock covers /api/v3", () => {
   });
 });
 
-describe("the v3 demo world (control-plane.md §2)", () => {
+describe("the v3 demo world (docs/reference/rect/control-plane.md §2)", () => {
   test("when an empty database starts with SEED=demo, then RECT's seven lead providers answer /api/v3 with RECT's development tokens; SEED=none has none", async () => {
     const demo = openDatabase(":memory:");
     const prepared = await prepareDatabase(demo.db, { seed: "demo", adminToken: "x-admin-token", participantsPerCohort: 1 });

@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 export const DEFAULT_IMAGE = "localhost/lead-provider-sandbox:dev";
 const PORT = 3000;
 
-/** A scenario document as `POST /admin/scenarios` takes it (sandbox-contract.md § Scenarios). */
+/** A scenario document as `POST /admin/scenarios` takes it (docs/reference/sandbox-contract.md § Scenarios). */
 export type ScenarioDocument = Record<string, unknown>;
 
 /** What `POST /admin/scenarios` answers: each ref mapped to the ids made for it. */

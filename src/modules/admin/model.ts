@@ -4,7 +4,7 @@ import { DEMO_EXAMPLES } from "../seed/examples";
 import { adminInput } from "./validation";
 
 /**
- * The admin API of sandbox-contract.md: path parameters, bodies (validated by
+ * The admin API of docs/reference/sandbox-contract.md: path parameters, bodies (validated by
  * Elysia; `adminInput` makes a failure the admin 422) and each answer's shape,
  * which the OpenAPI document at /api-docs/json shows.
  */

@@ -61,7 +61,7 @@ const refusals = { 400: BadRequest, 401: Unauthorized };
 const bodyRefusals = { ...refusals, 413: PayloadTooLarge, 422: Unprocessable };
 
 /**
- * The sandbox control plane of sandbox-contract.md: plain JSON, admin token
+ * The sandbox control plane of docs/reference/sandbox-contract.md: plain JSON, admin token
  * only. The guard runs before anything else (a 401 before a 422), then
  * Elysia validates the declared schemas (see ./validation).
  */

@@ -1,4 +1,5 @@
 import type { Db } from "../../../db/connection";
+import { inTransaction } from "../../../db/transaction";
 import { ensureProviderStatements, findSchedule } from "../../../db/reference-data";
 import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
@@ -13,8 +14,8 @@ import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
 import * as queries from "./queries";
 
-export async function createLeadProvider(db: Db, name: string, now: Date) {
-  return db.transaction().execute(async (trx) => {
+export async function createLeadProvider(db: DbOrTrx, name: string, now: Date) {
+  return inTransaction(db, async (trx) => {
     const existing = await queries.leadProviderByName(trx, name);
     if (existing) throw ApiError.unprocessable("name", "a lead provider with this name already exists");
     const id = newId();
@@ -87,8 +88,8 @@ function pick<T>(list: T[]): T {
   return list[Math.floor(Math.random() * list.length)]!;
 }
 
-export async function createParticipant(db: Db, input: Static<typeof CreateParticipantBody>, now: Date) {
-  return db.transaction().execute(async (trx) => {
+export async function createParticipant(db: DbOrTrx, input: Static<typeof CreateParticipantBody>, now: Date) {
+  return inTransaction(db, async (trx) => {
     await requireLeadProvider(trx, input.lead_provider_id, "lead_provider_id");
     const scheduleIdentifier = input.schedule_identifier ?? "ecf-standard-september";
     const schedule = findSchedule(scheduleIdentifier, input.cohort);
@@ -194,15 +195,15 @@ async function findRecordForCourse(db: DbOrTrx, participantId: string, course: C
   return record;
 }
 
-export async function transferParticipant(db: Db, participantId: string, input: Static<typeof TransferBody>, now: Date) {
-  return db.transaction().execute(async (trx) => {
+export async function transferParticipant(db: DbOrTrx, participantId: string, input: Static<typeof TransferBody>, now: Date) {
+  return inTransaction(db, async (trx) => {
     const record = await findRecordForCourse(trx, participantId, input.course_identifier);
     await requireLeadProvider(trx, input.to_lead_provider_id, "to_lead_provider_id");
     if (record.lead_provider_id === input.to_lead_provider_id) {
       throw ApiError.unprocessable("to_lead_provider_id", "the participant already trains with this lead provider");
     }
     const stamp = toTimestamp(now);
-    // The old provider keeps seeing the record as its last induction record left it (business-rules §2.1).
+    // The old provider keeps seeing the record as its last induction record left it (docs/reference/business-rules.md §2.1).
     await keepFormerProviderView(trx, record, record.induction_status, stamp);
     await queries.deleteFormerProviderView(trx, record.id, input.to_lead_provider_id);
     const schoolUrn = input.school_urn ?? record.school_urn;
@@ -213,8 +214,8 @@ export async function transferParticipant(db: Db, participantId: string, input: 
   });
 }
 
-export async function setInductionStatus(db: Db, participantId: string, input: Static<typeof InductionStatusBody>, now: Date) {
-  return db.transaction().execute(async (trx) => {
+export async function setInductionStatus(db: DbOrTrx, participantId: string, input: Static<typeof InductionStatusBody>, now: Date) {
+  return inTransaction(db, async (trx) => {
     const record = await findRecordForCourse(trx, participantId, input.course_identifier);
     const stamp = toTimestamp(now);
     await queries.setInductionStatus(trx, record.id, input.status);

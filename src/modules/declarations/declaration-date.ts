@@ -1,5 +1,5 @@
 /**
- * Declaration dates and milestone windows (business-rules §0, §5.1, §7).
+ * Declaration dates and milestone windows (docs/reference/business-rules.md §0, §5.1, §7).
  *
  * The live service reads `declaration_date` twice:
  *  - once through Rails' datetime cast, which is lenient ("turnable into a

@@ -1,5 +1,5 @@
 /**
- * The declarations routes' schemas (business-rules §5), modelled on the
+ * The declarations routes' schemas (docs/reference/business-rules.md §5), modelled on the
  * published contract's components but as the sandbox (and live) answers:
  * `errors` (plural), the dasherized `awaiting-clawback`/`clawed-back`
  * states, the POST's v1 attributes, and a repeated identical POST refused

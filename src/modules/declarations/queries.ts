@@ -12,7 +12,7 @@ import { findScheduleById } from "../../../db/reference-data";
 
 
 // ---------------------------------------------------------------------------
-// Resolving the participant (business-rules §5.1, "Resolving the participant")
+// Resolving the participant (docs/reference/business-rules.md §5.1, "Resolving the participant")
 // ---------------------------------------------------------------------------
 
 /** A person's training record with its schedule and cohort facts folded in. */

@@ -21,7 +21,7 @@ import { declarationsCsvStream, listDeclarations, recordDeclaration, showDeclara
 
 const listOptions = (paginate: boolean) => ({ allowCohortFilter: false, allowParticipantIdFilter: true, paginate });
 
-/** The v2 declarations endpoints (business-rules §5). Authentication runs first (leadProviderApi). */
+/** The v2 declarations endpoints (docs/reference/business-rules.md §5). Authentication runs first (leadProviderApi). */
 export function declarationsRoutes(ctx: AppContext) {
   return new Elysia({ prefix: "/api/v2" })
     .use(leadProviderApi(ctx))

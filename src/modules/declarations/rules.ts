@@ -1,5 +1,5 @@
 /**
- * The live service's declaration rules (business-rules §5), as plain
+ * The live service's declaration rules (docs/reference/business-rules.md §5), as plain
  * synchronous functions over plain data. The caller (routes/service) gathers
  * the facts from the database; nothing here touches HTTP or SQL.
  */

@@ -1,5 +1,5 @@
 /**
- * How a declaration is shown (business-rules §5.4, §5.5): the v2 shape for
+ * How a declaration is shown (docs/reference/business-rules.md §5.4, §5.5): the v2 shape for
  * GET, void and the admin API; the v1 shape for the POST answer; CSV rows.
  */
 import { type RawBuilder, sql } from "kysely";

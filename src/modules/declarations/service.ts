@@ -5,6 +5,7 @@
  * so touching `db` there would wait for ever).
  */
 import type { Db } from "../../../db/connection";
+import { inTransaction } from "../../../db/transaction";
 import type { Transaction } from "kysely";
 import type { Database, DbOrTrx, Declaration, DeclarationState } from "../../../db/schema";
 import { ApiError } from "../../errors";
@@ -160,12 +161,12 @@ export async function insertNewDeclaration(
  * requests for the same slot are decided one after the other.
  */
 export async function recordDeclaration(
-  db: Db,
+  db: DbOrTrx,
   callerId: string,
   attributes: DeclarationInput,
   now: Date,
   /** where the write runs: its own transaction, or a group commit's (see db/group-commit.ts) */
-  inTransaction: <T>(job: (trx: Transaction<Database>) => Promise<T>) => Promise<T> = (job) => db.transaction().execute(job),
+  runInTransaction: <T>(job: (trx: Transaction<Database>) => Promise<T>) => Promise<T> = (job) => inTransaction(db, job),
   /** the new rows' ids (the demo seed gives stable ones) */
   id: () => string = newId,
 ) {
@@ -173,7 +174,7 @@ export async function recordDeclaration(
   // Rails casts `participant_id` for the uuid column (any case, braces, hyphens): compare and store the canonical form
   const canonicalId = input.participant_id === undefined ? null : castUuid(input.participant_id);
   if (canonicalId !== null) input.participant_id = canonicalId;
-  const declaration = await inTransaction(async (trx) => {
+  const declaration = await runInTransaction(async (trx) => {
     const facts = await gatherDeclarationFacts(trx, callerId, input, now);
     const result = checkDeclaration(facts);
     if (!result.ok) throw ApiError.errors(result.status, result.errors);
@@ -247,8 +248,8 @@ async function moveState(trx: DbOrTrx, declaration: Declaration, next: Declarati
 }
 
 /** `PUT /participant-declarations/{id}/void`: the caller's own declarations only (else 404). */
-export async function voidProviderDeclaration(db: Db, callerId: string, id: string, now: Date) {
-  const declaration = await db.transaction().execute((trx) => voidInTransaction(trx, callerId, id, now));
+export async function voidProviderDeclaration(db: DbOrTrx, callerId: string, id: string, now: Date) {
+  const declaration = await inTransaction(db, (trx) => voidInTransaction(trx, callerId, id, now));
   return { data: v2Declaration(declaration) };
 }
 
@@ -272,8 +273,8 @@ export async function voidInTransaction(trx: DbOrTrx, callerId: string, id: stri
  * does): submitted → eligible → payable → paid, awaiting_clawback →
  * clawed_back. Unknown id → 404; any other move → 422.
  */
-export async function moveDeclarationState(db: Db, id: string, state: string, now: Date) {
-  const declaration = await db.transaction().execute((trx) => moveStateInTransaction(trx, id, state, now));
+export async function moveDeclarationState(db: DbOrTrx, id: string, state: string, now: Date) {
+  const declaration = await inTransaction(db, (trx) => moveStateInTransaction(trx, id, state, now));
   return { data: v2Declaration(declaration) };
 }
 

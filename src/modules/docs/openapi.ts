@@ -107,7 +107,7 @@ function oneMediaType(content: Json | undefined, mediaType: string): Json | unde
 
 const UNAUTHORIZED_SCHEMA = { type: "object", required: ["error"], properties: { error: { type: "string", const: "HTTP Token: Access denied" } } };
 
-/** `X-With-Server-Date` (business-rules §3.2): every /api/v2 operation reads it. */
+/** `X-With-Server-Date` (docs/reference/business-rules.md §3.2): every /api/v2 operation reads it. */
 const SERVER_DATE_HEADER = {
   name: "X-With-Server-Date",
   in: "header",

@@ -2,7 +2,7 @@ import { t } from "elysia";
 import { adminInput } from "../admin/validation";
 import { DELAY_MS, FAULT_KINDS, FAULT_METHODS, FAULT_STATUSES } from "./rules";
 
-/** The fault rules' calls (sandbox-contract.md, "Faults on demand"). */
+/** The fault rules' calls (docs/reference/sandbox-contract.md, "Faults on demand"). */
 
 const ErrorItems = t.Array(t.Object({ title: t.String(), detail: t.String() }));
 export const ErrorsBody = t.Object({ errors: ErrorItems }, { description: "the errors shape" });

@@ -8,7 +8,7 @@ import { ErrorsBody, FaultDeleted, FaultList, FaultParams, FaultRule, FaultRuleB
 
 const detail = (summary: string, description?: string) => ({ tags: ["Admin (sandbox control)"], summary, description, security: [{ adminToken: [] }] });
 
-/** The fault rules (sandbox-contract.md, "Faults on demand"); admin token only. */
+/** The fault rules (docs/reference/sandbox-contract.md, "Faults on demand"); admin token only. */
 export function faultRoutes(ctx: AppContext) {
   const table = ctx.faults;
   return new Elysia({ prefix: "/admin" })

@@ -1,5 +1,5 @@
 /**
- * Faults on demand (sandbox-contract.md, "Faults on demand"): the answers the
+ * Faults on demand (docs/reference/sandbox-contract.md, "Faults on demand"): the answers the
  * live service and its front door send, the path patterns, the
  * `X-Sandbox-Fault` header and the seeded draw, as plain functions.
  */

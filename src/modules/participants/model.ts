@@ -1,10 +1,10 @@
 /**
- * The participants routes' schemas (business-rules §4, §6), modelled on the
+ * The participants routes' schemas (docs/reference/business-rules.md §4, §6), modelled on the
  * published contract's components but as the sandbox (and live) answers.
  * Request schemas check only what the live service refuses with the same
  * answer; anything else reaches the rules, which answer the live 422s.
  */
-import { type TSchema, t } from "elysia";
+import { t } from "elysia";
 import {
   type Operation,
   badRequest,
@@ -17,23 +17,18 @@ import {
   named,
   notAcceptable,
   notFound,
-  nullable,
   operation,
   pageQuery,
   payloadTooLarge,
   unprocessable,
   updatedSinceQuery,
 } from "../../http/openapi";
-import { DEMO_EXAMPLES } from "../seed/examples";
+import { ParticipantResource, SCHEDULES } from "./resource";
 import { COURSE_IDENTIFIERS, DEFER_REASONS, MESSAGES, WITHDRAW_REASONS } from "./rules";
 
 const TAGS = ["ECF participants"];
 const COURSES = [...COURSE_IDENTIFIERS];
-const SCHEDULES = ["standard", "reduced", "extended", "replacement"].flatMap((kind) =>
-  ["september", "january", "april"].map((month) => `ecf-${kind}-${month}`),
-);
-// demo data (src/modules/seed/examples.ts): examples that work on a freshly seeded sandbox with the first demo provider's token
-const EXAMPLE_ID = DEMO_EXAMPLES.participantId;
+const EXAMPLE_ID = ParticipantResource.example.id;
 
 // ---------------------------------------------------------------------------
 // Requests
@@ -142,58 +137,10 @@ export const ACTION_ATTRIBUTES = { keys: ACTION_KEYS, raw: ACTION_KEYS } as cons
 // Answers
 // ---------------------------------------------------------------------------
 
-export const ParticipantAttributes = named("ECFParticipantAttributes", t.Object({
-  email: t.String({ description: "The email address registered for this ECF participant (never null, whatever the status)" }),
-  full_name: t.String({ description: "The full name of this ECF participant" }),
-  mentor_id: nullable(t.String({ format: "uuid", description: "The user id of this ECT's mentor; always null for mentors" })),
-  school_urn: t.String({ description: "The Unique Reference Number (URN) of the school that submitted this ECF participant" }),
-  participant_type: t.String({ enum: ["ect", "mentor"], description: "The type of ECF participant this record refers to" }),
-  cohort: t.String({
-    description:
-      "Indicates which call-off contract funds this participant's training. 2021 indicates a participant that has started, or will start, their training in the 2021/22 academic year.",
-  }),
-  status: t.String({ enum: ["active", "withdrawn"], description: "The status of this ECF participant record (from the school's induction status, not the provider's withdraw)" }),
-  teacher_reference_number: nullable(t.String({ description: "The Teacher Reference Number (TRN) for this ECF participant" })),
-  teacher_reference_number_validated: nullable(t.Boolean({ description: "Whether the TRN has been validated; null when there is no TRN" })),
-  eligible_for_funding: nullable(t.Boolean({ description: "Indicates whether this participant is eligible to receive DfE funded induction" })),
-  pupil_premium_uplift: t.Boolean({ description: "Indicates whether this participant qualifies for an uplift payment due to pupil premium" }),
-  sparsity_uplift: t.Boolean({ description: "Indicates whether this participant qualifies for an uplift payment due to sparsity" }),
-  training_status: t.String({ enum: ["active", "deferred", "withdrawn"], description: "The training status of the ECF participant" }),
-  training_record_id: t.String({ format: "uuid", description: "The unique identifier of the participant training record" }),
-  schedule_identifier: t.String({ enum: SCHEDULES, description: "The schedule of the ECF participant" }),
-  updated_at: t.String({ format: "date-time", description: "The date the ECF participant was last updated (RFC 3339, whole seconds, `Z`)" }),
-}));
-
-const participantResource = <A extends TSchema>(attributes: A) =>
-  t.Object({
-    id: t.String({ format: "uuid", description: "The participant's user id, the same for all of a person's training records" }),
-    type: t.Literal("participant"),
-    attributes,
-  });
-export const Participant = named("ECFParticipant", participantResource(ParticipantAttributes));
-
-const PARTICIPANT_EXAMPLE = {
-  id: EXAMPLE_ID,
-  type: "participant",
-  attributes: {
-    email: "jane.smith@some-school.example.com",
-    full_name: "Jane Smith",
-    mentor_id: "bb36d74a-68a7-47b6-86b6-1fd0d141c590",
-    school_urn: "106286",
-    participant_type: "ect",
-    cohort: String(DEMO_EXAMPLES.cohort),
-    status: "active",
-    teacher_reference_number: "0012345",
-    teacher_reference_number_validated: true,
-    eligible_for_funding: true,
-    pupil_premium_uplift: false,
-    sparsity_uplift: true,
-    training_status: "active",
-    training_record_id: DEMO_EXAMPLES.trainingRecordId,
-    schedule_identifier: "ecf-standard-september",
-    updated_at: "2021-05-31T02:22:32Z",
-  },
-};
+export const ParticipantAttributes = ParticipantResource.attributes;
+const participantResource = ParticipantResource.resourceOf;
+export const Participant = ParticipantResource.schema;
+const PARTICIPANT_EXAMPLE = ParticipantResource.example;
 
 export const ParticipantDocument = named("ECFParticipantResponse", t.Object({ data: Participant }));
 export const ParticipantListDocument = listDocument("MultipleECFParticipantsResponse", Participant);
@@ -208,9 +155,7 @@ const ACTION_DOCUMENTS = {
   "change-schedule": ParticipantDocument,
 };
 
-const csvExample =
-  "id,email,full_name,mentor_id,school_urn,participant_type,cohort,status,teacher_reference_number,teacher_reference_number_validated,eligible_for_funding,pupil_premium_uplift,sparsity_uplift,training_status,training_record_id,schedule_identifier,updated_at\n" +
-  `${EXAMPLE_ID},jane.smith@some-school.example.com,Jane Smith,bb36d74a-68a7-47b6-86b6-1fd0d141c590,106286,ect,${DEMO_EXAMPLES.cohort},active,0012345,true,true,false,true,active,${DEMO_EXAMPLES.trainingRecordId},ecf-standard-september,2021-05-31T02:22:32Z\n`;
+const csvExample = ParticipantResource.csvExample!;
 
 const ParticipantsCsv = named(
   "MultipleECFParticipantsCsvResponse",

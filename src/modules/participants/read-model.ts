@@ -1,17 +1,19 @@
 /**
- * The participant reads served from the read model (migration 0003): each
- * visible record view's JSON:API resource and CSV line are stored as text,
- * kept current by triggers, so a page is one walk of a list index and
- * SQLite's concatenation of the stored fragments. Nothing is joined,
- * shaped or serialised per request. Every query is Kysely's, built and
- * compiled once (preparedQuery).
+ * The participant reads served from the read model: each visible record
+ * view's JSON:API resource and CSV line are stored as text in
+ * participant_documents (the table of migration 0003), kept current by
+ * triggers, so a page is one walk of a list index and SQLite's
+ * concatenation of the stored fragments. Nothing is joined, shaped or
+ * serialised per request. Every query is Kysely's, built and compiled once
+ * (preparedQuery).
  *
- * Two renderings of the same rules now exist, held together byte for byte by
- * test/reliability/read-model.test.ts: who sees which row (here and in
- * queries.ts) and what a row says (the view `participant_document_source` of
- * the migrations and serialize.ts). A change to either side needs the other:
- * a new visibility rule goes into both files; a new attribute or format is a
- * new migration that redefines the view and rewrites the documents.
+ * What a row says is ParticipantResource (resource.ts), rendered by the view
+ * and triggers at the end of this file, which are derived objects: rebuilt
+ * from the definition at start when it changed (db/derived.ts), never frozen
+ * in a migration. This file is the one renderer and the one visibility rule
+ * of the participant; test/support/participant-oracle.ts is the
+ * straightforward rendering test/reliability/read-model.test.ts holds it to,
+ * byte for byte.
  */
 import { type SelectQueryBuilder, sql } from "kysely";
 import type { Db } from "../../../db/connection";
@@ -19,7 +21,8 @@ import type { Database } from "../../../db/schema";
 import { preparedQuery } from "../../../db/prepared";
 import { type CsvStreamOptions, csvBytesStream, csvRow } from "../../http/csv";
 import type { ParticipantFilter } from "./queries";
-import { PARTICIPANT_CSV_HEADER } from "./serialize";
+import type { DerivedObjects } from "../../../db/derived";
+import { ParticipantResource } from "./resource";
 
 type Documents = SelectQueryBuilder<Database, "participant_documents", {}>;
 
@@ -210,6 +213,23 @@ export async function participantJson(db: Db, providerId: string, participantId:
   return `{"data":${row.resource}}`;
 }
 
+const recordDocument = preparedQuery((db, providerId: string, participantId: string, recordId: string) =>
+  visible(db as Db, providerId, null, null, true)
+    .where("participant_id", "=", participantId)
+    .where("record_seq", "=", (db as Db).selectFrom("training_records").select(sql<number>`rowid`.as("rowid")).where("id", "=", recordId))
+    .select("resource"),
+);
+
+/**
+ * An action's answer (§6): the JSON:API document of the caller's view of
+ * the record the action changed (the same rendering as the reads), or null
+ * when the caller no longer sees it.
+ */
+export async function participantRecordJson(db: Db, providerId: string, participantId: string, recordId: string): Promise<string | null> {
+  const [row] = await recordDocument(db, providerId, participantId, recordId);
+  return row ? `{"data":${row.resource}}` : null;
+}
+
 /** Where a CSV export has got to in the list order. */
 interface DocumentCursor {
   key: string;
@@ -293,4 +313,75 @@ export const CSV_BATCH_LINES = 2000;
 export function participantCsvStream(db: Db, providerId: string, filter: ParticipantFilter, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
   return csvBytesStream(HEADER, participantCsvLineBatches(db, providerId, filter), { batchSize: CSV_BATCH_LINES, ...options });
 }
-const HEADER = new TextEncoder().encode(csvRow(PARTICIPANT_CSV_HEADER));
+const HEADER = new TextEncoder().encode(csvRow(ParticipantResource.csvHeader));
+
+// ---------------------------------------------------------------------------
+// The stored documents: derived objects, rebuilt from ParticipantResource
+// ---------------------------------------------------------------------------
+
+const DOCUMENT_COLUMNS =
+  "former, source_rowid, lead_provider_id, participant_id, participant_type, schedule_id, participant_created_at, participant_updated_at, participant_seq, record_seq, resource, csv";
+
+/** Each visible view of a record: the record itself for its current provider, and each former provider's last view of it. */
+const PARTICIPANT_VIEWS = `create view participant_views as
+    select 0 as former, tr.rowid as source_rowid, tr.lead_provider_id, tr.rowid as record_seq, tr.schedule_id,
+           tr.mentor_id, tr.school_urn, tr.induction_status, tr.training_status, tr.updated_at as view_updated_at
+      from training_records tr
+    union all
+    select 1, fv.rowid, fv.lead_provider_id, tr.rowid, fv.schedule_id,
+           fv.mentor_id, fv.school_urn, fv.induction_status, fv.training_status, fv.updated_at
+      from former_provider_views fv join training_records tr on tr.id = fv.training_record_id`;
+
+/** The rows of participant_documents, rendered from the definition over the aliases it reads (`v`, `tr`, `p`, `s`). */
+const PARTICIPANT_SOURCE = `create view participant_document_source as
+    select v.former, v.source_rowid, v.lead_provider_id, p.id as participant_id, tr.participant_type, v.schedule_id,
+           p.created_at as participant_created_at, p.updated_at as participant_updated_at, p.rowid as participant_seq, v.record_seq,
+           ${ParticipantResource.jsonSql} as resource,
+           ${ParticipantResource.csvSql} as csv
+      from participant_views v
+      join training_records tr on tr.rowid = v.record_seq
+      join participants p on p.id = tr.participant_id
+      join schedules s on s.id = v.schedule_id`;
+
+// Triggers rewrite the documents a write changes, in the writer's transaction, whoever writes (the app, the CLI,
+// another process). Delete, then insert from the source: a view that stopped existing leaves no row behind.
+const refresh = (former: 0 | 1, rowids: string) => `
+    delete from participant_documents where former = ${former} and source_rowid in (${rowids});
+    insert into participant_documents (${DOCUMENT_COLUMNS}) select ${DOCUMENT_COLUMNS} from participant_document_source where former = ${former} and source_rowid in (${rowids});`;
+const formerViewsOf = (recordId: string) => `select rowid from former_provider_views where training_record_id = ${recordId}`;
+const TRIGGERS = {
+  record_insert: `after insert on training_records begin ${refresh(0, "new.rowid")} end`,
+  // not on the sort-key copies of migration 0002 (they follow the person, whose own trigger rewrites everything)
+  // nor on profile_schedule_id / cohort_changed_after_payments_frozen (migration 0004): no attribute reads them
+  record_update: `after update of
+      id, participant_id, participant_type, lead_provider_id, school_urn, cohort, schedule_id, induction_status, training_status,
+      eligible_for_funding, pupil_premium_uplift, sparsity_uplift, mentor_id, created_at, updated_at on training_records begin
+    ${refresh(0, "new.rowid")}
+    ${refresh(1, formerViewsOf("new.id"))}
+    ${refresh(1, formerViewsOf("old.id"))}
+  end`,
+  record_delete: `after delete on training_records begin delete from participant_documents where former = 0 and source_rowid = old.rowid; end`,
+  view_insert: `after insert on former_provider_views begin ${refresh(1, "new.rowid")} end`,
+  view_update: `after update on former_provider_views begin ${refresh(1, "old.rowid")} ${refresh(1, "new.rowid")} end`,
+  view_delete: `after delete on former_provider_views begin delete from participant_documents where former = 1 and source_rowid = old.rowid; end`,
+  person_update: `after update on participants begin
+    ${refresh(0, "select rowid from training_records where participant_id = new.id")}
+    ${refresh(1, "select fv.rowid from former_provider_views fv join training_records tr on tr.id = fv.training_record_id where tr.participant_id = new.id")}
+  end`,
+};
+
+/**
+ * participant_documents' views, triggers and rows (db/derived.ts): rebuilt at
+ * start, and after a snapshot restore, whenever their SQL here (generated
+ * from ParticipantResource) is not the SQL the database's rows were rendered by.
+ */
+export const PARTICIPANT_DOCUMENTS: DerivedObjects = {
+  name: "participant_documents",
+  drop: [
+    ...Object.keys(TRIGGERS).map((name) => `drop trigger if exists participant_documents_${name}`),
+    "drop view if exists participant_document_source",
+    "drop view if exists participant_views",
+  ],
+  create: [PARTICIPANT_VIEWS, PARTICIPANT_SOURCE, ...Object.entries(TRIGGERS).map(([name, body]) => `create trigger participant_documents_${name} ${body}`)],
+  render: ["delete from participant_documents", `insert into participant_documents (${DOCUMENT_COLUMNS}) select ${DOCUMENT_COLUMNS} from participant_document_source`],
+};

@@ -30,7 +30,7 @@ const ACTION_BODIES = { defer: DeferBody, resume: ResumeBody, withdraw: Withdraw
 type ActionBody = Static<(typeof ACTION_BODIES)[ParticipantAction]>;
 const alias = (of: string) => ({ summary: `Alias of ${of} (live, undocumented)`, operationId: `${of.replace(/\W+/g, "_")}_alias` });
 
-/** The ECF participant endpoints (business-rules §4, §6) and the live list aliases without `/ecf`. */
+/** The ECF participant endpoints (docs/reference/business-rules.md §4, §6) and the live list aliases without `/ecf`. */
 export function participantsRoutes(ctx: AppContext) {
   type Read = { request: Request; provider: { id: string }; query: FlatQuery; format: string; info: RequestInfo };
   const list = async ({ request, provider, query, format, info }: Read) => {
@@ -64,7 +64,7 @@ export function participantsRoutes(ctx: AppContext) {
     // `/participants/{id}` has no route, so both are 404 (config/routes.rb:115-119, docs/live-parity.md §1).
     .get("/participants", list, { query: ParticipantListQuery, ...listOperation(alias("/api/v2/participants/ecf")) })
     .get("/participants.csv", csv, { query: ParticipantCsvQuery, ...csvOperation(alias("/api/v2/participants/ecf.csv")) });
-  // each action its own route, with its own body schema (business-rules §6)
+  // each action its own route, with its own body schema (docs/reference/business-rules.md §6)
   const action = (name: ParticipantAction, body: typeof ACTION_BODIES[ParticipantAction]) => ({
     params: ParticipantParams,
     body,

@@ -1,5 +1,5 @@
 /**
- * The live service's participant rules (business-rules §4.2, §4.5, §6) as
+ * The live service's participant rules (docs/reference/business-rules.md §4.2, §4.5, §6) as
  * plain synchronous functions over plain data. The caller gathers the facts
  * from the database; nothing here touches HTTP or SQL.
  *
@@ -643,7 +643,7 @@ export function checkChangeSchedule(
   // 3. Checks 3, 4 and 7 judge the record itself, so they run only for a
   // provider with an induction record of it (its current provider, or a former
   // one after a transfer): another provider gets the participant_id error
-  // alone and learns nothing of the record (business-rules §2.3, T).
+  // alone and learns nothing of the record (docs/reference/business-rules.md §2.3, T).
   const frozenMove =
     withCaller !== null && changingCohortDueToPaymentsFrozen(facts.paymentsFrozen, facts.billableDeclarations, facts.targetCohort, withCaller.cohort);
   if (withCaller && target && !frozenMove) {

@@ -1,10 +1,11 @@
 /**
- * The participants feature's use cases (business-rules §4, §6): gather the
+ * The participants feature's use cases (docs/reference/business-rules.md §4, §6): gather the
  * facts with queries, run the rules (rules.ts), write in one transaction.
  * The only caller of queries.ts and rules.ts. Every function takes `db`
  * first; inside a transaction only `trx` is used.
  */
 import type { Db } from "../../../db/connection";
+import { inTransaction } from "../../../db/transaction";
 import { cohorts, findSchedule, findScheduleById } from "../../../db/reference-data";
 import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { ApiError } from "../../errors";
@@ -19,7 +20,6 @@ import {
   billableDeclarations,
   formerProviderView,
   hasActivePartnership,
-  participantRowsFor,
   setFormerViewSchedule,
   setProfileSchedule,
   setTrainingRecordSchedule,
@@ -40,8 +40,7 @@ import {
   readActionAttributes,
   resolveTargetCohort,
 } from "./rules";
-import { type PageEnds, participantCsvStream, participantJson, participantListJson } from "./read-model";
-import { participantResource } from "./serialize";
+import { type PageEnds, participantCsvStream, participantJson, participantListJson, participantRecordJson } from "./read-model";
 
 // ---------------------------------------------------------------------------
 // Reading (§4)
@@ -189,20 +188,20 @@ async function changeScheduleFacts(trx: DbOrTrx, base: Resolution, providerId: s
 }
 
 /**
- * defer / resume / withdraw / change-schedule (business-rules §6): the facts
+ * defer / resume / withdraw / change-schedule (docs/reference/business-rules.md §6): the facts
  * and the write happen in one transaction, so concurrent actions on one
  * participant are judged one after another and each accepted change is
  * recorded in the training-status history.
  */
 export async function performParticipantAction(
-  db: Db,
+  db: DbOrTrx,
   providerId: string,
   participantId: string,
   action: ParticipantAction,
   attributes: Record<string, unknown>,
   now: Date,
 ) {
-  const recordId = await db.transaction().execute(async (trx) => {
+  const recordId = await inTransaction(db, async (trx) => {
     const base = await resolve(trx, providerId, participantId, attributes);
     const result =
       action === "change-schedule"
@@ -247,10 +246,12 @@ export async function performParticipantAction(
     await touchTrainingRecord(trx, record, stamp);
     return record.id;
   });
-  const rows = await participantRowsFor(db, providerId, castUuid(participantId)!, { cohorts: null, updatedSince: null });
-  const row = rows.find((r) => r.training_record_id === recordId)!;
-  return { data: participantResource(row) };
+  // the caller's view of the record it acted on, as the reads render it
+  return (await participantRecordJson(db, providerId, castUuid(participantId)!, recordId))!;
 }
+
+/** The read model's derived objects, rebuilt at start when their definition changed (src/derived-objects.ts). */
+export { PARTICIPANT_DOCUMENTS } from "./read-model";
 
 // ---- for other features (they never import this feature's queries.ts) -------
 
@@ -259,7 +260,7 @@ export function touchTrainingRecord(trx: DbOrTrx, record: { id: string; particip
   return queries.touchTrainingRecord(trx, record, stamp);
 }
 
-/** The provider a record leaves (admin transfer) keeps seeing it as its last induction record left it, with `inductionStatus` (business-rules §2.1). */
+/** The provider a record leaves (admin transfer) keeps seeing it as its last induction record left it, with `inductionStatus` (docs/reference/business-rules.md §2.1). */
 export function keepFormerProviderView(trx: DbOrTrx, record: TrainingRecord, inductionStatus: TrainingRecord["induction_status"], stamp: string): Promise<void> {
   return queries.keepFormerProviderView(trx, record, inductionStatus, newId(), stamp);
 }

@@ -8,7 +8,7 @@ import { curlCommand, findRequests, harLog, listRequests, showRequest } from "./
 
 const detail = (summary: string, description?: string) => ({ tags: ["Admin (sandbox control)"], summary, description });
 
-/** The request log's admin calls (sandbox-contract.md, "Request log"); admin token only. */
+/** The request log's admin calls (docs/reference/sandbox-contract.md, "Request log"); admin token only. */
 export function requestLogRoutes(ctx: AppContext) {
   return new Elysia({ prefix: "/admin" })
     .use(adminApi(ctx))

@@ -4,6 +4,7 @@ import { parseRfc3339 } from "../../clock";
 import type { FaultMark } from "../../http/request-info";
 import { pathPattern } from "../../lib/path-pattern";
 import { providerNames } from "./queries";
+import { type NowSource, type TokenKind, hint } from "./rules";
 
 /** What the log keeps of one body: the text itself, its first 64 KiB as UTF-8 bytes, or nothing. */
 type Kept = string | Uint8Array | null;
@@ -24,10 +25,15 @@ export interface LoggedRequest {
   responseBody: Kept;
   /** the error that rendered the answer, when it was one */
   error: ApiError | null;
-  /** the fault it got on purpose (sandbox-contract.md, "Faults on demand"); absent = none */
+  /** the fault it got on purpose (docs/reference/sandbox-contract.md, "Faults on demand"); absent = none */
   fault?: FaultMark | null;
-  /** the request's headers (a reference); the Authorization value is never shown */
-  headers?: Headers;
+  /** the request's headers as kept (`keepHeaders`): the Authorization value replaced, long values cut */
+  headers?: Record<string, string>;
+  /** the request's effective "now" (epoch ms): its X-With-Server-Date, else the admin clock as of its arrival; null when the header is not a date */
+  now?: number | null;
+  nowSource?: NowSource;
+  /** what the token was (never the token) */
+  tokenKind?: TokenKind;
   /** the answer's content type, when the app's answer was seen */
   responseType?: string;
 }
@@ -247,22 +253,34 @@ function errorBodyText(error: ApiError): string | null {
   return typeof error.body === "string" ? error.body : JSON.stringify(error.body);
 }
 
-/** A request's headers as the log shows them: lower-case names, the Authorization value replaced by its scheme and `$TOKEN`. */
-export function shownHeaders(headers: Headers | undefined): Record<string, string> {
-  const shown: Record<string, string> = {};
-  if (!headers) return shown;
+const HEADER_LIMIT = 32;
+const HEADER_VALUE_LIMIT = 1024;
+
+/**
+ * A request's headers as the log keeps them: lower-case names, the
+ * Authorization value replaced by its scheme and `$TOKEN` (the token is never
+ * kept), at most 32 headers of at most 1 KiB each (a hostile client's 8 KB
+ * bogus tokens and headers must not fill the log's memory).
+ */
+export function keepHeaders(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let n = 0;
   headers.forEach((value, name) => {
-    shown[name] = name === "authorization" ? redactAuthorization(value) : value;
+    if (n++ >= HEADER_LIMIT) return;
+    kept[name] = name === "authorization" ? redactAuthorization(value) : value.length > HEADER_VALUE_LIMIT ? `[${value.length} characters, not kept]` : value;
   });
-  return shown;
+  return kept;
 }
 
-/** `Bearer abc…` → `Bearer $TOKEN`; `Token token="abc"` → `Token token="$TOKEN"`; anything else → `$TOKEN` */
+/**
+ * `Bearer abc…` → `Bearer $TOKEN`; `Token token="abc"` → `Token token="$TOKEN"`; anything else → `$TOKEN`.
+ * Only literals are returned: a piece cut from the value would keep the whole (8 KB bogus) token alive.
+ */
 function redactAuthorization(value: string): string {
-  const scheme = /^\s*(Bearer|Token)\s+/i.exec(value);
-  if (!scheme) return "$TOKEN";
-  if (/token="/i.test(value)) return `${scheme[1]} token="$TOKEN"`;
-  return `${scheme[1]} $TOKEN`;
+  const scheme = /^\s*(bearer|token)\s+/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme === "bearer") return "Bearer $TOKEN";
+  if (scheme === "token") return /token="/i.test(value) ? 'Token token="$TOKEN"' : "Token $TOKEN";
+  return "$TOKEN";
 }
 
 async function present(db: Db, records: LoggedRequest[]) {
@@ -285,7 +303,11 @@ async function present(db: Db, records: LoggedRequest[]) {
       response_body: responseBody,
       errors: errorLines(r.error),
       fault: r.fault ?? null,
-      request_headers: shownHeaders(r.headers),
+      request_headers: r.headers ?? {},
+      now: r.now === undefined || r.now === null ? null : new Date(r.now).toISOString(),
+      now_source: r.nowSource ?? "real",
+      token_kind: r.tokenKind ?? "not_checked",
+      hint: hint({ status: r.status, path, tokenKind: r.tokenKind ?? "not_checked", nowSource: r.nowSource ?? "real", errors: errorLines(r.error) }),
     };
   });
 }
@@ -309,7 +331,7 @@ export async function showRequest(db: Db, log: RequestLog | null, id: string) {
   return { data: shown! };
 }
 
-// ---- assertions: POST /admin/requests/find (sandbox-contract.md, "Verifying requests") -----------------
+// ---- assertions: POST /admin/requests/find (docs/reference/sandbox-contract.md, "Verifying requests") -----------------
 
 export interface FindInput {
   method?: string;
@@ -408,14 +430,9 @@ export function curlCommand(log: RequestLog | null, id: string): string {
   const record = recordOrThrow(log, id);
   const parts = ["curl -g -sS"];
   if (record.method !== "GET") parts.push(`-X ${record.method}`);
-  const authorization = record.headers?.get("authorization");
-  if (authorization) {
-    const shown = shownHeaders(record.headers).authorization!;
-    parts.push(`-H "Authorization: ${shown.replace(/"/g, '\\"')}"`);
-  }
-  record.headers?.forEach((value, name) => {
-    if (REPLAYED.has(name)) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
-  });
+  const headers = record.headers ?? {};
+  if (headers.authorization) parts.push(`-H "Authorization: ${headers.authorization.replace(/"/g, '\\"')}"`);
+  for (const [name, value] of Object.entries(headers)) if (REPLAYED.has(name)) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   const body = text(record.requestBody);
   if (body !== null) parts.push(`--data-binary ${shellQuote(body)}`);
   parts.push(shellQuote(record.url));
@@ -440,7 +457,7 @@ export async function harLog(db: Db, log: RequestLog | null, query: Record<strin
       const view = shown[i]!;
       const headers = Object.entries(view.request_headers).map(([name, value]) => ({ name, value }));
       const body = view.request_body;
-      const type = record.headers?.get("content-type") ?? "application/json";
+      const type = record.headers?.["content-type"] ?? "application/json";
       const responseText = view.response_body ?? "";
       return {
         startedDateTime: view.time,

@@ -1,6 +1,6 @@
 import { t } from "elysia";
 
-/** The snapshot calls (sandbox-contract.md, "Snapshots"). */
+/** The snapshot calls (docs/reference/sandbox-contract.md, "Snapshots"). */
 
 export const SnapshotParams = t.Object({
   name: t.String({ description: "letters, digits, `_`, `.` and `-`, 1 to 64 (`^[A-Za-z0-9_.-]{1,64}$`); another name gets 422 naming `name`", examples: ["before-test"] }),

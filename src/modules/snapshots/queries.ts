@@ -58,7 +58,7 @@ export async function copyDatabaseInto(db: Db, path: string): Promise<{ dataVers
 const NOT_RESTORED = new Set(["settings"]);
 
 export type RestoreOutcome =
-  | { status: "restored"; changedRows: number; dataVersion: number; compared: "tracked rows" | "every row" }
+  | { status: "restored"; changedRows: number; dataVersion: number; compared: "tracked rows" | "every row"; rederived: boolean }
   | { status: "newer"; unknown: string[] }
   | { status: "older"; missing: string[] }
   | { status: "not-a-snapshot" };
@@ -80,6 +80,8 @@ export async function restoreDatabaseFrom(
   knownMigrations: string[],
   /** the data_version at which the database last equalled this very snapshot file (save or restore), if it did */
   trackedSince: number | null,
+  /** run before the commit, on the restored rows: rebuilds the derived objects when the snapshot's are another build's; true if it did */
+  rederive: (conn: Db) => Promise<boolean> = async () => false,
 ): Promise<RestoreOutcome> {
   return db.connection().execute(async (conn) => {
     await sql`ATTACH DATABASE ${path} AS snapshot`.execute(conn);
@@ -99,6 +101,7 @@ export async function restoreDatabaseFrom(
       // foreign keys cannot be switched inside a transaction; the snapshot is consistent as a whole
       await sql`PRAGMA foreign_keys = OFF`.execute(conn);
       let changedRows = 0;
+      let rederived = false;
       try {
         await sql`BEGIN IMMEDIATE`.execute(conn);
         try {
@@ -127,6 +130,7 @@ export async function restoreDatabaseFrom(
             const inserted = await sql`INSERT INTO main.${t} (rowid, ${list}) SELECT s.rowid, ${fromSnapshot} FROM snapshot.${t} AS s WHERE NOT EXISTS (SELECT 1 FROM main.${t} AS m WHERE m.rowid = s.rowid)`.execute(conn);
             changedRows += Number(deleted.numAffectedRows ?? 0) + Number(inserted.numAffectedRows ?? 0);
           }
+          rederived = await rederive(conn);
           // the database now equals the snapshot: its own writes are not changes
           await sql`DELETE FROM temp.sandbox_changed_rows`.execute(conn);
           await sql`COMMIT`.execute(conn);
@@ -137,7 +141,7 @@ export async function restoreDatabaseFrom(
       } finally {
         await sql`PRAGMA foreign_keys = ON`.execute(conn);
       }
-      return { status: "restored", changedRows, dataVersion: await dataVersion(conn), compared: onlyTracked ? "tracked rows" : "every row" } as const;
+      return { status: "restored", changedRows, dataVersion: await dataVersion(conn), compared: onlyTracked ? "tracked rows" : "every row", rederived } as const;
     } finally {
       await sql`DETACH DATABASE snapshot`.execute(conn);
     }

@@ -6,7 +6,7 @@ import { deleteSnapshot, listSnapshots, restoreInApp, saveSnapshot } from "./ser
 
 const detail = (summary: string, description?: string) => ({ tags: ["Admin (sandbox control)"], summary, description });
 
-/** Snapshots of the whole state (sandbox-contract.md, "Snapshots"); admin token only. */
+/** Snapshots of the whole state (docs/reference/sandbox-contract.md, "Snapshots"); admin token only. */
 export function snapshotRoutes(ctx: AppContext) {
   const store = ctx.snapshots;
   return new Elysia({ prefix: "/admin" })

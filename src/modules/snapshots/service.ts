@@ -1,7 +1,9 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Db, migrateToLatest, openDatabase } from "../../../db/connection";
+import { type Db, openDatabase } from "../../../db/connection";
+import { rebuildDerivedIn } from "../../../db/derived";
+import { DERIVED_OBJECTS, migrateAndDerive } from "../../derived-objects";
 import { migrations } from "../../../db/migrations";
 import type { AppContext } from "../../context";
 import { ApiError } from "../../errors";
@@ -44,13 +46,16 @@ export function deleteSnapshot(store: SnapshotStore, name: string): { name: stri
  * (a migration this one does not know) is refused; one from an older sandbox
  * is brought up to date on a copy first.
  */
+/** A snapshot saved by another build holds derived rows rendered by its code: rendered again by this one's, in the restore's transaction. */
+const rederive = async (trx: Db) => (await rebuildDerivedIn(trx, DERIVED_OBJECTS)).length > 0;
+
 export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string, base?: SnapshotBase): Promise<RestoreOutcome> {
   checkName(name);
   if (!store.has(name)) throw unknownSnapshot(name);
   const known = Object.keys(migrations).sort();
   const identity = store.identity(name);
   return store.withFile(name, async (path) => {
-    let outcome = await restoreDatabaseFrom(db, path, known, base?.trackedSince(identity) ?? null).catch((error: unknown) => {
+    let outcome = await restoreDatabaseFrom(db, path, known, base?.trackedSince(identity) ?? null, rederive).catch((error: unknown) => {
       // a damaged or foreign file: nothing was changed (the transaction rolled back), and the caller is told why
       throw ApiError.unprocessable("name", `snapshot '${name}' cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -61,11 +66,11 @@ export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string
         copyFileSync(path, copy);
         const old = openDatabase(copy);
         try {
-          await migrateToLatest(old.db);
+          await migrateAndDerive(old.db);
         } finally {
           await old.close();
         }
-        outcome = await restoreDatabaseFrom(db, copy, known, null);
+        outcome = await restoreDatabaseFrom(db, copy, known, null, rederive);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -78,7 +83,8 @@ export async function restoreSnapshot(db: Db, store: SnapshotStore, name: string
     }
     if (outcome.status === "not-a-snapshot") throw ApiError.unprocessable("name", `'${name}' is not a sandbox database`);
     if (outcome.status !== "restored") throw new Error(`restore of '${name}' left the database at an unexpected schema`);
-    base?.set(identity, outcome.dataVersion);
+    // derived rows re-rendered: the database no longer equals the file, so the next restore compares every row
+    base?.set(outcome.rederived ? null : identity, outcome.dataVersion);
     return outcome;
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Every v3 (RECT) route, mounted under /api/v3 from here (rules §1). A new
+ * Every v3 (RECT) route, mounted under /api/v3 from here (docs/reference/rect/rules.md §1). A new
  * resource is a folder `src/modules/v3/<feature>/` on the template
  * (resource.ts, model.ts, routes.ts, service.ts, queries.ts, rules.ts) and
  * one line below.

@@ -1,4 +1,4 @@
-/** The v3 control plane's schemas (control-plane.md §3, §4.4). */
+/** The v3 control plane's schemas (docs/reference/rect/control-plane.md §3, §4.4). */
 import { t } from "elysia";
 import { adminInput } from "../../admin/validation";
 

@@ -1,4 +1,4 @@
-/** The v3 control plane's lead providers and tokens (control-plane.md §4.4). */
+/** The v3 control plane's lead providers and tokens (docs/reference/rect/control-plane.md §4.4). */
 import type { Db } from "../../../../db/connection";
 import { ApiError } from "../../../errors";
 import { castUuid } from "../../../http/ruby-compat";

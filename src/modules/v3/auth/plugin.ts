@@ -23,12 +23,17 @@ async function cachedCaller(ctx: AppContext, token: string): Promise<V3Caller | 
  * `authenticate` (app/controllers/concerns/api/token_authenticatable.rb):
  * `Bearer`/`Token` as Rails reads them; missing, malformed or unknown → 401
  * `{"error":"HTTP Token: Access denied"}`. A v2 token or the admin token is
- * unknown here: v3 has no 403 (rules §2.1).
+ * unknown here: v3 has no 403 (docs/reference/rect/rules.md §2.1).
  */
 export async function authenticateV3(ctx: AppContext, request: Request): Promise<V3Caller> {
   const token = tokenFromAuthorization(request.headers.get("authorization"));
-  if (!token) throw V3_UNAUTHORIZED;
+  const info = ctx.requests.of(request);
+  if (!token) {
+    info.tokenKind = request.headers.has("authorization") ? "unknown" : "none";
+    throw V3_UNAUTHORIZED;
+  }
   const caller = await cachedCaller(ctx, token);
+  info.tokenKind = caller ? "v3_lead_provider" : "unknown";
   if (!caller) throw V3_UNAUTHORIZED;
   ctx.v3LastUsed.touch(caller.tokenId, ctx.clock.now());
   ctx.requests.of(request).providerId = caller.leadProviderApiId;
@@ -37,7 +42,7 @@ export async function authenticateV3(ctx: AppContext, request: Request): Promise
 
 /**
  * Derives `caller`, `now` and the Rack-nested query `rack` (Elysia's `params` are the path's) for every route of a v3
- * feature module, in RECT's order (rules §2.2): the time travel header (a
+ * feature module, in RECT's order (docs/reference/rect/rules.md §2.2): the time travel header (a
  * middleware, before everything), the query (Rack), `authenticate`, then
  * `validate_filters`. A derive is a transform, so all of it runs before the
  * route's own body reading and TypeBox checks. A route with required filters

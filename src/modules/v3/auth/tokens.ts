@@ -1,8 +1,8 @@
 /**
  * v3 (RECT) lead provider tokens: a store of their own (`rect_api_tokens`),
  * so a v3 token is unknown on /api/v2 and a v2 token unknown on /api/v3
- * (control-plane.md §0.5). Stored as SHA-256 hashes, as v2's; RECT keeps
- * them with deterministic encryption and never expires them (rules §2.1).
+ * (docs/reference/rect/control-plane.md §0.5). Stored as SHA-256 hashes, as v2's; RECT keeps
+ * them with deterministic encryption and never expires them (docs/reference/rect/rules.md §2.1).
  */
 import { randomBytes } from "node:crypto";
 import { preparedQuery } from "../../../../db/prepared";

@@ -1,4 +1,4 @@
-/** The delivery partners routes' schemas (rules §12). */
+/** The delivery partners routes' schemas (docs/reference/rect/rules.md §12). */
 import { t } from "elysia";
 import { v3CohortListQuery, v3FilterBadRequest, v3IdParams, v3ListBadRequest, v3NotFound, v3Ok, v3Operation, v3PageQuery, v3SortQuery } from "../http/openapi";
 import { deliveryPartnerResource } from "./resource";

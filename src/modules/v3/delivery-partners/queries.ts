@@ -15,7 +15,7 @@ export const DELIVERY_PARTNER_SORT_COLUMNS: Record<string, RawBuilder<unknown>> 
 /**
  * Partners with an LP–DP pairing of the caller's (any cohort), and, with
  * `cohorts`, one of the caller's in those cohorts (app/services/api/delivery_partners/query.rb:41-59;
- * rules §12 leaves open whether the cohort's pairing must be the caller's: here it must).
+ * docs/reference/rect/rules.md §12 leaves open whether the cohort's pairing must be the caller's: here it must).
  */
 function callerPartners(db: DbOrTrx, leadProviderId: number, cohorts: number[] | null) {
   return db

@@ -1,5 +1,5 @@
 /**
- * The v3 delivery partner, defined once (rules §12; app/serializers/api/delivery_partner_serializer.rb:9-17).
+ * The v3 delivery partner, defined once (docs/reference/rect/rules.md §12; app/serializers/api/delivery_partner_serializer.rb:9-17).
  * Its SQL reads `dp` (rect_delivery_partners); `cohort` needs the caller.
  */
 import { t } from "elysia";

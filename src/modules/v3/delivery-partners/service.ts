@@ -9,7 +9,7 @@ export async function listDeliveryPartners(db: DbOrTrx, leadProviderId: number, 
   return listDocumentText(page.beyond ? [] : await deliveryPartnerDocuments(db, leadProviderId, cohorts, sort, page));
 }
 
-/** A partner not paired with the caller in any cohort → 404 (rules §12). */
+/** A partner not paired with the caller in any cohort → 404 (docs/reference/rect/rules.md §12). */
 export async function showDeliveryPartner(db: DbOrTrx, leadProviderId: number, id: string): Promise<string> {
   const apiId = castUuid(id);
   const document = apiId === null ? undefined : await deliveryPartnerDocument(db, leadProviderId, apiId);

@@ -1,5 +1,5 @@
 /**
- * The v3 (RECT) envelope, rules §0 and §3.3: every answer is
+ * The v3 (RECT) envelope, docs/reference/rect/rules.md §0 and §3.3: every answer is
  * `application/json; charset=utf-8`; errors are `{"errors":[{title, detail}]}`
  * with one item per message, except the 401 and the unknown-route 404, which
  * are `{"error": …}`. Every v3 error is made here.
@@ -24,7 +24,7 @@ export function v3BadParameter(details: string[]): ApiError {
   return v3Error(400, details.map((detail) => ({ title: "Bad parameter", detail })));
 }
 
-/** A 422 from a service (`API::Errors::Response.from`, rules §3.2): one item per message. */
+/** A 422 from a service (`API::Errors::Response.from`, docs/reference/rect/rules.md §3.2): one item per message. */
 export function v3Unprocessable(items: ErrorItem[]): ApiError {
   return v3Error(422, items);
 }

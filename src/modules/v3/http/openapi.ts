@@ -1,5 +1,5 @@
 /**
- * What every v3 route shares in its declaration (rules §3.3): the error
+ * What every v3 route shares in its declaration (docs/reference/rect/rules.md §3.3): the error
  * answers with RECT's bodies, in `application/json; charset=utf-8`, and the
  * list query keys (flat bracketed names: Elysia does not nest them; the
  * routes read the nested params through `v3Params`).

@@ -1,5 +1,5 @@
 /**
- * The list mechanics every v3 index shares (rules §4), as RECT's controller
+ * The list mechanics every v3 index shares (docs/reference/rect/rules.md §4), as RECT's controller
  * concerns read `params` (app/controllers/concerns/api/*.rb): the `filter`
  * hash check, comma lists, `updated_since`, countless pagination and `sort`.
  * Plain functions over Rack-nested params; each failure is the RECT 400.
@@ -63,7 +63,7 @@ function conditions(params: RackParams, key: string, keep: (item: string) => boo
 const INTEGER = /^\d+$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-/** `filter[cohort]` as a list of years (rules §4.1): null = not applied, `[]` = nothing. */
+/** `filter[cohort]` as a list of years (docs/reference/rect/rules.md §4.1): null = not applied, `[]` = nothing. */
 export function cohortList(params: RackParams): number[] | null {
   const items = conditions(params, "cohort", (item) => INTEGER.test(item));
   return items === null ? null : [...new Set(items.map(Number).filter(Number.isSafeInteger))];
@@ -75,7 +75,7 @@ export function uuidList(params: RackParams, key: string): string[] | null {
   return items === null ? null : [...new Set(items.map((item) => item.toLowerCase()))];
 }
 
-/** An unchecked list filter (`filter[delivery_partner_id]` on partnerships, rules §4.1): split only. */
+/** An unchecked list filter (`filter[delivery_partner_id]` on partnerships, docs/reference/rect/rules.md §4.1): split only. */
 export function plainList(params: RackParams, key: string): string[] | null {
   return conditions(params, key, () => true);
 }
@@ -100,7 +100,7 @@ export const UPDATED_SINCE_DETAIL = "The filter '#/updated_since' must be a vali
 /**
  * `filter[updated_since]` (date_filterable.rb:13-21): blank → null; else
  * decoded once more and read by `Time.iso8601`; failure → 400. Compared
- * inclusively (`>=`) by every list (rules §4.2). Timestamps are kept in
+ * inclusively (`>=`) by every list (docs/reference/rect/rules.md §4.2). Timestamps are kept in
  * whole seconds, so a `since` with a fraction counts from the next second.
  */
 export function updatedSince(params: RackParams): Date | null {

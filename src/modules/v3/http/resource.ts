@@ -19,7 +19,7 @@ export interface Attribute<P = void> {
   example: unknown;
 }
 
-/** Value renderings shared by the v3 resources (rules §0). */
+/** Value renderings shared by the v3 resources (docs/reference/rect/rules.md §0). */
 export const value = {
   /** text or null, as stored (timestamps are stored as RECT prints them: `2025-09-01T08:30:00Z`; dates `YYYY-MM-DD`) */
   text: (ref: string) => sql`${sql.ref(ref)}`,

@@ -1,6 +1,6 @@
 /**
  * `X-With-Server-Date` on v3 (app/middlewares/api/time_traveler_middleware.rb,
- * rules §2.4): `Time.zone.parse` in London, so a value without an offset
+ * docs/reference/rect/rules.md §2.4): `Time.zone.parse` in London, so a value without an offset
  * (or a date alone) is London local time. RECT answers a value it cannot
  * parse with a 500; we answer a 400 in the errors shape naming the header
  * (README, differences). Like v2, a day that does not exist and a year
@@ -56,7 +56,7 @@ export function v3RequestNow(clock: Clock, request: Request): Date {
 }
 
 /**
- * An unknown v3 route (rules §1): RECT's exceptions app answers
+ * An unknown v3 route (docs/reference/rect/rules.md §1): RECT's exceptions app answers
  * `{"error":"Resource not found"}`; but its time travel middleware runs
  * first, so an unparseable `X-With-Server-Date` is its 500 (our 400) even here.
  */

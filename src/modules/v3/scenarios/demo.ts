@@ -1,5 +1,5 @@
 /**
- * The built-in v3 demo world (control-plane.md §2), loaded on a database
+ * The built-in v3 demo world (docs/reference/rect/control-plane.md §2), loaded on a database
  * whose RECT world is empty unless SEED=none: RECT's seven seeded lead
  * providers (lead-providers.csv) with their cohorts and RECT's own
  * development tokens (`ambition-institute`, …: app/services/api_seed_data/api_tokens.rb:9),

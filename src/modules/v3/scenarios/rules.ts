@@ -1,6 +1,6 @@
 /**
- * The scenario document's readings (control-plane.md §3): relative dates,
- * references, and the domain invariants of rules §5 that a load checks.
+ * The scenario document's readings (docs/reference/rect/control-plane.md §3): relative dates,
+ * references, and the domain invariants of docs/reference/rect/rules.md §5 that a load checks.
  * Plain functions; a failure is a `ScenarioError` naming the JSON pointer of
  * the value (`/teachers/0/ect_periods/0/started_on`).
  */
@@ -138,7 +138,7 @@ export function optionalObject(value: unknown, pointer: string): Record<string, 
   return value === undefined || value === null ? null : object(value, pointer);
 }
 
-/** Ranges are inclusive at both ends (rules §5.7); null = open. */
+/** Ranges are inclusive at both ends (docs/reference/rect/rules.md §5.7); null = open. */
 export function rangesOverlap(a: { started_on: string; finished_on: string | null }, b: { started_on: string; finished_on: string | null }): boolean {
   return a.started_on <= (b.finished_on ?? "9999-12-31") && b.started_on <= (a.finished_on ?? "9999-12-31");
 }
@@ -147,7 +147,7 @@ export function within(inner: { started_on: string; finished_on: string | null }
   return inner.started_on >= outer.started_on && (inner.finished_on ?? "9999-12-31") <= (outer.finished_on ?? "9999-12-31");
 }
 
-/** The default schedule for a start date (rules §16): June–October september, November–February january, March–May april. */
+/** The default schedule for a start date (docs/reference/rect/rules.md §16): June–October september, November–February january, March–May april. */
 export function defaultScheduleIdentifier(startedOn: string, today: string, role: "ect" | "mentor"): string {
   const date = startedOn > today ? startedOn : today;
   const month = Number(date.slice(5, 7));
@@ -170,7 +170,7 @@ export const EVIDENCE_TYPES = [
 export const DECLARATION_STATES = ["submitted", "eligible", "payable", "paid", "voided", "awaiting_clawback", "clawed_back"] as const;
 export type DeclarationState = (typeof DECLARATION_STATES)[number];
 
-/** A document state → RECT's two columns (rules §10.1). */
+/** A document state → RECT's two columns (docs/reference/rect/rules.md §10.1). */
 export function declarationStatuses(state: DeclarationState): { payment_status: "no_payment" | "eligible" | "payable" | "paid" | "voided"; clawback_status: "no_clawback" | "awaiting_clawback" | "clawed_back" } {
   switch (state) {
     case "submitted":

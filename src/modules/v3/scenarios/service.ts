@@ -1,5 +1,5 @@
 /**
- * `POST /admin/v3/scenarios` (control-plane.md §3): one document builds a
+ * `POST /admin/v3/scenarios` (docs/reference/rect/control-plane.md §3): one document builds a
  * RECT world, atomically; the answer maps every `ref` to its ids. Facts
  * only: everything RECT derives is derived on read.
  */
@@ -62,7 +62,7 @@ export interface NewLeadProvider {
 /**
  * A v3 lead provider with its active lead providers (one per cohort), a
  * token, and, unless `statements` is false, the seeded statement calendar
- * of each cohort (statements.csv; status fixed by the clock: reference-data.md).
+ * of each cohort (statements.csv; status fixed by the clock: docs/reference/rect/reference-data.md).
  */
 export async function createV3LeadProvider(trx: DbOrTrx, lp: NewLeadProvider, options: LoadOptions): Promise<{ id: number; apiId: string; token: string; tokenId: string }> {
   const at = lp.createdAt ?? toTimestamp(options.now);
@@ -448,7 +448,7 @@ async function applyTeachers(load: Load, teachers: unknown[]): Promise<void> {
         const finished = resolveOptionalDate(period.finished_on, `${pp}/finished_on`, load.now);
         if (finished !== null && finished < started) throw new ScenarioError(`${pp}/finished_on`, "must not be before started_on");
         const facts = { role, teacherId, schoolId: school.id, started_on: started, finished_on: finished, pointer: pp, id: 0 };
-        // ECT periods never overlap; a mentor's only at the same school (rules §5.7)
+        // ECT periods never overlap; a mentor's only at the same school (docs/reference/rect/rules.md §5.7)
         const clash = mine.find((other) => (role === "ect" || other.schoolId === school.id) && rangesOverlap(other, facts));
         if (clash) throw new ScenarioError(`${pp}/started_on`, `overlaps ${clash.pointer}`);
         let workingPattern: "part_time" | "full_time" | null = null;
@@ -558,7 +558,7 @@ async function applyTeachers(load: Load, teachers: unknown[]): Promise<void> {
       let deliveryPartner = t.partnership.delivery_partner_id;
       if (d.delivery_partner !== undefined && d.delivery_partner !== null) deliveryPartner = (await load.find(d.delivery_partner, `${dp}/delivery_partner`, "delivery partner", "rect_delivery_partners")).id;
       const uplifts = optionalObject(d.uplifts, `${dp}/uplifts`) ?? {};
-      // the mentorship closest to the declaration date (rules §10.6): the one containing it, else none
+      // the mentorship closest to the declaration date (docs/reference/rect/rules.md §10.6): the one containing it, else none
       const day = dateOfInstant(date);
       const mentorship = t.period.role === "ect" ? mentorships.find((m) => m.ectPeriod === t.period.id && m.started_on <= day && (m.finished_on ?? "9999-12-31") >= day) : undefined;
       const statuses = declarationStatuses(state);
@@ -596,7 +596,7 @@ async function declarationApiId(trx: DbOrTrx, id: number): Promise<string> {
   return (await trx.selectFrom("rect_declarations").select("api_id").where("id", "=", id).executeTakeFirstOrThrow()).api_id;
 }
 
-/** A training period inside an at-school period (rules §5.8). */
+/** A training period inside an at-school period (docs/reference/rect/rules.md §5.8). */
 async function insertTraining(load: Load, item: Record<string, unknown>, p: string, period: PeriodFacts) {
   const { trx } = load;
   const stamps = load.stamps(item, p);

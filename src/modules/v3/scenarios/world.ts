@@ -1,5 +1,5 @@
 /**
- * `GET /admin/v3/world` (control-plane.md §3): the RECT world as a scenario
+ * `GET /admin/v3/world` (docs/reference/rect/control-plane.md §3): the RECT world as a scenario
  * document, absolute dates and ids, each object's `ref` being its id, so the
  * answer loads as it is into an empty database (`RECT_SCENARIO`). Tokens are
  * stored hashed: only the demo world's come back (`api_token`); other lead

@@ -1,4 +1,4 @@
-/** The schools routes' schemas (rules §14). */
+/** The schools routes' schemas (docs/reference/rect/rules.md §14). */
 import { t } from "elysia";
 import { v3BadRequestAnswer, v3IdParams, v3ListBadRequest, v3NotFound, v3Ok, v3Operation, v3PageQuery, v3SortQuery, v3UpdatedSinceQuery } from "../http/openapi";
 import { schoolResource } from "./resource";

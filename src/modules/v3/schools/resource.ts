@@ -1,5 +1,5 @@
 /**
- * The v3 school, defined once (rules §14.2; app/serializers/api/school_serializer.rb:13-42).
+ * The v3 school, defined once (docs/reference/rect/rules.md §14.2; app/serializers/api/school_serializer.rb:13-42).
  * Its SQL reads `sc` (rect_schools) and `scp` (its rect_school_contract_periods
  * row for the cohort asked for); it needs the caller and the cohort.
  */

@@ -1,4 +1,4 @@
-/** The schools endpoints' readings of their filters (rules §14.1). */
+/** The schools endpoints' readings of their filters (docs/reference/rect/rules.md §14.1). */
 import { rubyToI } from "../../../http/ruby-compat";
 
 /**

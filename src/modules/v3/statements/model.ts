@@ -1,4 +1,4 @@
-/** The statements routes' schemas (rules §11). */
+/** The statements routes' schemas (docs/reference/rect/rules.md §11). */
 import { t } from "elysia";
 import { v3CohortListQuery, v3FilterBadRequest, v3IdParams, v3ListBadRequest, v3NotFound, v3Ok, v3Operation, v3PageQuery, v3UpdatedSinceQuery } from "../http/openapi";
 import { statementResource } from "./resource";

@@ -1,5 +1,5 @@
 /**
- * The v3 statement, defined once (rules §11; app/serializers/api/statement_serializer.rb:11-18).
+ * The v3 statement, defined once (docs/reference/rect/rules.md §11; app/serializers/api/statement_serializer.rb:11-18).
  * Its SQL reads `s` (rect_statements) and `alp` (its rect_active_lead_providers row).
  */
 import { t } from "elysia";
