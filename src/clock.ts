@@ -13,6 +13,11 @@ export class Clock {
     return new Date(Date.now() + this.offsetMs);
   }
 
+  /** how far the admin clock is from real time (0 when not moved) */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
   set(instant: Date): Date {
     this.offsetMs = instant.getTime() - Date.now();
     return this.now();

@@ -11,16 +11,21 @@ import { type Kysely, sql } from "kysely";
  * SQLite builds the text (`json_object`, `||`) from the view
  * `participant_document_source`, and triggers rewrite a row in the same
  * transaction as every write to a person, a record or a former view, whoever
- * writes it (the app, the CLI, another process). A test holds the stored text
- * byte for byte equal to the straightforward rendering in
- * src/modules/participants/serialize.ts after every action.
+ * writes it (the app, the CLI, another process).
+ *
+ * Since migration 0006 the view, the triggers and the stored rows are derived
+ * objects: rebuilt at start from the participant's definition
+ * (src/modules/participants/resource.ts, read-model.ts
+ * `PARTICIPANT_DOCUMENTS`, db/derived.ts). The SQL below is what a database
+ * had before; it stays, frozen, so that old databases migrate as they did.
+ * Change the rendering in the definition, never here.
  */
-/** serialize.ts `text()`: quoted only when it holds a comma, a quote or a line break; null and "" → `""` */
+/** `text` cells: quoted only when it holds a comma, a quote or a line break; null and "" → `""` */
 const csvText = (x: string) =>
   `case when ${x} is null or ${x} = '' then '""' ` +
   `when instr(${x}, ',') or instr(${x}, '"') or instr(${x}, char(10)) or instr(${x}, char(13)) then '"' || replace(${x}, '"', '""') || '"' ` +
   `else ${x} end`;
-/** serialize.ts `flag()`: null → `""`, 1 → true, anything else → false */
+/** `flag` cells: null → `""`, 1 → true, anything else → false */
 const csvFlag = (x: string) => `case when ${x} is null then '""' when ${x} = 1 then 'true' else 'false' end`;
 
 const COLUMNS =
@@ -63,8 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
              fv.mentor_id, fv.school_urn, fv.induction_status, fv.training_status, fv.updated_at
         from former_provider_views fv join training_records tr on tr.id = fv.training_record_id`.execute(db);
 
-  // The rendering, as serialize.ts does it: participantResource (JSON) and
-  // participantCsvLine (CSV, §4.5: free text quoted only when it must be,
+  // The rendering of the time: the JSON:API resource and the CSV line (CSV, §4.5: free text quoted only when it must be,
   // null and "" as "", booleans as true/false).
   await sql.raw(`create view participant_document_source as
       select v.former, v.source_rowid, v.lead_provider_id, p.id as participant_id, tr.participant_type, v.schedule_id,

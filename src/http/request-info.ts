@@ -31,6 +31,8 @@ export interface RequestInfo {
   requestId?: string;
   /** set by authentication */
   providerId?: string;
+  /** what authentication found the token to be (the request log shows it; never the token); unset: not checked */
+  tokenKind?: "none" | "unknown" | "lead_provider" | "admin" | "v3_lead_provider";
   /** the Rails format of a request routed again without its `.<ext>` (src/http/format.ts); absent = json */
   format?: string;
   /** that copy, routed again (it shares this info; its answer is logged once, as the client's request) */
@@ -53,7 +55,12 @@ export interface RequestInfo {
   inGate?: boolean;
   /** its answer is still streaming: it leaves the gate when the stream ends */
   streaming?: boolean;
-  /** the fault it got on purpose (src/modules/faults/), for the request log */
+  /**
+   * The fault it got on purpose (src/modules/faults/), for the request log:
+   * whoever makes a request fail on purpose sets `info.fault = {rule_id, kind}`
+   * before the request is answered, and the log copies it into the record's
+   * `"fault"` (null when unset).
+   */
   fault?: FaultMark;
 }
 

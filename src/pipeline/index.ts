@@ -32,7 +32,7 @@ export function requestPipeline(ctx: AppContext) {
   return <A extends AnyElysia>(app: A): A =>
     app
       .use(requestInfoPlugin(requests))
-      .use(requestLogPlugin(requests, ctx.requestLog, ctx.log))
+      .use(requestLogPlugin(requests, ctx.requestLog, ctx.log, ctx.clock))
       .use(rateLimitPlugin(requests, ctx.rateLimiter, ctx.v3IpLimiter))
       .use(faultsPlugin(ctx))
       .use(formatRoutingPlugin(requests))

@@ -1,7 +1,22 @@
 import { Elysia } from "elysia";
 import { newId } from "../lib/ids";
 import type { RequestInfo, Requests } from "../http/request-info";
+import { Clock, SERVER_DATE_HEADER, parseRfc3339 } from "../clock";
 import { type RequestLog, keepHeaders } from "../modules/request-log/service";
+import type { NowSource, TokenKind } from "../modules/request-log/rules";
+
+/** The request's effective "now": its X-With-Server-Date (null when not a date), else the admin clock, else real time, as of its arrival. */
+function effectiveNow(request: Request, info: RequestInfo, clock: Clock): { now: number | null; source: NowSource } {
+  const header = request.headers.get(SERVER_DATE_HEADER);
+  if (header !== null) return { now: parseRfc3339(header.trim())?.getTime() ?? null, source: "header" };
+  const offset = clock.offset;
+  return { now: info.time + offset, source: offset === 0 ? "real" : "clock" };
+}
+
+/** as authentication found it; a request answered before authentication (throttle, unrouted, fault) was not checked */
+function tokenKind(request: Request, info: RequestInfo): TokenKind {
+  return info.tokenKind ?? (request.headers.has("authorization") ? "not_checked" : "none");
+}
 
 /**
  * The two logs: one JSON line per request (`log`, LOG_REQUESTS) and the
@@ -13,11 +28,12 @@ import { type RequestLog, keepHeaders } from "../modules/request-log/service";
  * answer early, when they do. `logAnswered` (after the response) is the
  * fallback for an answer no wrap saw; `answered` acts once per request.
  */
-export function requestLogPlugin(requests: Requests, requestLog: RequestLog | null, log: ((line: string) => void) | undefined) {
+export function requestLogPlugin(requests: Requests, requestLog: RequestLog | null, log: ((line: string) => void) | undefined, clock: Clock = new Clock()) {
   const plugin = new Elysia();
   if (!requestLog && !log) return plugin;
 
-  const recordAnswer = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | Uint8Array | undefined) =>
+  const recordAnswer = (request: Request, info: RequestInfo, status: number, durationMs: number, responseText: string | Uint8Array | undefined) => {
+    const now = effectiveNow(request, info, clock);
     requestLog!.record({
       id: info.id,
       time: info.time,
@@ -34,7 +50,11 @@ export function requestLogPlugin(requests: Requests, requestLog: RequestLog | nu
       // the token is never kept: keepHeaders replaces the Authorization value
       headers: keepHeaders(request.headers),
       responseType: info.responseType,
+      now: now.now,
+      nowSource: now.source,
+      tokenKind: tokenKind(request, info),
     });
+  };
 
   requests.onAnswered((request, info, status) => {
     const durationMs = Math.round((performance.now() - info.start) * 100) / 100;

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { csvRow } from "../../src/http/csv";
-import type { ParticipantRow } from "../../src/modules/participants/queries";
-import { participantCsvLine, participantCsvValues } from "../../src/modules/participants/serialize";
+import { type ParticipantRow, participantCsvLine, participantCsvValues } from "../support/participant-oracle";
 
 const base: ParticipantRow = {
   participant_id: "a0000000-0000-4000-8000-000000000001",

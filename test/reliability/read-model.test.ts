@@ -3,24 +3,18 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3/linux-x64";
-import {
-  type ParticipantFilter,
-  listParticipantRows,
-  participantRowsByKeys,
-  participantRowsFor,
-  visibleParticipantKeys,
-} from "../../src/modules/participants/queries";
+import type { ParticipantFilter } from "../../src/modules/participants/queries";
 import { participantCsvLineBatches, participantJson, participantListJson } from "../../src/modules/participants/read-model";
-import { participantCsvLine, participantResource } from "../../src/modules/participants/serialize";
+import { listParticipantRows, participantCsvLine, participantResource, participantRowsByKeys, participantRowsFor, visibleParticipantKeys } from "../support/participant-oracle";
 import { findVisibleDeclaration, listDeclarationsPage } from "../../src/modules/declarations/queries";
 import { declarationJson, declarationListJson } from "../../src/modules/declarations/read-model";
 import { v2Declaration } from "../../src/modules/declarations/serialize";
 import { type TestApp, createTestApp } from "../support/app";
 
 /**
- * The participant read model (migration 0003: stored JSON and CSV text kept
- * by triggers) against the straightforward rendering (the joined rows through
- * serialize.ts), byte for byte: every list page under every filter, every
+ * The participant read model (stored JSON and CSV text kept by triggers,
+ * generated from participants/resource.ts) against the straightforward
+ * rendering (the joined rows through test/support/participant-oracle.ts), byte for byte: every list page under every filter, every
  * person by id and the whole CSV, for every provider, after every step of a
  * story that goes through each action, a transfer and back, awkward text and
  * writes by another connection.

@@ -39,7 +39,7 @@ describe("request log (docs/reference/sandbox-contract.md, Request log)", () => 
     expect(list.status).toBe(200);
     expect(list.body.data).toHaveLength(1);
     const r = list.body.data[0];
-    expect(Object.keys(r)).toEqual(["id", "time", "lead_provider_id", "lead_provider_name", "method", "path", "query", "status", "duration_ms", "request_body", "response_body", "errors", "fault", "request_headers"]);
+    expect(Object.keys(r)).toEqual(["id", "time", "lead_provider_id", "lead_provider_name", "method", "path", "query", "status", "duration_ms", "request_body", "response_body", "errors", "fault", "request_headers", "now", "now_source", "token_kind", "hint"]);
     expect(r).toMatchObject({ lead_provider_id: provider.id, lead_provider_name: "Log provider", method: "POST", path: DECLARATIONS, query: "", status: 422 });
     expect(JSON.parse(r.request_body).data.attributes.participant_id).toBe(participantId);
     expect(JSON.parse(r.response_body)).toEqual(answer.body);

@@ -128,12 +128,18 @@ describe.skipIf(skipUnless(browserAvailable(), "/inspector in a browser", BROWSE
     await page.waitForSelector(".reasons p");
     const explained = await page.locator("#detail").innerText();
     expect(explained).toContain("the admin token works only on /admin");
-    expect(explained).toContain("2025-01-10T10:00:00Z (the request's X-With-Server-Date header)");
+    expect(explained).toContain("The admin token was used on /api/v2: use a lead provider's token");
+    // the token's kind (never the token) and the effective now with where it came from
+    expect(explained).toMatch(/token\s+the admin token/);
+    expect(explained).toContain("2025-01-10T10:00:00.000Z · from the request's X-With-Server-Date header");
     expect(explained).toContain("Bearer $TOKEN");
     expect(explained).not.toContain(ADMIN_TOKEN);
 
     await page.locator("#rows tr", { hasText: "/api/v2/participant-declarations" }).first().click();
     await page.waitForFunction(() => !document.querySelector(".reasons p") && document.querySelector(".reasons li"));
+    const refusedDetail = await page.locator("#detail").innerText();
+    expect(refusedDetail).toMatch(/token\s+a lead provider's token/);
+    expect(refusedDetail).toMatch(/now\s+\d{4}-\d\d-\d\dT[\d:.]+Z · real time/);
     await page.click(".copy-curl");
     await page.waitForFunction(() => document.querySelector(".copied")?.dataset.curl);
     const curl: string = await page.evaluate(() => document.querySelector(".copied").dataset.curl);

@@ -29,8 +29,13 @@ async function cachedTokenOwner(ctx: AppContext, token: string): Promise<TokenOw
 /** The owner of the request's token: missing, malformed or unknown → 401. */
 async function requestTokenOwner(ctx: AppContext, request: Request): Promise<TokenOwner> {
   const token = tokenFromAuthorization(request.headers.get("authorization"));
-  if (!token) throw ApiError.unauthorized();
+  const info = ctx.requests.of(request);
+  if (!token) {
+    info.tokenKind = request.headers.has("authorization") ? "unknown" : "none";
+    throw ApiError.unauthorized();
+  }
   const owner = await cachedTokenOwner(ctx, token);
+  info.tokenKind = owner ? owner.kind : "unknown";
   if (!owner) throw ApiError.unauthorized();
   return owner;
 }

@@ -213,6 +213,23 @@ export async function participantJson(db: Db, providerId: string, participantId:
   return `{"data":${row.resource}}`;
 }
 
+const recordDocument = preparedQuery((db, providerId: string, participantId: string, recordId: string) =>
+  visible(db as Db, providerId, null, null, true)
+    .where("participant_id", "=", participantId)
+    .where("record_seq", "=", (db as Db).selectFrom("training_records").select(sql<number>`rowid`.as("rowid")).where("id", "=", recordId))
+    .select("resource"),
+);
+
+/**
+ * An action's answer (§6): the JSON:API document of the caller's view of
+ * the record the action changed (the same rendering as the reads), or null
+ * when the caller no longer sees it.
+ */
+export async function participantRecordJson(db: Db, providerId: string, participantId: string, recordId: string): Promise<string | null> {
+  const [row] = await recordDocument(db, providerId, participantId, recordId);
+  return row ? `{"data":${row.resource}}` : null;
+}
+
 /** Where a CSV export has got to in the list order. */
 interface DocumentCursor {
   key: string;

@@ -20,7 +20,6 @@ import {
   billableDeclarations,
   formerProviderView,
   hasActivePartnership,
-  participantRowsFor,
   setFormerViewSchedule,
   setProfileSchedule,
   setTrainingRecordSchedule,
@@ -41,8 +40,7 @@ import {
   readActionAttributes,
   resolveTargetCohort,
 } from "./rules";
-import { type PageEnds, participantCsvStream, participantJson, participantListJson } from "./read-model";
-import { participantResource } from "./serialize";
+import { type PageEnds, participantCsvStream, participantJson, participantListJson, participantRecordJson } from "./read-model";
 
 // ---------------------------------------------------------------------------
 // Reading (§4)
@@ -248,9 +246,8 @@ export async function performParticipantAction(
     await touchTrainingRecord(trx, record, stamp);
     return record.id;
   });
-  const rows = await participantRowsFor(db, providerId, castUuid(participantId)!, { cohorts: null, updatedSince: null });
-  const row = rows.find((r) => r.training_record_id === recordId)!;
-  return { data: participantResource(row) };
+  // the caller's view of the record it acted on, as the reads render it
+  return (await participantRecordJson(db, providerId, castUuid(participantId)!, recordId))!;
 }
 
 /** The read model's derived objects, rebuilt at start when their definition changed (src/derived-objects.ts). */

@@ -36,6 +36,23 @@ export const RequestRecord = t.Object({
   request_headers: t.Record(t.String(), t.String(), {
     description: "the request's headers, names in lower case; the Authorization value is never kept: it shows as `Bearer $TOKEN`",
   }),
+  now: t.Union([t.String(), t.Null()], {
+    description: "the request's effective \"now\" (RFC 3339): its X-With-Server-Date header, else the admin clock at its arrival; null when the header was not a date",
+  }),
+  now_source: t.Union([t.Literal("header"), t.Literal("clock"), t.Literal("real")], {
+    description: "where `now` came from: `header` (X-With-Server-Date), `clock` (the admin clock, moved by PUT /admin/clock) or `real` (real time)",
+  }),
+  token_kind: t.Union(
+    [t.Literal("none"), t.Literal("unknown"), t.Literal("lead_provider"), t.Literal("admin"), t.Literal("v3_lead_provider"), t.Literal("not_checked")],
+    {
+      description:
+        "what the Authorization header held (never the token): none, an unknown token, a v2 or v3 lead provider's, the admin token; `not_checked` when the request was answered before authentication (throttle, unknown route, fault)",
+    },
+  ),
+  hint: t.Union([t.String(), t.Null()], {
+    description:
+      "a plain-words reason where the answer's body gives none (the admin token on /api/v2 gets an empty 403; a 401 says only \"Access denied\"), or where a date refusal was judged as of X-With-Server-Date; else null",
+  }),
 });
 
 export const RequestListQuery = t.Object({

@@ -4,6 +4,7 @@ import { parseRfc3339 } from "../../clock";
 import type { FaultMark } from "../../http/request-info";
 import { pathPattern } from "../../lib/path-pattern";
 import { providerNames } from "./queries";
+import { type NowSource, type TokenKind, hint } from "./rules";
 
 /** What the log keeps of one body: the text itself, its first 64 KiB as UTF-8 bytes, or nothing. */
 type Kept = string | Uint8Array | null;
@@ -28,6 +29,11 @@ export interface LoggedRequest {
   fault?: FaultMark | null;
   /** the request's headers as kept (`keepHeaders`): the Authorization value replaced, long values cut */
   headers?: Record<string, string>;
+  /** the request's effective "now" (epoch ms): its X-With-Server-Date, else the admin clock as of its arrival; null when the header is not a date */
+  now?: number | null;
+  nowSource?: NowSource;
+  /** what the token was (never the token) */
+  tokenKind?: TokenKind;
   /** the answer's content type, when the app's answer was seen */
   responseType?: string;
 }
@@ -298,6 +304,10 @@ async function present(db: Db, records: LoggedRequest[]) {
       errors: errorLines(r.error),
       fault: r.fault ?? null,
       request_headers: r.headers ?? {},
+      now: r.now === undefined || r.now === null ? null : new Date(r.now).toISOString(),
+      now_source: r.nowSource ?? "real",
+      token_kind: r.tokenKind ?? "not_checked",
+      hint: hint({ status: r.status, path, tokenKind: r.tokenKind ?? "not_checked", nowSource: r.nowSource ?? "real", errors: errorLines(r.error) }),
     };
   });
 }

@@ -107,6 +107,15 @@
     });
   }
 
+  var TOKEN_KINDS = {
+    none: "none (no Authorization header)", unknown: "unknown (not a token of this sandbox, or revoked)",
+    lead_provider: "a lead provider's token", v3_lead_provider: "a lead provider's v3 (RECT) token",
+    admin: "the admin token", not_checked: "not checked (answered before authentication)",
+  };
+  var NOW_SOURCES = {
+    header: "from the request's X-With-Server-Date header", clock: "the admin clock (PUT /admin/clock moved it)", real: "real time (the admin clock is not moved)",
+  };
+
   function statusClass(status) { return "status s" + String(status).charAt(0); }
   // a fault on purpose (POST /admin/faults, X-Sandbox-Fault): a badge beside the status; status 0 = no answer sent
   function faultLabel(f) { return f ? "fault: " + f.kind.replace("_", " ") : ""; }
@@ -157,10 +166,11 @@
           h("p", d.fault.rule_id ? "rule " + d.fault.rule_id : "asked for by the request's X-Sandbox-Fault header"),
         ]));
       }
-      if (d.status === 403 && !d.lead_provider_id) {
-        parts.push(h("div.reasons", null, [
-          h("h2", "Refused: 403"),
-          h("p", "A known token of the wrong kind: the admin token (or a token of the other API version) was sent to " + d.path.split("/").slice(0, 3).join("/") + ". The lead provider API takes a lead provider's token; the admin token works only on /admin."),
+      // the server's plain-words reason: an empty 403 (the admin token on /api/v2), a bare 401, a date judged as of X-With-Server-Date
+      if (d.hint) {
+        parts.push(h("div.reasons.hint", null, [
+          h("h2", d.status >= 400 ? "Refused: " + d.status + " (why)" : "Note"),
+          h("p", d.hint),
         ]));
       }
       if (d.errors.length) {
@@ -172,12 +182,12 @@
       var facts = [
         ["method", d.method], ["path", d.path], ["query", d.query || "(none)"], ["status", d.status === 0 ? "none (no answer sent)" : d.status],
         ["time", d.time], ["duration", d.duration_ms + " ms"],
-        ["provider", d.lead_provider_name ? d.lead_provider_name + " (" + d.lead_provider_id + ")" : (d.lead_provider_id || "none (no known provider token)")],
+        ["provider", d.lead_provider_name ? d.lead_provider_name + " (" + d.lead_provider_id + ")" : (d.lead_provider_id || "none (no lead provider's token)")],
+        ["token", TOKEN_KINDS[d.token_kind] || d.token_kind],
         ["record", "#" + d.id],
       ];
       var sent = d.request_headers || {};
-      var now = sent["x-with-server-date"];
-      facts.push(["now", now ? now + " (the request's X-With-Server-Date header)" : "the sandbox clock (PUT /admin/clock moves it)"]);
+      facts.push(["now", (d.now || "not a date: " + (sent["x-with-server-date"] || "")) + " · " + (NOW_SOURCES[d.now_source] || d.now_source)]);
       var dl = h("dl.facts");
       facts.forEach(function (f) { dl.appendChild(h("dt", f[0])); dl.appendChild(h("dd.mono", f[1])); });
       parts.push(dl);

@@ -27,8 +27,13 @@ async function cachedCaller(ctx: AppContext, token: string): Promise<V3Caller | 
  */
 export async function authenticateV3(ctx: AppContext, request: Request): Promise<V3Caller> {
   const token = tokenFromAuthorization(request.headers.get("authorization"));
-  if (!token) throw V3_UNAUTHORIZED;
+  const info = ctx.requests.of(request);
+  if (!token) {
+    info.tokenKind = request.headers.has("authorization") ? "unknown" : "none";
+    throw V3_UNAUTHORIZED;
+  }
   const caller = await cachedCaller(ctx, token);
+  info.tokenKind = caller ? "v3_lead_provider" : "unknown";
   if (!caller) throw V3_UNAUTHORIZED;
   ctx.v3LastUsed.touch(caller.tokenId, ctx.clock.now());
   ctx.requests.of(request).providerId = caller.leadProviderApiId;
