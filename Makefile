@@ -2,6 +2,8 @@
 # so a machine with only Node and npm needs nothing else.
 BUN := node_modules/.bin/bun
 STAMP := node_modules/.install-stamp
+# the workspace's tools beside the checkout (docker-check.sh, podman-socket.sh); SHARED=DIR elsewhere
+SHARED ?= ../shared
 
 .PHONY: run test typecheck install build smoke bench crash-test clean help image testcontainers-test
 
@@ -46,9 +48,11 @@ crash-test: $(STAMP) ## SIGKILL the server under write load 20 times; checks no 
 	$(BUN) test/scripts/crash-test.ts --cycles $(or $(CYCLES),20)
 
 image: ## build the container image with podman (../shared/tools/docker-check.sh) and keep it as localhost/lead-provider-sandbox:dev
-	DOCKER_CHECK_KEEP_IMAGE=localhost/lead-provider-sandbox:dev bash ../shared/tools/docker-check.sh .
+	DOCKER_CHECK_KEEP_IMAGE=localhost/lead-provider-sandbox:dev bash $(SHARED)/tools/docker-check.sh .
 
 testcontainers-test: $(STAMP) ## the Testcontainers module's test (clients/testcontainers) against podman's Docker API; needs root and `make image` first; not part of `make test`
 	cd clients/testcontainers && npm ci --no-audit --no-fund --ignore-scripts --engine-strict=false >/dev/null
-	@eval "$$(bash ../shared/tools/podman-socket.sh start)" && (cd clients/testcontainers && ../../$(BUN) test test/); \
-	  code=$$?; bash ../shared/tools/podman-socket.sh stop >/dev/null 2>&1; exit $$code
+	@eval "$$(bash $(SHARED)/tools/podman-socket.sh start)" \
+	  && for i in $$(seq 100); do curl -sf --unix-socket "$${DOCKER_HOST#unix://}" http://d/_ping >/dev/null 2>&1 && break; sleep 0.2; done \
+	  && (cd clients/testcontainers && ../../$(BUN) test test/); \
+	  code=$$?; bash $(SHARED)/tools/podman-socket.sh stop >/dev/null 2>&1; exit $$code
