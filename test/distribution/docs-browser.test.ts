@@ -101,6 +101,36 @@ describe.skipIf(!available)("/api-docs in a browser", () => {
     await watched.page.close();
   }, 60_000);
 
+  test("when Try it out is pressed with what the page prefills, then the lists are not filtered and the examples are demo data that works (issue 18 item 9)", async () => {
+    const watched = await openDocs();
+    const { page } = watched;
+    const sent: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/v2/")) sent.push(`${request.method()} ${decodeURIComponent(request.url().slice(origin.length))}`);
+    });
+    await authorize(page, demoToken("Ambition Institute"));
+    const list = await tryIt(operation(page, "get", "/api/v2/participants/ecf"));
+    expect(list.status).toBe("200");
+    const declarations = await tryIt(operation(page, "get", "/api/v2/participant-declarations"));
+    expect(declarations.status).toBe("200");
+    expect(declarations.text).toContain('"type": "participant-declaration"');
+    // the prefilled examples, unchanged: a declaration of the demo data, shown and voided; a POST for a demo participant
+    const shown = await tryIt(operation(page, "get", "/api/v2/participant-declarations/{id}"));
+    expect(shown.status).toBe("200");
+    const created = await tryIt(operation(page, "post", "/api/v2/participant-declarations"));
+    expect(created.status).toBe("200");
+    const participant = await tryIt(operation(page, "get", "/api/v2/participants/ecf/{id}"));
+    expect(participant.status).toBe("200");
+    const voided = await tryIt(operation(page, "put", "/api/v2/participant-declarations/{id}/void"));
+    expect(voided.status).toBe("200");
+    expect(voided.text).toContain('"state": "voided"');
+    expect(sent.filter((line) => line.includes("filter"))).toEqual([]);
+    expect(sent.some((line) => line.startsWith("GET /api/v2/participants/ecf?"))).toBe(true);
+    expect(watched.consoleErrors).toEqual([]);
+    expect(watched.outsideRequests(origin)).toEqual([]);
+    await watched.page.close();
+  }, 90_000);
+
   test("when the admin token is authorized and a bad admin body is tried, then the page shows the 422 naming the field", async () => {
     const watched = await openDocs();
     const { page } = watched;

@@ -153,6 +153,13 @@ function deepObjects(parameters: Json[]): Json[] {
     if (parameter.required) (group.schema.required ??= []).push(key);
   }
   for (const group of groups.values()) {
+    // Swagger UI fills an object parameter with a sample made from its schema ("string" for a filter, which
+    // would filter the list): the parameter's example is its members' examples, `{}` for the filters (none)
+    group.example = Object.fromEntries(
+      Object.entries<Json>(group.schema.properties)
+        .filter(([, property]) => property.example !== undefined)
+        .map(([key, property]) => [key, property.example]),
+    );
     const described = parameters.find((p) => p.in === "query" && p.name.startsWith(`${group.name}[`) && p.schema?.["x-deep-object-description"]);
     if (described) group.description = described.schema["x-deep-object-description"];
     for (const property of Object.values<Json>(group.schema.properties)) delete property["x-deep-object-description"];

@@ -23,6 +23,7 @@ import {
   unprocessable,
   updatedSinceQuery,
 } from "../../http/openapi";
+import { DEMO_EXAMPLES } from "../seed/examples";
 import { ParticipantResource, SCHEDULES } from "./resource";
 import { COURSE_IDENTIFIERS, DEFER_REASONS, MESSAGES, WITHDRAW_REASONS } from "./rules";
 
@@ -36,6 +37,10 @@ const EXAMPLE_ID = ParticipantResource.example.id;
 
 export const ParticipantParams = t.Object({
   id: t.String({ description: "The participant's id (the `id` of a participant resource)", example: EXAMPLE_ID }),
+});
+/** change-schedule's: its example is another participant (the document's withdraw example comes first) */
+export const ChangeScheduleParams = t.Object({
+  id: t.String({ description: "The participant's id (the `id` of a participant resource)", example: DEMO_EXAMPLES.changeScheduleParticipantId }),
 });
 
 const cohortFilter = deepObjectMember(

@@ -14,6 +14,7 @@ import {
   ParticipantCsvQuery,
   ParticipantListQuery,
   ParticipantParams,
+  ChangeScheduleParams,
   ResumeBody,
   WithdrawBody,
   actionOperation,
@@ -66,7 +67,7 @@ export function participantsRoutes(ctx: AppContext) {
     .get("/participants.csv", csv, { query: ParticipantCsvQuery, ...csvOperation(alias("/api/v2/participants/ecf.csv")) });
   // each action its own route, with its own body schema (docs/reference/business-rules.md §6)
   const action = (name: ParticipantAction, body: typeof ACTION_BODIES[ParticipantAction]) => ({
-    params: ParticipantParams,
+    params: name === "change-schedule" ? ChangeScheduleParams : ParticipantParams,
     body,
     parse: bodyReadAfterAuthentication,
     transform: readJsonApiBody(ctx.requests, ACTION_ATTRIBUTES),

@@ -34,5 +34,7 @@ export const DEMO_EXAMPLES = {
   /** a date in the 2024 `started` window (2024-06-01 to 2024-12-31) */
   declarationDate: "2024-07-01T10:00:00Z",
   declaredParticipantId: declaredParticipant,
+  /** another active ECT of 2024 on ecf-standard-september with no declarations (the other example is withdrawn by then) */
+  changeScheduleParticipantId: demoParticipantId(EXAMPLE_PROVIDER, 2024, 12),
   declarationId: demoDeclarationId(demoTrainingRecordId(declaredParticipant, "ect"), "started"),
 } as const;
