@@ -200,6 +200,8 @@ export function finishDocument(raw: Json): Json {
   // a copy: the plugin keeps and reuses its objects (functions and symbols of the schemas drop out here)
   const doc: Json = uncoerce(JSON.parse(JSON.stringify(raw))) as Json;
   doc.openapi = "3.1.0";
+  // the sandbox that serves the document (the contract lists DfE's hosts, which these requests must not reach)
+  doc.servers ??= [{ url: "/", description: "This sandbox" }];
   for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
     for (const method of METHODS) {
       const operation: Json | undefined = item[method];
