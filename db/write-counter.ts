@@ -1,11 +1,14 @@
-import type {
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
+import {
+  type Kysely,
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
 } from "kysely";
+import type { Database } from "./schema";
 
 /**
  * Counts the writes this process sends through Kysely. Anything that is not a
@@ -41,4 +44,10 @@ function isWrite(node: RootOperationNode): boolean {
     return !(text.startsWith("select") || text.startsWith("pragma data_version") || text.startsWith("explain"));
   }
   return true;
+}
+
+/** SQLite's `data_version` through Kysely (for a database given without its raw handle's `dataVersion`). */
+export async function queryDataVersion(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(db);
+  return rows[0]?.data_version ?? 0;
 }

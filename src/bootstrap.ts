@@ -1,9 +1,10 @@
 import { type Db, migrateToLatest } from "../db/connection";
 import { loadReferenceData } from "../db/reference-data";
 import { loadRectReferenceData } from "../db/rect-reference-data";
+import { noteSetting } from "../db/settings";
 import { toTimestamp } from "./lib/time";
-import { generateToken, hashToken, storeToken } from "./modules/auth/tokens";
-import { type SeedOptions, type SeededProvider, listDemoProviders, seedDemoData } from "./modules/seed/demo";
+import { ensureAdminToken } from "./modules/auth/tokens";
+import { type SeedOptions, type SeededProvider, leadProviderCount, listDemoProviders, seedDemoData } from "./modules/seed/demo";
 import { demoWorldDocument } from "./modules/v3/scenarios/demo";
 import { type Refs, applyScenario } from "./modules/v3/scenarios/service";
 import { ScenarioError } from "./modules/v3/scenarios/rules";
@@ -44,30 +45,12 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
   await db.transaction().execute((trx) => loadReferenceData(trx));
   await db.transaction().execute((trx) => loadRectReferenceData(trx));
 
-  let generatedAdminToken: string | null = null;
-  if (options.adminToken) {
-    const hash = hashToken(options.adminToken);
-    const existing = await db.selectFrom("api_tokens").select("id").where("token_hash", "=", hash).executeTakeFirst();
-    if (!existing) {
-      // ADMIN_TOKEN replaces any admin token stored before
-      await db.deleteFrom("api_tokens").where("kind", "=", "admin").execute();
-      await storeToken(db, options.adminToken, "admin", null, now);
-    }
-  } else {
-    const existing = await db.selectFrom("api_tokens").select("id").where("kind", "=", "admin").executeTakeFirst();
-    if (!existing) {
-      generatedAdminToken = "admin_" + generateToken();
-      await storeToken(db, generatedAdminToken, "admin", null, now);
-    }
-  }
+  const generatedAdminToken = await ensureAdminToken(db, options.adminToken, now);
 
   let seededNow = false;
-  if (options.seed === "demo") {
-    const anyProvider = await db.selectFrom("lead_providers").select("id").limit(1).executeTakeFirst();
-    if (!anyProvider) {
-      await seedDemoData(db, options);
-      seededNow = true;
-    }
+  if (options.seed === "demo" && (await leadProviderCount(db)) === 0) {
+    await seedDemoData(db, options);
+    seededNow = true;
   }
   // the RECT world: RECT_SCENARIO, else the v3 demo world, on an empty RECT world only
   let rectScenarioRefs: Refs | null = null;
@@ -93,10 +76,6 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
       .orderBy("lp.id")
       .execute()
   ).map((r) => ({ name: r.name, token: r.demo_token! }));
-  await db
-    .insertInto("settings")
-    .values({ key: "last_started_at", value: toTimestamp(now) })
-    .onConflict((oc) => oc.column("key").doUpdateSet({ value: toTimestamp(now) }))
-    .execute();
+  await noteSetting(db, "last_started_at", toTimestamp(now));
   return { generatedAdminToken, demoProviders: await listDemoProviders(db), seededNow, v3DemoProviders, rectScenarioRefs };
 }

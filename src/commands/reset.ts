@@ -1,9 +1,8 @@
 import { prepareDatabase } from "../bootstrap";
-import { DEMO_PROVIDERS } from "../modules/seed/demo";
+import { DEMO_PROVIDERS, wipeToReferenceData } from "../modules/seed/demo";
 import { PROGRAM, configOrExit, parseCommand, wholeNumber, withDatabase } from "./common";
 import { progress } from "./progress";
 import { MAX_PARTICIPANTS, printDemoProviders } from "./seed";
-import { wipeToReferenceData } from "./wipe";
 
 export const RESET_HELP = `Usage: ${PROGRAM} reset [--participants N]
 
@@ -24,8 +23,7 @@ export async function reset(args: string[]): Promise<void> {
   const perCohort = wholeNumber("reset", "participants", values.participants as string | undefined, 50, 0, MAX_PARTICIPANTS);
   const config = configOrExit();
   await withDatabase("reset", config, async ({ db }) => {
-    const tables = await db.introspection.getTables();
-    if (tables.some((t) => t.name === "lead_providers")) await wipeToReferenceData(db);
+    await wipeToReferenceData(db);
     const bar = progress("Seeding demo data");
     const prepared = await prepareDatabase(db, {
       seed: config.seed,

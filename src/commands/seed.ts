@@ -1,9 +1,8 @@
 import { prepareDatabase } from "../bootstrap";
-import { DEMO_PROVIDERS, demoProviderLines, listDemoProviders, seedDemoData } from "../modules/seed/demo";
+import { DEMO_PROVIDERS, demoProviderLines, leadProviderCount, listDemoProviders, seedDemoData, wipeToReferenceData } from "../modules/seed/demo";
 import { SUPPORTED_COHORTS } from "../../db/reference-data";
 import { CliError, PROGRAM, configOrExit, parseCommand, wholeNumber, withDatabase } from "./common";
 import { progress } from "./progress";
-import { wipeToReferenceData } from "./wipe";
 
 export const MAX_PARTICIPANTS = 10_000;
 
@@ -32,11 +31,11 @@ export async function seed(args: string[]): Promise<void> {
   const config = configOrExit();
   await withDatabase("seed", config, async ({ db }) => {
     const prepared = await prepareDatabase(db, { seed: "none", adminToken: config.adminToken });
-    const providers = await db.selectFrom("lead_providers").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    if (Number(providers.n) > 0) {
+    const providers = await leadProviderCount(db);
+    if (providers > 0) {
       if (!values.force) {
         throw new CliError(
-          `seed: ${config.databasePath} already has ${providers.n} lead provider(s); use 'seed --force' to wipe it first (admin tokens are kept), or 'reset'`,
+          `seed: ${config.databasePath} already has ${providers} lead provider(s); use 'seed --force' to wipe it first (admin tokens are kept), or 'reset'`,
         );
       }
       await wipeToReferenceData(db);

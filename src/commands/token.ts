@@ -1,5 +1,6 @@
 import { migrateToLatest } from "../../db/connection";
 import type { Db } from "../../db/connection";
+import { leadProviderNames } from "../modules/admin/service";
 import { generateToken, storeToken } from "../modules/auth/tokens";
 import { CliError, PROGRAM, configOrExit, parseCommand, usageError, withDatabase } from "./common";
 
@@ -52,7 +53,7 @@ export async function token(args: string[]): Promise<void> {
 }
 
 async function findProvider(db: Db, nameOrId: string): Promise<{ id: string; name: string }> {
-  const all = await db.selectFrom("lead_providers").select(["id", "name"]).orderBy("name").execute();
+  const all = await leadProviderNames(db);
   const wanted = nameOrId.trim();
   const match =
     all.find((p) => p.id === wanted || p.name === wanted) ?? all.filter((p) => p.name.toLowerCase() === wanted.toLowerCase())[0];

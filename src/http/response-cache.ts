@@ -1,6 +1,5 @@
-import { sql } from "kysely";
 import type { Db } from "../../db/connection";
-import type { WriteCounter } from "../../db/write-counter";
+import { type WriteCounter, queryDataVersion } from "../../db/write-counter";
 
 interface Entry {
   version: string;
@@ -33,8 +32,7 @@ export class ResponseCache {
   private async version(): Promise<string> {
     const before = this.writes.value;
     if (this.dataVersion) return `${before}:${this.dataVersion()}`;
-    const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(this.db);
-    return `${before}:${rows[0]?.data_version ?? 0}`;
+    return `${before}:${await queryDataVersion(this.db)}`;
   }
 
   /** The database version as a request first saw it (auth and the answer share one look; kept in its RequestInfo). */

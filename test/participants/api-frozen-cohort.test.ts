@@ -173,6 +173,16 @@ describe("the 2021 payments-frozen exception to change-schedule (issue 18 item 1
     expect(await flag(q.training_record_id)).toBe(1);
   });
 
+  test("when a moved participant asks for yet another cohort, then the cohort check refuses it: the exception is only to the active registration cohort from the frozen one, and back (change_schedule_spec.rb:147-151)", async () => {
+    const q = await frozen2021({ partnership_cohorts: [2024, 2025] });
+    expect((await change(q.participant_id, { schedule_identifier: "ecf-extended-september", cohort: 2024 }, "2024-06-10T09:00:00Z")).status).toBe(200);
+    // on 2025-05-01 the active registration cohort is 2025, but the profile's schedule is no longer in a frozen cohort
+    const onwards = await change(q.participant_id, { schedule_identifier: "ecf-extended-september", cohort: 2025 }, "2025-05-01T09:00:00Z");
+    expect(onwards.status).toBe(422);
+    expect(onwards.body).toEqual({ errors: [{ title: "cohort", detail: CANNOT_CHANGE_COHORT }] });
+    expect(await flag(q.training_record_id)).toBe(1);
+  });
+
   test("when the school has no partnership in the active registration cohort, then the move is refused for the partnership alone (change_schedule.rb:230-235)", async () => {
     const q = await frozen2021({ partnership_cohorts: [] });
     const r = await change(q.participant_id, { schedule_identifier: "ecf-extended-september", cohort: 2024 }, "2024-06-10T09:00:00Z");

@@ -5,19 +5,20 @@ import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
 import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
 import { calendarDateExists, toTimestamp } from "../../lib/time";
-import { demoToken, generateToken, storeToken } from "../auth/tokens";
-import { keepFormerProviderView, touchTrainingRecord } from "../participants/queries";
+import { demoToken, generateToken, listLeadProviderTokens, revokeLeadProviderToken, storeToken } from "../auth/tokens";
+import { keepFormerProviderView, touchTrainingRecord } from "../participants/service";
 import { type CourseIdentifier, courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { insertNewDeclaration } from "../declarations/service";
 import type { Static } from "@sinclair/typebox";
 import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
+import * as queries from "./queries";
 
 export async function createLeadProvider(db: Db, name: string, now: Date) {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("lead_providers").select("id").where("name", "=", name).executeTakeFirst();
+    const existing = await queries.leadProviderByName(trx, name);
     if (existing) throw ApiError.unprocessable("name", "a lead provider with this name already exists");
     const id = newId();
-    await trx.insertInto("lead_providers").values({ id, name, is_demo: 0, created_at: toTimestamp(now) }).execute();
+    await queries.insertLeadProvider(trx, { id, name, is_demo: 0, created_at: toTimestamp(now) });
     await ensureProviderStatements(trx, id);
     const apiToken = generateToken();
     await storeToken(trx, apiToken, "lead_provider", id, now);
@@ -26,13 +27,13 @@ export async function createLeadProvider(db: Db, name: string, now: Date) {
 }
 
 async function requireLeadProvider(db: DbOrTrx, id: string, field: string) {
-  const provider = await db.selectFrom("lead_providers").selectAll().where("id", "=", id).executeTakeFirst();
+  const provider = await queries.leadProviderById(db, id);
   if (!provider) throw ApiError.unprocessable(field, "no lead provider has this id");
   return provider;
 }
 
 export async function mintToken(db: Db, leadProviderId: string, now: Date) {
-  const provider = await db.selectFrom("lead_providers").select("id").where("id", "=", leadProviderId).executeTakeFirst();
+  const provider = await queries.leadProviderById(db, leadProviderId);
   if (!provider) throw ApiError.notFound();
   const apiToken = generateToken();
   const id = await storeToken(db, apiToken, "lead_provider", leadProviderId, now);
@@ -41,13 +42,8 @@ export async function mintToken(db: Db, leadProviderId: string, now: Date) {
 
 /** `lastUsed` overlays the uses noted but not yet written (LastUsedRecorder.seen) */
 export async function listLeadProviders(db: Db, lastUsed: (tokenId: string, stored: string | null) => string | null = (_, stored) => stored) {
-  const providers = await db.selectFrom("lead_providers").selectAll().orderBy("created_at").orderBy("name").execute();
-  const tokens = await db
-    .selectFrom("api_tokens")
-    .select(["id", "lead_provider_id", "token_hash", "created_at", "last_used_at"])
-    .where("kind", "=", "lead_provider")
-    .orderBy("created_at")
-    .execute();
+  const providers = await queries.allLeadProviders(db);
+  const tokens = await listLeadProviderTokens(db);
   return providers.map((p) => ({
     id: p.id,
     name: p.name,
@@ -59,27 +55,29 @@ export async function listLeadProviders(db: Db, lastUsed: (tokenId: string, stor
   }));
 }
 
+/** Every lead provider's id and name, by name (the `token create --provider` command looks one up). */
+export async function leadProviderNames(db: Db): Promise<{ id: string; name: string }[]> {
+  return queries.leadProvidersByName(db);
+}
+
 /** Revokes a lead provider token by its id or by a prefix (at least 8 hex digits) of its SHA-256 hash. */
 export async function revokeToken(db: Db, idOrHashPrefix: string) {
-  const key = idOrHashPrefix.toLowerCase();
-  let query = db.selectFrom("api_tokens").select(["id"]).where("kind", "=", "lead_provider");
-  if (/^[0-9a-f]{8,64}$/.test(key)) query = query.where("token_hash", "like", `${key}%`);
-  else query = query.where("id", "=", idOrHashPrefix);
-  const matches = await query.limit(2).execute();
-  if (matches.length === 0) throw ApiError.notFound();
-  if (matches.length > 1) throw ApiError.unprocessable("id", "this hash prefix matches more than one token; give more digits");
-  await db.deleteFrom("api_tokens").where("id", "=", matches[0]!.id).execute();
-  return { id: matches[0]!.id, revoked: true };
+  const revoked = await revokeLeadProviderToken(db, idOrHashPrefix);
+  if (revoked === null) throw ApiError.notFound();
+  if (revoked === "ambiguous") throw ApiError.unprocessable("id", "this hash prefix matches more than one token; give more digits");
+  return { id: revoked, revoked: true };
 }
 
 /** Creates the school when the URN is new, and the provider × school × cohort partnership when missing. */
 export async function ensureSchoolPartnership(db: DbOrTrx, leadProviderId: string, urn: string, cohort: number, now: Date) {
-  await db.insertInto("schools").values({ urn, name: `School ${urn}` }).onConflict((oc) => oc.doNothing()).execute();
-  await db
-    .insertInto("partnerships")
-    .values({ id: stableUuid("partnership", leadProviderId, urn, cohort), lead_provider_id: leadProviderId, school_urn: urn, cohort, created_at: toTimestamp(now) })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await queries.insertSchoolIfNew(db, urn);
+  await queries.insertPartnershipIfNew(db, {
+    id: stableUuid("partnership", leadProviderId, urn, cohort),
+    lead_provider_id: leadProviderId,
+    school_urn: urn,
+    cohort,
+    created_at: toTimestamp(now),
+  });
 }
 
 const FIRST_NAMES = ["Alex", "Sam", "Priya", "Tom", "Aisha", "Chloe", "Daniel", "Fatima", "George", "Hannah", "Imran", "Jade"];
@@ -100,50 +98,37 @@ export async function createParticipant(db: Db, input: Static<typeof CreateParti
     }
     if (input.mentor_id) {
       if (input.participant_type !== "ect") throw ApiError.unprocessable("mentor_id", "only an ECT has a mentor");
-      const mentor = await trx.selectFrom("participants").select("id").where("id", "=", input.mentor_id).executeTakeFirst();
-      if (!mentor) throw ApiError.unprocessable("mentor_id", "no participant has this id");
+      if (!(await queries.participantExists(trx, input.mentor_id))) throw ApiError.unprocessable("mentor_id", "no participant has this id");
     }
     const stamp = toTimestamp(now);
     let participantId = input.participant_id;
     if (participantId) {
-      const existing = await trx.selectFrom("participants").select("id").where("id", "=", participantId).executeTakeFirst();
-      if (!existing) throw ApiError.unprocessable("participant_id", "no participant has this id");
-      await trx.updateTable("participants").set({ updated_at: stamp }).where("id", "=", participantId).execute();
+      if (!(await queries.participantExists(trx, participantId))) throw ApiError.unprocessable("participant_id", "no participant has this id");
+      await queries.touchParticipant(trx, participantId, stamp);
     } else {
       participantId = newId();
       const first = pick(FIRST_NAMES);
       const last = pick(LAST_NAMES);
       const trn = input.teacher_reference_number === undefined ? String(1000000 + Math.floor(Math.random() * 8999999)) : input.teacher_reference_number;
-      await trx
-        .insertInto("participants")
-        .values({
-          id: participantId,
-          full_name: input.full_name ?? `${first} ${last}`,
-          email: input.email ?? `${first}.${last}.${participantId.slice(0, 8)}@example.com`.toLowerCase(),
-          teacher_reference_number: trn,
-          teacher_reference_number_validated: input.teacher_reference_number_validated === false ? 0 : 1,
-          created_at: stamp,
-          updated_at: stamp,
-        })
-        .execute();
+      await queries.insertParticipant(trx, {
+        id: participantId,
+        full_name: input.full_name ?? `${first} ${last}`,
+        email: input.email ?? `${first}.${last}.${participantId.slice(0, 8)}@example.com`.toLowerCase(),
+        teacher_reference_number: trn,
+        teacher_reference_number_validated: input.teacher_reference_number_validated === false ? 0 : 1,
+        created_at: stamp,
+        updated_at: stamp,
+      });
     }
     let schoolUrn = input.school_urn;
     if (!schoolUrn) {
-      const partnership = await trx
-        .selectFrom("partnerships")
-        .select("school_urn")
-        .where("lead_provider_id", "=", input.lead_provider_id)
-        .where("cohort", "=", input.cohort)
-        .orderBy("created_at")
-        .executeTakeFirst();
-      schoolUrn = partnership?.school_urn ?? String(100000 + (parseInt(stableUuid("urn", input.lead_provider_id).slice(0, 8), 16) % 900000));
+      const partnershipSchool = await queries.firstPartnershipSchool(trx, input.lead_provider_id, input.cohort);
+      schoolUrn = partnershipSchool ?? String(100000 + (parseInt(stableUuid("urn", input.lead_provider_id).slice(0, 8), 16) % 900000));
     }
     for (const cohort of [input.cohort, ...(input.partnership_cohorts ?? [])]) await ensureSchoolPartnership(trx, input.lead_provider_id, schoolUrn, cohort, now);
     const trainingRecordId = newId();
     const funding = input.eligible_for_funding === undefined ? true : input.eligible_for_funding;
-    await trx
-      .insertInto("training_records")
-      .values({
+    await queries.insertTrainingRecord(trx, {
         id: trainingRecordId,
         participant_id: participantId,
         participant_type: input.participant_type,
@@ -159,8 +144,7 @@ export async function createParticipant(db: Db, input: Static<typeof CreateParti
         mentor_id: input.mentor_id ?? null,
         created_at: stamp,
         updated_at: stamp,
-      })
-      .execute();
+    });
     await recordPaidDeclarations(trx, { id: trainingRecordId, participant_id: participantId, lead_provider_id: input.lead_provider_id, participant_type: input.participant_type, cohort: input.cohort }, schedule, input.paid_declarations ?? [], now);
     return { participant_id: participantId, training_record_id: trainingRecordId };
   });
@@ -205,13 +189,7 @@ async function recordPaidDeclarations(
 async function findRecordForCourse(db: DbOrTrx, participantId: string, course: CourseIdentifier): Promise<TrainingRecord> {
   const participantType = courseParticipantType(course);
   if (!participantType) throw ApiError.notFound();
-  const record = await db
-    .selectFrom("training_records")
-    .selectAll()
-    .where("participant_id", "=", participantId)
-    .where("participant_type", "=", participantType)
-    .orderBy("created_at", "desc")
-    .executeTakeFirst();
+  const record = await queries.latestTrainingRecord(db, participantId, participantType);
   if (!record) throw ApiError.notFound();
   return record;
 }
@@ -225,19 +203,11 @@ export async function transferParticipant(db: Db, participantId: string, input: 
     }
     const stamp = toTimestamp(now);
     // The old provider keeps seeing the record as its last induction record left it (business-rules §2.1).
-    await keepFormerProviderView(trx, record, record.induction_status, newId(), stamp);
-    await trx
-      .deleteFrom("former_provider_views")
-      .where("training_record_id", "=", record.id)
-      .where("lead_provider_id", "=", input.to_lead_provider_id)
-      .execute();
+    await keepFormerProviderView(trx, record, record.induction_status, stamp);
+    await queries.deleteFormerProviderView(trx, record.id, input.to_lead_provider_id);
     const schoolUrn = input.school_urn ?? record.school_urn;
     await ensureSchoolPartnership(trx, input.to_lead_provider_id, schoolUrn, record.cohort, now);
-    await trx
-      .updateTable("training_records")
-      .set({ lead_provider_id: input.to_lead_provider_id, school_urn: schoolUrn, training_status: "active", induction_status: "active" })
-      .where("id", "=", record.id)
-      .execute();
+    await queries.moveTrainingRecord(trx, record.id, input.to_lead_provider_id, schoolUrn);
     await touchTrainingRecord(trx, record, stamp);
     return { participant_id: participantId, training_record_id: record.id };
   });
@@ -247,7 +217,7 @@ export async function setInductionStatus(db: Db, participantId: string, input: S
   return db.transaction().execute(async (trx) => {
     const record = await findRecordForCourse(trx, participantId, input.course_identifier);
     const stamp = toTimestamp(now);
-    await trx.updateTable("training_records").set({ induction_status: input.status }).where("id", "=", record.id).execute();
+    await queries.setInductionStatus(trx, record.id, input.status);
     await touchTrainingRecord(trx, record, stamp);
     return { participant_id: participantId, training_record_id: record.id, status: input.status };
   });

@@ -1,10 +1,18 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../../../db/connection";
 import type { DbOrTrx } from "../../../db/schema";
-import { preparedQuery } from "../../../db/prepared";
 import { newId } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
-
+import {
+  anyAdminToken,
+  deleteAdminTokens,
+  deleteToken,
+  insertToken,
+  leadProviderTokens,
+  leadProviderTokensMatching,
+  tokenByHash,
+  writeLastUses,
+} from "./queries";
 
 /** Tokens are stored only as this hash; the hash is also the lookup key, so no token is compared byte by byte. */
 export function hashToken(token: string): string {
@@ -28,11 +36,16 @@ export async function storeToken(
   now: Date,
 ): Promise<string> {
   const id = newId();
-  await db
-    .insertInto("api_tokens")
-    .values({ id, kind, lead_provider_id: leadProviderId, token_hash: hashToken(token), created_at: toTimestamp(now) })
-    .execute();
+  await insertToken(db, { id, kind, lead_provider_id: leadProviderId, token_hash: hashToken(token), created_at: toTimestamp(now) });
   return id;
+}
+
+/** A token with a given id and creation time (the demo providers': the same on every fresh database). */
+export async function storeFixedToken(
+  db: DbOrTrx,
+  token: { id: string; token: string; kind: "lead_provider" | "admin"; leadProviderId: string | null; createdAt: string },
+): Promise<void> {
+  await insertToken(db, { id: token.id, kind: token.kind, lead_provider_id: token.leadProviderId, token_hash: hashToken(token.token), created_at: token.createdAt });
 }
 
 export interface TokenOwner {
@@ -41,17 +54,46 @@ export interface TokenOwner {
   leadProviderId: string | null;
 }
 
-const tokenOwnerQuery = preparedQuery((db, tokenHash: string) =>
-  db.selectFrom("api_tokens").select(["id", "kind", "lead_provider_id"]).where("token_hash", "=", tokenHash).limit(1),
-);
-
 export async function findTokenOwner(db: Db, token: string): Promise<TokenOwner | null> {
   return findTokenOwnerByHash(db, hashToken(token));
 }
 
 export async function findTokenOwnerByHash(db: Db, tokenHash: string): Promise<TokenOwner | null> {
-  const [row] = await tokenOwnerQuery(db, tokenHash);
+  const row = await tokenByHash(db, tokenHash);
   return row ? { tokenId: row.id, kind: row.kind, leadProviderId: row.lead_provider_id } : null;
+}
+
+/**
+ * The admin token a start asks for: ADMIN_TOKEN (`wanted`) replaces any
+ * stored admin token unless it is stored already; without it, one is
+ * generated when there is none, and returned (to be printed once).
+ */
+export async function ensureAdminToken(db: Db, wanted: string | null, now: Date): Promise<string | null> {
+  if (wanted) {
+    if (!(await tokenByHash(db, hashToken(wanted)))) {
+      // ADMIN_TOKEN replaces any admin token stored before
+      await deleteAdminTokens(db);
+      await storeToken(db, wanted, "admin", null, now);
+    }
+    return null;
+  }
+  if (await anyAdminToken(db)) return null;
+  const generated = "admin_" + generateToken();
+  await storeToken(db, generated, "admin", null, now);
+  return generated;
+}
+
+/** Every lead provider token, oldest first, for the admin list. */
+export const listLeadProviderTokens = leadProviderTokens;
+
+/** Revokes a lead provider token by its id or by a prefix (at least 8 hex digits) of its SHA-256 hash; null when none matches, "ambiguous" when several do. */
+export async function revokeLeadProviderToken(db: DbOrTrx, idOrHashPrefix: string): Promise<string | null | "ambiguous"> {
+  const key = idOrHashPrefix.toLowerCase();
+  const matches = await leadProviderTokensMatching(db, /^[0-9a-f]{8,64}$/.test(key) ? { hashPrefix: key } : { id: idOrHashPrefix });
+  if (matches.length === 0) return null;
+  if (matches.length > 1) return "ambiguous";
+  await deleteToken(db, matches[0]!.id);
+  return matches[0]!.id;
 }
 
 /**
@@ -119,9 +161,7 @@ export class LastUsedRecorder {
     const notes = [...this.pending];
     this.pending.clear();
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const [id, at] of notes) await trx.updateTable(this.table as "api_tokens").set({ last_used_at: toTimestamp(new Date(at)) }).where("id", "=", id).execute();
-      });
+      await writeLastUses(this.db, this.table, notes.map(([id, at]) => [id, toTimestamp(new Date(at))]));
       this.failing = false;
     } catch (error) {
       for (const [id, at] of notes) if ((this.pending.get(id) ?? -Infinity) < at) this.pending.set(id, at);

@@ -45,7 +45,7 @@ import {
   trnDuplicateHoldsSlot,
   updateDeclarationState,
 } from "./queries";
-import { touchTrainingRecord } from "../participants/queries";
+import { touchTrainingRecord } from "../participants/service";
 import { courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
 import { type CsvStreamOptions, csvStream } from "../../http/csv";

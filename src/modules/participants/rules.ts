@@ -640,8 +640,9 @@ export function checkChangeSchedule(
     if (!t.ok) bag.add(t.error.title, t.error.detail);
   }
 
-  // 3. Checks 3, 4 and 7 judge the record itself, so they run only for the
-  // provider that trains it: another provider gets the participant_id error
+  // 3. Checks 3, 4 and 7 judge the record itself, so they run only for a
+  // provider with an induction record of it (its current provider, or a former
+  // one after a transfer): another provider gets the participant_id error
   // alone and learns nothing of the record (business-rules §2.3, T).
   const frozenMove =
     withCaller !== null && changingCohortDueToPaymentsFrozen(facts.paymentsFrozen, facts.billableDeclarations, facts.targetCohort, withCaller.cohort);

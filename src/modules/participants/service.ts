@@ -25,10 +25,9 @@ import {
   setTrainingRecordSchedule,
   setTrainingStatus,
   togglePaymentsFrozenFlag,
-  touchTrainingRecord,
   trainingRecordsOfPerson,
-  keepFormerProviderView,
 } from "./queries";
+import * as queries from "./queries";
 import {
   type ChangeScheduleFacts,
   type ParticipantAction,
@@ -222,7 +221,7 @@ export async function performParticipantAction(
       if (next.togglesPaymentsFrozenFlag) await togglePaymentsFrozenFlag(trx, record.id);
       if (caller.kind === "current") {
         // across cohorts, the closed induction record stays visible under the old cohort's filter
-        if (next.cohortChanged) await keepFormerProviderView(trx, record, "changed", newId(), stamp);
+        if (next.cohortChanged) await keepFormerProviderView(trx, record, "changed", stamp);
         await setTrainingRecordSchedule(trx, record.id, schedule);
       } else {
         // a former provider moves the profile's schedule and its own induction record
@@ -251,4 +250,16 @@ export async function performParticipantAction(
   const rows = await participantRowsFor(db, providerId, castUuid(participantId)!, { cohorts: null, updatedSince: null });
   const row = rows.find((r) => r.training_record_id === recordId)!;
   return { data: participantResource(row) };
+}
+
+// ---- for other features (they never import this feature's queries.ts) -------
+
+/** A change to a record by another feature (a declaration, an admin move) bumps its own and its person's `updated_at` (the live touch chain, §4.2). */
+export function touchTrainingRecord(trx: DbOrTrx, record: { id: string; participant_id: string }, stamp: string): Promise<void> {
+  return queries.touchTrainingRecord(trx, record, stamp);
+}
+
+/** The provider a record leaves (admin transfer) keeps seeing it as its last induction record left it, with `inductionStatus` (business-rules §2.1). */
+export function keepFormerProviderView(trx: DbOrTrx, record: TrainingRecord, inductionStatus: TrainingRecord["induction_status"], stamp: string): Promise<void> {
+  return queries.keepFormerProviderView(trx, record, inductionStatus, newId(), stamp);
 }

@@ -1,11 +1,11 @@
 import type { Db } from "../../../db/connection";
 import { SUPPORTED_COHORTS, ensureProviderStatements, findSchedule } from "../../../db/reference-data";
 import type { Insertable } from "kysely";
-import { insertInChunks } from "../../../db/insert-in-chunks";
 import type { Database } from "../../../db/schema";
 import { stableUuid } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
-import { demoToken, hashToken } from "../auth/tokens";
+import { demoToken, storeFixedToken } from "../auth/tokens";
+import { countLeadProviders, deleteAllButReferenceData, demoProviderRows, insertCohort, insertDemoProvider, insertPartnerships, insertSchools } from "./queries";
 
 /** The six ECF lead providers, by their real names. */
 export const DEMO_PROVIDERS = [
@@ -73,22 +73,19 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
       const random = prng(1000 + p);
       const providerId = stableUuid("lead-provider", name);
       const token = demoToken(name);
-      await trx.insertInto("lead_providers").values({ id: providerId, name, is_demo: 1, created_at: "2021-05-01T09:00:00Z" }).execute();
-      await trx
-        .insertInto("api_tokens")
-        .values({ id: stableUuid("api-token", name), kind: "lead_provider", lead_provider_id: providerId, token_hash: hashToken(token), created_at: "2021-05-01T09:00:00Z" })
-        .execute();
+      await insertDemoProvider(trx, providerId, name, "2021-05-01T09:00:00Z");
+      await storeFixedToken(trx, { id: stableUuid("api-token", name), token, kind: "lead_provider", leadProviderId: providerId, createdAt: "2021-05-01T09:00:00Z" });
       await ensureProviderStatements(trx, providerId);
       seeded.push({ id: providerId, name, token });
 
       const schools = [0, 1, 2].map((k) => ({ urn: String(100000 + p * 1000 + k + 1), name: `${SCHOOL_WORDS[(p * 3 + k) % SCHOOL_WORDS.length]} ${k === 2 ? "Academy" : "Primary School"}` }));
-      await trx.insertInto("schools").values(schools).onConflict((oc) => oc.doNothing()).execute();
+      await insertSchools(trx, schools);
 
       for (const cohort of SUPPORTED_COHORTS) {
-        await trx
-          .insertInto("partnerships")
-          .values(schools.map((s) => ({ id: stableUuid("partnership", providerId, s.urn, cohort), lead_provider_id: providerId, school_urn: s.urn, cohort, created_at: `${cohort}-05-15T09:00:00Z` })))
-          .execute();
+        await insertPartnerships(
+          trx,
+          schools.map((s) => ({ id: stableUuid("partnership", providerId, s.urn, cohort), lead_provider_id: providerId, school_urn: s.urn, cohort, created_at: `${cohort}-05-15T09:00:00Z` })),
+        );
         const base = new Date(Date.UTC(cohort, 5, 1, 8, p * 5));
         const participants: Insertable<Database["participants"]>[] = [];
         const records: Insertable<Database["training_records"]>[] = [];
@@ -152,9 +149,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
             });
           }
         }
-        await insertInChunks(trx, "participants", participants);
-        await insertInChunks(trx, "training_records", records);
-        if (history.length) await insertInChunks(trx, "training_status_history", history);
+        await insertCohort(trx, participants, records, history);
         options.onProgress?.(++done, total);
       }
     }
@@ -164,8 +159,22 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
 
 /** The demo providers and their tokens, when the database was seeded with them. */
 export async function listDemoProviders(db: Db): Promise<SeededProvider[]> {
-  const rows = await db.selectFrom("lead_providers").select(["id", "name"]).where("is_demo", "=", 1).orderBy("name").execute();
+  const rows = await demoProviderRows(db);
   return rows.map((r) => ({ id: r.id, name: r.name, token: demoToken(r.name) }));
+}
+
+/** How many lead providers the database has (demo or not): `seed` refuses a database that has any. */
+export function leadProviderCount(db: Db): Promise<number> {
+  return countLeadProviders(db);
+}
+
+/**
+ * Back to reference data (`seed --force`, `reset`): every row a start, a seed
+ * or an API call made goes, in one transaction; reference data, settings and
+ * the admin tokens stay.
+ */
+export function wipeToReferenceData(db: Db): Promise<{ table: string; deleted: number }[]> {
+  return deleteAllButReferenceData(db);
 }
 
 /** The demo providers and their tokens as the start-up banner and `seed` print them. */
