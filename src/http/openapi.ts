@@ -24,6 +24,15 @@ export function named<S extends TSchema>(name: string, schema: S): S {
   return { ...schema, $id: name };
 }
 
+/**
+ * A request value the route takes more loosely than a client should send it
+ * (live's strong parameters keep a number or a boolean as sent, and the rules
+ * answer it): validated by `schema`, documented as `shown`.
+ */
+export function documented<S extends TSchema>(schema: S, shown: Record<string, unknown>): S {
+  return { ...schema, "x-openapi-schema": shown };
+}
+
 /** A value that may be null (OpenAPI 3.1 writes JSON Schema: `anyOf` with `type: "null"`). */
 export function nullable<S extends TSchema>(schema: S) {
   const { description, ...rest } = schema;
@@ -194,7 +203,13 @@ export const jsonApiBody = <A extends TSchema>(
         data: named(
           names.data,
           t.Object(
-            { type: t.Optional(t.Unknown({ description: "Not checked", example: type })), attributes: t.Optional(attributes) },
+            {
+              type: t.Optional(
+                documented(t.Unknown(), { type: "string", enum: [type], description: "The data type (not checked: any value is taken)", example: type }),
+              ),
+              // as live (business-rules appendix A 13): attributes other than these are ignored, not refused
+              attributes: t.Optional({ ...attributes, additionalProperties: true }),
+            },
             { minProperties: 1, additionalProperties: true, "x-live-error": "missing-data" },
           ),
         ),

@@ -35,7 +35,7 @@ async function documentText() {
 }
 
 beforeAll(async () => {
-  server = await startServerProcess({ SEED: "demo", ADMIN_TOKEN });
+  server = await startServerProcess({ DATABASE_PATH: ":memory:", SEED: "demo", ADMIN_TOKEN });
   const providers: any = await (await fetch(`${server.url}/admin/lead-providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
   providerToken = providers[0].api_tokens[0];
 });

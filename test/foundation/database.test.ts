@@ -63,7 +63,7 @@ describe("database", () => {
       const { db, close } = openDatabase(":memory:");
       await prepareDatabase(db, { seed: "demo", adminToken: "same-admin-token", now: new Date("2025-01-01T00:00:00Z") });
       const out: Record<string, unknown[]> = {};
-      for (const table of ["lead_providers", "schools", "partnerships", "participants", "training_records", "training_status_history", "statements"] as const) {
+      for (const table of ["lead_providers", "schools", "partnerships", "participants", "training_records", "training_status_history", "statements", "declarations", "declaration_state_history"] as const) {
         out[table] = await db.selectFrom(table).selectAll().orderBy("created_at" as any).orderBy(sql`rowid`).execute().catch(() => db.selectFrom(table).selectAll().execute());
       }
       out.tokens = await db.selectFrom("api_tokens").select(["id", "token_hash", "kind"]).where("kind", "=", "lead_provider").orderBy("id").execute();
@@ -74,6 +74,7 @@ describe("database", () => {
     const b = await dump();
     expect(a.lead_providers).toHaveLength(6);
     expect((a.training_records as unknown[]).length).toBeGreaterThan(6 * 5 * 40);
+    expect((a.declarations as unknown[]).length).toBeGreaterThan(6 * 50);
     expect(a).toEqual(b);
   });
 
@@ -91,6 +92,37 @@ describe("database", () => {
     expect([...byPerson.values()].some((types) => types.size === 2)).toBe(true);
     const statements = await db.selectFrom("statements").select(["lead_provider_id"]).distinct().execute();
     expect(statements).toHaveLength(6);
+    await close();
+  });
+
+  test("when demo data is seeded, then every demo provider has declarations in every state, several per person, each state reached through its history", async () => {
+    const { db, close } = openDatabase(":memory:");
+    await prepareDatabase(db, { seed: "demo", adminToken: "same-admin-token" });
+    const providers = await db.selectFrom("lead_providers").select(["id", "name"]).execute();
+    const declarations = await db.selectFrom("declarations").selectAll().execute();
+    const history = await db.selectFrom("declaration_state_history").selectAll().orderBy("created_at").orderBy(sql`rowid`).execute();
+    expect(providers).toHaveLength(6);
+    for (const provider of providers) {
+      const own = declarations.filter((d) => d.lead_provider_id === provider.id);
+      const states = new Set(own.map((d) => d.state));
+      expect({ provider: provider.name, states: [...states].sort() }).toEqual({
+        provider: provider.name,
+        states: ["awaiting_clawback", "clawed_back", "eligible", "ineligible", "paid", "payable", "submitted", "voided"],
+      });
+      const perPerson = new Map<string, number>();
+      for (const d of own) perPerson.set(d.participant_id, (perPerson.get(d.participant_id) ?? 0) + 1);
+      expect(Math.max(...perPerson.values())).toBeGreaterThanOrEqual(3);
+      expect(own.filter((d) => d.state === "voided").length).toBeGreaterThan(3);
+    }
+    // each declaration's history is a walk the rules allow, ending in its state (the seed used the service)
+    const allowed = new Set(["submitted>eligible", "submitted>ineligible", "eligible>payable", "payable>paid", "paid>awaiting_clawback", "awaiting_clawback>clawed_back", "submitted>voided", "eligible>voided", "payable>voided"]);
+    for (const d of declarations) {
+      const walk = history.filter((h) => h.declaration_id === d.id).map((h) => h.state);
+      expect(walk[0]).toBe("submitted");
+      expect(walk[walk.length - 1]).toBe(d.state);
+      const steps = walk.slice(1).map((state, i) => `${walk[i]}>${state}`);
+      expect({ id: d.id, refused: steps.filter((step) => !allowed.has(step)) }).toEqual({ id: d.id, refused: [] });
+    }
     await close();
   });
 });

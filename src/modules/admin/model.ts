@@ -1,5 +1,6 @@
 import { t } from "elysia";
 import { COURSE_IDENTIFIERS } from "../participants/rules";
+import { DEMO_EXAMPLES } from "../seed/examples";
 import { adminInput } from "./validation";
 
 /**
@@ -16,12 +17,12 @@ const Timestamp = t.String({ format: "date-time" });
 // Path parameters
 // ---------------------------------------------------------------------------
 
-export const LeadProviderParams = t.Object({ id: t.String({ description: "the lead provider's id", examples: ["9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b"] }) });
+export const LeadProviderParams = t.Object({ id: t.String({ description: "the lead provider's id", examples: [DEMO_EXAMPLES.providerId] }) });
 export const TokenParams = t.Object({
   id: t.String({ description: "the token's id, or at least 8 hex digits of its SHA-256 hash", examples: ["3b5d2f0a9c1e"] }),
 });
-export const ParticipantParams = t.Object({ id: t.String({ description: "the participant's id (participant_id)", examples: ["db3a7848-7308-4879-942a-c4a70ced400a"] }) });
-export const DeclarationParams = t.Object({ id: t.String({ description: "the declaration's id", examples: ["8d5b7c5e-4a51-4e7b-9c61-0f3a1b2c3d4e"] }) });
+export const ParticipantParams = t.Object({ id: t.String({ description: "the participant's id (participant_id)", examples: [DEMO_EXAMPLES.participantId] }) });
+export const DeclarationParams = t.Object({ id: t.String({ description: "the declaration's id", examples: [DEMO_EXAMPLES.declarationId] }) });
 
 // ---------------------------------------------------------------------------
 // Bodies
@@ -68,8 +69,8 @@ export const CreateParticipantBody = adminInput(
     },
     {
       examples: [
-        { lead_provider_id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b", participant_type: "ect", cohort: 2025 },
-        { lead_provider_id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b", participant_type: "ect", cohort: 2021, paid_declarations: ["started"], partnership_cohorts: [2024, 2025] },
+        { lead_provider_id: DEMO_EXAMPLES.providerId, participant_type: "ect", cohort: 2025 },
+        { lead_provider_id: DEMO_EXAMPLES.providerId, participant_type: "ect", cohort: 2021, paid_declarations: ["started"], partnership_cohorts: [2024, 2025] },
       ],
     },
   ),
@@ -80,7 +81,7 @@ export const CourseIdentifier = t.Union(COURSE_IDENTIFIERS.map((course) => t.Lit
 export const TransferBody = adminInput(
   t.Object(
     { course_identifier: CourseIdentifier, to_lead_provider_id: Uuid, school_urn: t.Optional(Urn) },
-    { examples: [{ course_identifier: "ecf-induction", to_lead_provider_id: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", school_urn: "654321" }] },
+    { examples: [{ course_identifier: "ecf-induction", to_lead_provider_id: DEMO_EXAMPLES.otherProviderId, school_urn: DEMO_EXAMPLES.otherProviderSchoolUrn }] },
   ),
 );
 
@@ -94,7 +95,7 @@ export const InductionStatusBody = adminInput(
 export const DeclarationStateBody = adminInput(
   t.Object(
     { state: t.Union([t.Literal("eligible"), t.Literal("payable"), t.Literal("paid"), t.Literal("clawed_back")]) },
-    { examples: [{ state: "eligible" }] },
+    { examples: [{ state: "payable" }] },
   ),
 );
 
@@ -163,7 +164,7 @@ export const LeadProviderList = t.Array(
     examples: [
       [
         {
-          id: "9f1b7a1c-2f6e-4d8e-9a3b-1c2d3e4f5a6b",
+          id: DEMO_EXAMPLES.providerId,
           name: "Ambition Institute",
           api_tokens: ["demo_Qm9yZWFsLXRva2VuLWV4YW1wbGUtMTIzNA"],
           tokens: [{ id: "0b6f0c1e-5d1a-4f9e-8c3b-2a1d0e9f8c7b", hash_prefix: "3b5d2f0a9c1e", created_at: "2025-01-10T10:42:00Z", last_used_at: null }],
@@ -182,7 +183,7 @@ export const ParticipantCreated = t.Object(
   { participant_id: Uuid, training_record_id: Uuid },
   {
     description: "The participant (new, or the one given) and its new training record",
-    examples: [{ participant_id: "db3a7848-7308-4879-942a-c4a70ced400a", training_record_id: "7e2c4b1a-9d8f-4e6a-b5c3-1f0e2d3c4b5a" }],
+    examples: [{ participant_id: DEMO_EXAMPLES.participantId, training_record_id: DEMO_EXAMPLES.trainingRecordId }],
   },
 );
 
@@ -190,7 +191,7 @@ export const ParticipantTransferred = t.Object(
   { participant_id: Uuid, training_record_id: Uuid },
   {
     description: "The training record now trains with the new lead provider",
-    examples: [{ participant_id: "db3a7848-7308-4879-942a-c4a70ced400a", training_record_id: "7e2c4b1a-9d8f-4e6a-b5c3-1f0e2d3c4b5a" }],
+    examples: [{ participant_id: DEMO_EXAMPLES.participantId, training_record_id: DEMO_EXAMPLES.trainingRecordId }],
   },
 );
 
@@ -198,13 +199,32 @@ export const InductionStatusSet = t.Object(
   { participant_id: Uuid, training_record_id: Uuid, status: t.Union([t.Literal("active"), t.Literal("withdrawn")]) },
   {
     description: "The induction status is set; the v2 API shows it as `status`",
-    examples: [{ participant_id: "db3a7848-7308-4879-942a-c4a70ced400a", training_record_id: "7e2c4b1a-9d8f-4e6a-b5c3-1f0e2d3c4b5a", status: "withdrawn" }],
+    examples: [{ participant_id: DEMO_EXAMPLES.participantId, training_record_id: DEMO_EXAMPLES.trainingRecordId, status: "withdrawn" }],
   },
 );
 
 export const DeclarationMoved = t.Object(
   { data: t.Object({ id: Uuid, type: t.Literal("participant-declaration"), attributes: t.Record(t.String(), t.Unknown()) }) },
-  { description: "The declaration as the v2 API shows it, in its new state" },
+  {
+    description: "The declaration as the v2 API shows it, in its new state",
+    examples: [
+      {
+        data: {
+          id: DEMO_EXAMPLES.declarationId,
+          type: "participant-declaration",
+          attributes: {
+            participant_id: DEMO_EXAMPLES.declaredParticipantId,
+            declaration_type: "started",
+            declaration_date: "2023-06-04T10:00:00Z",
+            course_identifier: "ecf-induction",
+            state: "payable",
+            updated_at: "2025-01-10T10:42:00Z",
+            has_passed: null,
+          },
+        },
+      },
+    ],
+  },
 );
 
 export const ClockSet = t.Object(

@@ -27,13 +27,15 @@ import {
 } from "../../http/openapi";
 import { DECLARATION_ATTRIBUTE_KEYS, DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
 import { COURSE_IDENTIFIERS } from "../participants/rules";
+import { DEMO_EXAMPLES } from "../seed/examples";
 
 const TAGS = ["Participant declarations"];
 const DECLARATION_TYPES = ["started", "retained-1", "retained-2", "retained-3", "retained-4", "completed", "extended-1", "extended-2", "extended-3"];
 const COURSES = [...COURSE_IDENTIFIERS];
 const STATES = ["submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting-clawback", "clawed-back"];
-const EXAMPLE_ID = "cd3a1234-7308-4879-942a-c4a70ced400a";
-const EXAMPLE_PARTICIPANT = "db3a7848-7308-4879-942a-c4a70ced400a";
+// demo data (src/modules/seed/examples.ts): a declaration the first demo provider can show and void, a participant it can declare for
+const EXAMPLE_ID = DEMO_EXAMPLES.declarationId;
+const EXAMPLE_PARTICIPANT = DEMO_EXAMPLES.participantId;
 
 // ---------------------------------------------------------------------------
 // Requests
@@ -81,7 +83,7 @@ export const DeclarationAttributesRequest = t.Object({
     t.String({
       description:
         "The event declaration date, RFC 3339 (`2021-05-31T02:21:32Z`, or with a fraction and an offset); within the milestone's window and not in the future. A number or boolean is a 400",
-      example: "2021-05-31T02:21:32Z",
+      example: DEMO_EXAMPLES.declarationDate,
       "x-live-error": { status: 400, title: "Bad request", detail: DECLARATION_DATE_NOT_A_STRING_DETAIL },
     }),
   ),
@@ -96,7 +98,7 @@ export const DECLARATION_ATTRIBUTES = { keys: DECLARATION_ATTRIBUTE_KEYS, raw: [
 const POST_EXAMPLE = {
   participant_id: EXAMPLE_PARTICIPANT,
   declaration_type: "started",
-  declaration_date: "2021-05-31T02:21:32Z",
+  declaration_date: DEMO_EXAMPLES.declarationDate,
   course_identifier: "ecf-induction",
 };
 
@@ -149,13 +151,13 @@ export const DeclarationListDocument = listDocument("MultipleParticipantDeclarat
 const V2_EXAMPLE = {
   id: EXAMPLE_ID,
   type: "participant-declaration",
-  attributes: { ...POST_EXAMPLE, updated_at: "2021-05-31T02:22:32Z", state: "eligible", has_passed: null },
+  attributes: { ...POST_EXAMPLE, participant_id: DEMO_EXAMPLES.declaredParticipantId, updated_at: "2021-05-31T02:22:32Z", state: "eligible", has_passed: null },
 };
 const v2Example = (state: string) => ({ ...V2_EXAMPLE, attributes: { ...V2_EXAMPLE.attributes, state } });
 
 const csvExample =
   "id,participant_id,declaration_type,course_identifier,declaration_date,updated_at,state,has_passed\n" +
-  `${EXAMPLE_ID},${EXAMPLE_PARTICIPANT},started,ecf-induction,2021-05-31T02:21:32Z,2021-05-31T02:22:32Z,eligible,""\n`;
+  `${EXAMPLE_ID},${EXAMPLE_PARTICIPANT},started,ecf-induction,${DEMO_EXAMPLES.declarationDate},2021-05-31T02:22:32Z,eligible,""\n`;
 
 export const createOperation = operation({
   operationId: "participant_declaration_create",

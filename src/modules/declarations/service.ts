@@ -137,6 +137,8 @@ function isBillableSlotConflict(error: unknown): boolean {
 export async function insertNewDeclaration(
   trx: DbOrTrx,
   row: Omit<Declaration, "billable" | "updated_at">,
+  /** the history rows' ids (the demo seed gives stable ones) */
+  id: () => string = newId,
 ): Promise<Declaration> {
   const declaration: Declaration = { ...row, billable: billableFlag(row.state), updated_at: row.created_at };
   try {
@@ -145,9 +147,9 @@ export async function insertNewDeclaration(
     if (isBillableSlotConflict(error)) throw ApiError.unprocessable("base", MESSAGES.alreadySubmitted);
     throw error;
   }
-  await insertStateHistory(trx, { id: newId(), declaration_id: row.id, state: "submitted", created_at: row.created_at });
+  await insertStateHistory(trx, { id: id(), declaration_id: row.id, state: "submitted", created_at: row.created_at });
   if (row.state !== "submitted") {
-    await insertStateHistory(trx, { id: newId(), declaration_id: row.id, state: row.state, created_at: row.created_at });
+    await insertStateHistory(trx, { id: id(), declaration_id: row.id, state: row.state, created_at: row.created_at });
   }
   return declaration;
 }
@@ -165,6 +167,8 @@ export async function recordDeclaration(
   now: Date,
   /** where the write runs: its own transaction, or a group commit's (see db/group-commit.ts) */
   runInTransaction: <T>(job: (trx: Transaction<Database>) => Promise<T>) => Promise<T> = (job) => inTransaction(db, job),
+  /** the new rows' ids (the demo seed gives stable ones) */
+  id: () => string = newId,
 ) {
   const input = { ...attributes };
   // Rails casts `participant_id` for the uuid column (any case, braces, hyphens): compare and store the canonical form
@@ -187,8 +191,10 @@ export async function recordDeclaration(
     const stamp = toTimestamp(now);
     const mentorCompletion = isMentorCompletionEvent(slot.courseIdentifier, slot.declarationType);
     const insert = () =>
-      insertNewDeclaration(trx, {
-        id: newId(),
+      insertNewDeclaration(
+        trx,
+        {
+        id: id(),
         participant_id: slot.participantId,
         training_record_id: record.id,
         lead_provider_id: callerId,
@@ -199,7 +205,9 @@ export async function recordDeclaration(
         evidence_held: input.evidence_held ?? null,
         state,
         created_at: stamp,
-      });
+        },
+        id,
+      );
     return touchingOnMentorCompletion(trx, mentorCompletion, { id: record.id, participant_id: slot.participantId }, stamp, insert);
   });
   return { data: v1Declaration(declaration) };
@@ -231,30 +239,33 @@ async function touchingOnMentorCompletion<T>(
 // ---------------------------------------------------------------------------
 
 /** Moves the state, keeps `billable` in step, bumps `updated_at`, writes history. */
-async function moveState(trx: DbOrTrx, declaration: Declaration, next: DeclarationState, now: Date): Promise<Declaration> {
+async function moveState(trx: DbOrTrx, declaration: Declaration, next: DeclarationState, now: Date, id: () => string = newId): Promise<Declaration> {
   const stamp = toTimestamp(now);
   const change = { state: next, billable: billableFlag(next), updated_at: stamp };
   await updateDeclarationState(trx, declaration.id, change);
-  await insertStateHistory(trx, { id: newId(), declaration_id: declaration.id, state: next, created_at: stamp });
+  await insertStateHistory(trx, { id: id(), declaration_id: declaration.id, state: next, created_at: stamp });
   return { ...declaration, ...change };
 }
 
 /** `PUT /participant-declarations/{id}/void`: the caller's own declarations only (else 404). */
 export async function voidProviderDeclaration(db: DbOrTrx, callerId: string, id: string, now: Date) {
-  const declaration = await inTransaction(db, async (trx) => {
-    const canonical = castUuid(id);
-    const current = canonical === null ? null : await findDeclaration(trx, canonical);
-    if (!current || current.lead_provider_id !== callerId) throw ApiError.notFound();
-    // Only the clawback of a paid declaration needs an open output-fee statement.
-    const open = current.state === "paid" ? await hasOpenOutputFeeStatement(trx, callerId, current.cohort, toDateOnly(now)) : true;
-    const result = voidDeclaration(current.state, { callerHasOpenOutputFeeStatement: open, cohort: current.cohort });
-    if (!result.ok) throw ApiError.errors(422, result.errors);
-    // a void (not a clawback) of a mentor's completed declaration recomputes the completion date (void_participant_declaration.rb:33-37)
-    const mentorCompletion = result.next === "voided" && isMentorCompletionEvent(current.course_identifier, current.declaration_type);
-    const record = { id: current.training_record_id, participant_id: current.participant_id };
-    return touchingOnMentorCompletion(trx, mentorCompletion, record, toTimestamp(now), () => moveState(trx, current, result.next, now));
-  });
+  const declaration = await inTransaction(db, (trx) => voidInTransaction(trx, callerId, id, now));
   return { data: v2Declaration(declaration) };
+}
+
+/** The provider's void inside the caller's transaction (the demo seed's); `newRowId` gives the history row's id. */
+export async function voidInTransaction(trx: DbOrTrx, callerId: string, id: string, now: Date, newRowId: () => string = newId): Promise<Declaration> {
+  const canonical = castUuid(id);
+  const current = canonical === null ? null : await findDeclaration(trx, canonical);
+  if (!current || current.lead_provider_id !== callerId) throw ApiError.notFound();
+  // Only the clawback of a paid declaration needs an open output-fee statement.
+  const open = current.state === "paid" ? await hasOpenOutputFeeStatement(trx, callerId, current.cohort, toDateOnly(now)) : true;
+  const result = voidDeclaration(current.state, { callerHasOpenOutputFeeStatement: open, cohort: current.cohort });
+  if (!result.ok) throw ApiError.errors(422, result.errors);
+  // a void (not a clawback) of a mentor's completed declaration recomputes the completion date (void_participant_declaration.rb:33-37)
+  const mentorCompletion = result.next === "voided" && isMentorCompletionEvent(current.course_identifier, current.declaration_type);
+  const record = { id: current.training_record_id, participant_id: current.participant_id };
+  return touchingOnMentorCompletion(trx, mentorCompletion, record, toTimestamp(now), () => moveState(trx, current, result.next, now, newRowId));
 }
 
 /**
@@ -263,14 +274,17 @@ export async function voidProviderDeclaration(db: DbOrTrx, callerId: string, id:
  * clawed_back. Unknown id → 404; any other move → 422.
  */
 export async function moveDeclarationState(db: DbOrTrx, id: string, state: string, now: Date) {
-  const declaration = await inTransaction(db, async (trx) => {
-    const current = await findDeclaration(trx, id);
-    if (!current) throw ApiError.adminNotFound(`There is no declaration with id '${id}'`);
-    const result = adminStateMove(current.state, state);
-    if (!result.ok) throw ApiError.errors(422, result.errors);
-    return moveState(trx, current, result.next, now);
-  });
+  const declaration = await inTransaction(db, (trx) => moveStateInTransaction(trx, id, state, now));
   return { data: v2Declaration(declaration) };
+}
+
+/** The admin move inside the caller's transaction (the demo seed's); `newRowId` gives the history row's id. */
+export async function moveStateInTransaction(trx: DbOrTrx, id: string, state: string, now: Date, newRowId: () => string = newId): Promise<Declaration> {
+  const current = await findDeclaration(trx, id);
+  if (!current) throw ApiError.adminNotFound(`There is no declaration with id '${id}'`);
+  const result = adminStateMove(current.state, state);
+  if (!result.ok) throw ApiError.errors(422, result.errors);
+  return moveState(trx, current, result.next, now, newRowId);
 }
 
 // ---------------------------------------------------------------------------

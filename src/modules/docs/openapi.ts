@@ -163,6 +163,8 @@ function deepObjects(parameters: Json[]): Json[] {
 const COERCED_FORMATS = new Set(["integer", "numeric", "number", "boolean"]);
 
 /**
+ * A schema's `x-openapi-schema` replaces it (a request value the route
+ * takes loosely, as live does, documented as what a client sends). And
  * Elysia turns a `t.Integer` or `t.Number` of a body or an answer into
  * `anyOf [string (format integer, default 0), integer]` (it coerces query
  * strings); the document shows the value's own type (no `string | number`
@@ -173,6 +175,8 @@ function uncoerce(node: unknown): unknown {
   if (!node || typeof node !== "object") return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) out[key] = uncoerce(value);
+  // what the document shows of a value whose check is looser than what a client should send (`documented()`, src/http/openapi.ts)
+  if (out["x-openapi-schema"] && out["x-deep-object"] === undefined) return out["x-openapi-schema"];
   const anyOf = out.anyOf;
   if (Array.isArray(anyOf) && anyOf.length === 2) {
     const text = anyOf.find((branch: Json) => branch?.type === "string" && COERCED_FORMATS.has(branch.format));

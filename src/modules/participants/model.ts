@@ -9,6 +9,7 @@ import {
   type Operation,
   badRequest,
   deepObjectMember,
+  documented,
   everyRouteAnswers,
   jsonApiBody,
   listDocument,
@@ -67,7 +68,14 @@ export const ParticipantCsvQuery = t.Object(
 
 /** A scalar attribute (Rails' strong parameters keep numbers and booleans as sent: `false` is blank). */
 const attribute = (description: string, values: string[], example: string) =>
-  t.Optional(t.Union([t.String({ enum: values }), t.Number(), t.Boolean()], { description: `${description}. One of: ${values.join(", ")}`, example }));
+  t.Optional(
+    documented(t.Union([t.String({ enum: values }), t.Number(), t.Boolean()], { description: `${description}. One of: ${values.join(", ")}`, example }), {
+      type: "string",
+      enum: values,
+      description,
+      example,
+    }),
+  );
 
 const courseIdentifier = attribute("The type of course the participant is enrolled in", COURSES, "ecf-induction");
 
@@ -101,14 +109,23 @@ export const ChangeScheduleBody = jsonApiBody(
     schedule_identifier: attribute("The new schedule of the participant", SCHEDULES, "ecf-standard-january"),
     course_identifier: courseIdentifier,
     cohort: t.Optional(
-      t.Union([t.String(), t.Number(), t.Boolean()], {
-        description:
-          "The cohort (start year) of the new schedule; default: the participant's. It can change while the participant has no submitted, eligible, payable or paid declarations and the provider has a partnership with the school in that cohort",
-        example: "2021",
-      }),
+      documented(
+        t.Union([t.String(), t.Number(), t.Boolean()], {
+          description:
+            "The cohort (start year) of the new schedule; default: the participant's. It can change while the participant has no submitted, eligible, payable or paid declarations and the provider has a partnership with the school in that cohort",
+          example: String(DEMO_EXAMPLES.cohort),
+        }),
+        {
+          type: "string",
+          pattern: "^[0-9]{4}$",
+          description:
+            "The cohort (start year) of the new schedule; default: the participant's. It can change while the participant has no submitted, eligible, payable or paid declarations and the provider has a partnership with the school in that cohort",
+          example: String(DEMO_EXAMPLES.cohort),
+        },
+      ),
     ),
   })),
-  { schedule_identifier: "ecf-standard-january", course_identifier: "ecf-induction", cohort: "2021" },
+  { schedule_identifier: "ecf-standard-january", course_identifier: "ecf-induction", cohort: String(DEMO_EXAMPLES.cohort) },
   { body: "ECFParticipantChangeScheduleRequest", data: "ECFParticipantChangeSchedule" },
 );
 

@@ -11,6 +11,7 @@
 import { t } from "elysia";
 import { nullable } from "../../http/openapi";
 import { defineResource } from "../../http/resource";
+import { DEMO_EXAMPLES } from "../seed/examples";
 
 export const SCHEDULES = ["standard", "reduced", "extended", "replacement"].flatMap((kind) =>
   ["september", "january", "april"].map((month) => `ecf-${kind}-${month}`),
@@ -24,7 +25,8 @@ export const ParticipantResource = defineResource({
   id: {
     sql: "p.id",
     type: t.String({ format: "uuid", description: "The participant's user id, the same for all of a person's training records" }),
-    example: "db3a7848-7308-4879-942a-c4a70ced400a",
+    // demo data (src/modules/seed/examples.ts): the examples work on a freshly seeded sandbox with the first demo provider's token
+    example: DEMO_EXAMPLES.participantId,
   },
   attributes: {
     email: {
@@ -56,7 +58,7 @@ export const ParticipantResource = defineResource({
           "Indicates which call-off contract funds this participant's training. 2021 indicates a participant that has started, or will start, their training in the 2021/22 academic year.",
       }),
       csv: "plain",
-      example: "2021",
+      example: String(DEMO_EXAMPLES.cohort),
     },
     // rules.ts inductionStatusToStatus
     status: {
@@ -100,7 +102,7 @@ export const ParticipantResource = defineResource({
       sql: "tr.id",
       type: t.String({ format: "uuid", description: "The unique identifier of the participant training record" }),
       csv: "plain",
-      example: "b339d7a3-97a4-49c2-9ba2-8e0514276f5b",
+      example: DEMO_EXAMPLES.trainingRecordId,
     },
     schedule_identifier: {
       sql: "s.identifier",

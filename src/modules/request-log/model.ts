@@ -5,8 +5,25 @@ import { adminInput } from "../admin/validation";
 
 export const ErrorsBody = t.Object(
   { errors: t.Array(t.Object({ title: t.String(), detail: t.String() })) },
-  { description: "the errors shape" },
+  { description: "the errors shape", examples: [{ errors: [{ title: "limit", detail: "must be a whole number from 1 to 1000" }] }] },
 );
+
+const RECORD_EXAMPLE = {
+  id: 1,
+  time: "2025-01-10T10:42:00.123Z",
+  lead_provider_id: "50005d21-e10d-5c35-844c-9348aa7640cb",
+  lead_provider_name: "Ambition Institute",
+  method: "POST",
+  path: "/api/v2/participant-declarations",
+  query: "",
+  status: 422,
+  duration_ms: 3.1,
+  request_body: '{"data":{"type":"participant-declaration","attributes":{"declaration_type":"started"}}}',
+  response_body: '{"errors":[{"title":"participant_id","detail":"Your update cannot be made as the \'#/participant_id\' is not recognised. Check participant details and try again."}]}',
+  errors: ["participant_id: Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."],
+  fault: null,
+  request_headers: { authorization: "Bearer $TOKEN", "content-type": "application/json" },
+};
 
 export const RequestRecord = t.Object({
   id: t.Integer({ description: "increases with every recorded request; never reused, even after DELETE" }),
@@ -61,13 +78,13 @@ export const RequestListQuery = t.Object({
   method: t.Optional(t.String({ description: "GET, POST, PUT, …" })),
   path_prefix: t.Optional(t.String({ description: "paths that start with this, e.g. /api/v2/participant-declarations" })),
   since: t.Optional(t.String({ description: "requests at or after this RFC 3339 instant" })),
-  limit: t.Optional(t.String({ description: "1..1000, default 100" })),
+  limit: t.Optional(t.String({ description: "1..1000, default 100", examples: ["100"] })),
 });
 
-export const RequestList = t.Object({ data: t.Array(RequestRecord) });
-export const RequestOne = t.Object({ data: RequestRecord });
-export const RequestIdParams = t.Object({ id: t.String({ description: "a record's id" }) });
-export const Cleared = t.Object({ deleted: t.Integer({ description: "how many records the log held" }) });
+export const RequestList = t.Object({ data: t.Array(RequestRecord) }, { examples: [{ data: [RECORD_EXAMPLE] }] });
+export const RequestOne = t.Object({ data: RequestRecord }, { examples: [{ data: RECORD_EXAMPLE }] });
+export const RequestIdParams = t.Object({ id: t.String({ description: "a record's id", examples: ["1"] }) });
+export const Cleared = t.Object({ deleted: t.Integer({ description: "how many records the log held" }) }, { examples: [{ deleted: 12 }] });
 
 export const FindBody = adminInput(
   t.Object({

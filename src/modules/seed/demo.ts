@@ -1,10 +1,13 @@
 import type { Db } from "../../../db/connection";
 import { SUPPORTED_COHORTS, ensureProviderStatements, findSchedule } from "../../../db/reference-data";
-import type { Insertable } from "kysely";
+import type { Insertable, Transaction } from "kysely";
 import type { Database } from "../../../db/schema";
 import { stableUuid } from "../../lib/ids";
 import { toTimestamp } from "../../lib/time";
 import { demoToken, storeFixedToken } from "../auth/tokens";
+import { ApiError } from "../../errors";
+import { moveStateInTransaction, recordDeclaration, voidInTransaction } from "../declarations/service";
+import { DECLARED_PARTICIPANTS, demoDeclarationId, demoParticipantId, demoProviderId, demoTrainingRecordId } from "./examples";
 import { countLeadProviders, deleteAllButReferenceData, demoProviderRows, insertCohort, insertDemoProvider, insertPartnerships, insertSchools } from "./queries";
 
 /** The six ECF lead providers, by their real names. */
@@ -71,7 +74,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
     const seeded: SeededProvider[] = [];
     for (const [p, name] of DEMO_PROVIDERS.entries()) {
       const random = prng(1000 + p);
-      const providerId = stableUuid("lead-provider", name);
+      const providerId = demoProviderId(name);
       const token = demoToken(name);
       await insertDemoProvider(trx, providerId, name, "2021-05-01T09:00:00Z");
       await storeFixedToken(trx, { id: stableUuid("api-token", name), token, kind: "lead_provider", leadProviderId: providerId, createdAt: "2021-05-01T09:00:00Z" });
@@ -81,6 +84,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
       const schools = [0, 1, 2].map((k) => ({ urn: String(100000 + p * 1000 + k + 1), name: `${SCHOOL_WORDS[(p * 3 + k) % SCHOOL_WORDS.length]} ${k === 2 ? "Academy" : "Primary School"}` }));
       await insertSchools(trx, schools);
 
+      const declarable: DeclarableRecord[] = [];
       for (const cohort of SUPPORTED_COHORTS) {
         await insertPartnerships(
           trx,
@@ -91,14 +95,18 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
         const records: Insertable<Database["training_records"]>[] = [];
         const history: Insertable<Database["training_status_history"]>[] = [];
         const mentorsBySchool = new Map<string, string>();
+        let sharedTrn: string | undefined;
         for (let i = 0; i < perCohort; i++) {
           const type = i % 5 === 0 ? "mentor" : "ect";
           const school = schools[i % schools.length]!;
-          const personId = stableUuid("participant", name, cohort, i);
+          const personId = demoParticipantId(name, cohort, i);
           const first = FIRST[Math.floor(random() * FIRST.length)]!;
           const last = LAST[Math.floor(random() * LAST.length)]!;
           const created = at(base, i * 7);
-          const trn = String(1000000 + Math.floor(random() * 8999999));
+          let trn = String(1000000 + Math.floor(random() * 8999999));
+          // two people of 2022 share a TRN: the second one's declaration is `ineligible` (§5.3)
+          if (cohort === 2022 && i === SHARED_TRN_INDEX + 1) trn = sharedTrn ?? trn;
+          if (cohort === 2022 && i === SHARED_TRN_INDEX) sharedTrn = trn;
           participants.push({
             id: personId,
             full_name: `${first} ${last}`,
@@ -109,7 +117,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
             updated_at: created,
           });
           const training = i % 17 === 5 ? "deferred" : i % 19 === 7 ? "withdrawn" : "active";
-          const recordId = stableUuid("training-record", personId, type);
+          const recordId = demoTrainingRecordId(personId, type);
           records.push({
             id: recordId,
             participant_id: personId,
@@ -128,6 +136,9 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
             updated_at: created,
           });
           if (type === "mentor") mentorsBySchool.set(school.urn, personId);
+          if (i < DECLARED_PARTICIPANTS) {
+            declarable.push({ index: i, recordId, participantId: personId, type, cohort, schedule: scheduleFor(type, i) });
+          }
           if (training !== "active") {
             history.push({
               id: stableUuid("status", recordId, training),
@@ -152,9 +163,99 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
         await insertCohort(trx, participants, records, history);
         options.onProgress?.(++done, total);
       }
+      await seedDeclarations(trx, providerId, p, declarable);
     }
     return seeded;
   });
+}
+
+interface DeclarableRecord {
+  index: number;
+  recordId: string;
+  participantId: string;
+  type: "ect" | "mentor";
+  cohort: number;
+  schedule: string;
+}
+
+/** 2022's people at this index and the next share a TRN. */
+const SHARED_TRN_INDEX = 1;
+/** No demo declaration is dated after this (the sandbox's clock may be set back for a test) */
+const DECLARATIONS_UNTIL = "2025-09-30";
+const DECLARED_TYPES = ["started", "retained-1", "retained-2"] as const;
+/** the state each declaration is taken to, in turn: every state a provider and DfE can reach */
+const TARGET_STATES = ["eligible", "paid", "voided", "payable", "awaiting_clawback", "submitted", "clawed_back"] as const;
+/** how each target is reached from `eligible` by DfE's moves (the admin API's) and the provider's void */
+const PATHS: Record<(typeof TARGET_STATES)[number], Array<"payable" | "paid" | "clawed_back" | "void">> = {
+  eligible: [],
+  submitted: [],
+  payable: ["payable"],
+  paid: ["payable", "paid"],
+  voided: ["void"],
+  awaiting_clawback: ["payable", "paid", "void"],
+  clawed_back: ["payable", "paid", "void", "clawed_back"],
+};
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T10:00:00Z`) + days * 86_400_000);
+
+/**
+ * Several declarations per person for the first DECLARED_PARTICIPANTS people
+ * of each cohort, made as a provider and DfE make them: the POST's checks and
+ * initial state (recordDeclaration), DfE's moves (submitted → eligible →
+ * payable → paid, awaiting_clawback → clawed_back) and the provider's void
+ * (a paid one becomes awaiting_clawback). Each is dated a few days into its
+ * milestone and made the next day; one the rules refuse (a withdrawn
+ * participant, a mentor-funding cohort's retained) is not made. Stable ids
+ * and times: the same database every time.
+ */
+async function seedDeclarations(trx: Transaction<Database>, providerId: string, provider: number, records: DeclarableRecord[]): Promise<void> {
+  let turn = provider;
+  for (const record of records) {
+    const schedule = findSchedule(record.schedule, record.cohort)!;
+    const types = DECLARED_TYPES.slice(0, 1 + (record.index % 3));
+    for (const declarationType of types) {
+      const milestone = schedule.milestones.find((m) => m.declarationType === declarationType);
+      if (!milestone) continue;
+      let date = addDays(milestone.startDate, 3 + record.index);
+      if (milestone.milestoneDate !== null && date > addDays(milestone.milestoneDate, 0)) date = addDays(milestone.startDate, 0);
+      if (toTimestamp(date) > `${DECLARATIONS_UNTIL}T23:59:59Z`) continue;
+      const id = demoDeclarationId(record.recordId, declarationType);
+      let n = 0;
+      const ids = () => (n++ === 0 ? id : stableUuid("declaration-state", id, n));
+      let now = new Date(date.getTime() + 86_400_000);
+      const later = () => (now = new Date(now.getTime() + 3_600_000));
+      // the first of the two who share a TRN keeps the slot, so the second's is `ineligible`
+      const shared = record.cohort === 2022 && record.index === SHARED_TRN_INDEX;
+      const target = shared ? "eligible" : TARGET_STATES[turn++ % TARGET_STATES.length]!;
+      let state: string;
+      try {
+        const made = await recordDeclaration(
+          trx as unknown as Db, // only the transaction below is used
+          providerId,
+          {
+            participant_id: record.participantId,
+            declaration_type: declarationType,
+            declaration_date: toTimestamp(date),
+            course_identifier: record.type === "ect" ? "ecf-induction" : "ecf-mentor",
+            ...(declarationType === "started" ? {} : { evidence_held: "training-event-attended" }),
+          },
+          now,
+          (job) => job(trx),
+          ids,
+        );
+        state = made.data.attributes.state;
+      } catch (error) {
+        if (error instanceof ApiError) continue; // refused by the rules: not made
+        throw error;
+      }
+      if (state === "ineligible" || target === "submitted") continue;
+      if (state === "submitted") await moveStateInTransaction(trx, id, "eligible", later(), ids);
+      for (const step of PATHS[target]) {
+        if (step === "void") await voidInTransaction(trx, providerId, id, later(), ids);
+        else await moveStateInTransaction(trx, id, step, later(), ids);
+      }
+    }
+  }
 }
 
 /** The demo providers and their tokens, when the database was seeded with them. */
