@@ -6,6 +6,7 @@ import { BadRequest, NotFound, PayloadTooLarge, Unauthorized, Unprocessable } fr
 import { adminJsonBody, rejectBodyProblems } from "../../admin/validation";
 import { createStatement, loadScenario, validateScenario } from "../scenarios/service";
 import { exportWorld } from "../scenarios/world";
+import { adminV3EventRoutes } from "../events/routes";
 import {
   CreateV3LeadProviderBody,
   ScenarioBody,
@@ -38,7 +39,7 @@ const bodyRefusals = { ...refusals, 413: PayloadTooLarge, 422: Unprocessable };
  */
 export function adminV3Routes(ctx: AppContext) {
   const options = (now: Date) => ({ now, statements: ctx.v3Statements });
-  return new Elysia({ prefix: "/admin/v3" })
+  const documents = new Elysia({ prefix: "/admin/v3" })
     .use(adminApi(ctx))
     .use(rejectBodyProblems())
     .post("/scenarios", async ({ body, now }) => json({ refs: await loadScenario(ctx.db, body, options(now)) }, 201), {
@@ -86,4 +87,6 @@ export function adminV3Routes(ctx: AppContext) {
       response: { 201: StatementCreated, ...bodyRefusals },
       detail: detail("Add a statement for a v3 lead provider and cohort"),
     });
+  // the event calls (control-plane.md §4) have their own feature, src/modules/v3/events
+  return new Elysia().use(documents).use(adminV3EventRoutes(ctx));
 }

@@ -412,8 +412,9 @@ async function applyTeachers(load: Load, teachers: unknown[]): Promise<void> {
       if (outcome !== null && finished === null) throw new ScenarioError(`${ip}/outcome`, "needs finished_on (only a finished induction period has an outcome)");
       if (outcome !== null && withOutcome) throw new ScenarioError(`${ip}/outcome`, "a teacher has at most one induction outcome");
       withOutcome ||= outcome !== null;
+      const inductionApiId = newId();
       const id = await q.insertRow(trx, "rect_induction_periods", {
-        api_id: newId(),
+        api_id: inductionApiId,
         teacher_id: teacherId,
         started_on: started,
         finished_on: finished,
@@ -421,7 +422,7 @@ async function applyTeachers(load: Load, teachers: unknown[]): Promise<void> {
         created_at: stamps.created,
         updated_at: stamps.updated,
       });
-      load.keep(period.ref, ip, "induction period", id, { id });
+      load.keep(period.ref, ip, "induction period", id, { id: inductionApiId });
     }
 
     for (const [j, chRaw] of list(item.id_changes, `${p}/id_changes`).entries()) {
