@@ -32,20 +32,28 @@ export const CreateLeadProviderBody = adminInput(
   t.Object({ name: t.String({ minLength: 1, maxLength: 200 }) }, { examples: [{ name: "My test provider" }] }),
 );
 
+/**
+ * The fields of a new participant that POST /admin/participants and a scenario
+ * document's participants item share (sandbox-contract.md, "The admin API" and "Scenarios").
+ */
+export const PARTICIPANT_PERSON_FIELDS = {
+  schedule_identifier: t.Optional(t.String({ minLength: 1, description: "a schedule of the cohort; default ecf-standard-september" })),
+  full_name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+  email: t.Optional(t.String({ minLength: 3, maxLength: 200, pattern: "^[^@\\s]+@[^@\\s]+$", description: "an email address" })),
+  teacher_reference_number: t.Optional(t.Union([t.String({ pattern: "^[0-9]{7}$" }), t.Null()], { description: "7 digits, or null" })),
+  teacher_reference_number_validated: t.Optional(t.Boolean()),
+  eligible_for_funding: t.Optional(t.Union([t.Boolean(), t.Null()], { description: "true, false or null" })),
+  pupil_premium_uplift: t.Optional(t.Boolean()),
+  sparsity_uplift: t.Optional(t.Boolean()),
+};
+
 export const CreateParticipantBody = adminInput(
   t.Object(
     {
       lead_provider_id: Uuid,
       participant_type: t.Union([t.Literal("ect"), t.Literal("mentor")]),
       cohort: t.Integer({ minimum: 2021, maximum: 2025, description: "a cohort from 2021 to 2025" }),
-      schedule_identifier: t.Optional(t.String({ minLength: 1, description: "a schedule of the cohort; default ecf-standard-september" })),
-      full_name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
-      email: t.Optional(t.String({ minLength: 3, maxLength: 200, pattern: "^[^@\\s]+@[^@\\s]+$", description: "an email address" })),
-      teacher_reference_number: t.Optional(t.Union([t.String({ pattern: "^[0-9]{7}$" }), t.Null()], { description: "7 digits, or null" })),
-      teacher_reference_number_validated: t.Optional(t.Boolean()),
-      eligible_for_funding: t.Optional(t.Union([t.Boolean(), t.Null()], { description: "true, false or null" })),
-      pupil_premium_uplift: t.Optional(t.Boolean()),
-      sparsity_uplift: t.Optional(t.Boolean()),
+      ...PARTICIPANT_PERSON_FIELDS,
       school_urn: t.Optional(Urn),
       mentor_id: t.Optional(t.Union([Uuid, t.Null()], { description: "a mentor's participant id (a UUID), or null" })),
       participant_id: t.Optional(

@@ -1,6 +1,7 @@
 import type { Static } from "@sinclair/typebox";
 import { t } from "elysia";
 import { COURSE_IDENTIFIERS } from "../participants/rules";
+import { PARTICIPANT_PERSON_FIELDS } from "../admin/model";
 import { adminInput } from "../admin/validation";
 import { DECLARATION_TARGET_STATES, PARTICIPANT_ACTIONS, REF_PATTERN } from "./rules";
 
@@ -25,14 +26,7 @@ const ParticipantItem = t.Object({
   cohort: Cohort,
   mentor: t.Optional(RefTo("an earlier participant, the ECT's mentor")),
   participant: t.Optional(RefTo("an earlier participant: this item is a second training record of that person (an ECT who is also a mentor)")),
-  schedule_identifier: t.Optional(t.String({ minLength: 1, description: "a schedule of the cohort; default ecf-standard-september" })),
-  full_name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
-  email: t.Optional(t.String({ minLength: 3, maxLength: 200, pattern: "^[^@\\s]+@[^@\\s]+$", description: "an email address" })),
-  teacher_reference_number: t.Optional(t.Union([t.String({ pattern: "^[0-9]{7}$" }), t.Null()], { description: "7 digits, or null" })),
-  teacher_reference_number_validated: t.Optional(t.Boolean()),
-  eligible_for_funding: t.Optional(t.Union([t.Boolean(), t.Null()], { description: "true, false or null" })),
-  pupil_premium_uplift: t.Optional(t.Boolean()),
-  sparsity_uplift: t.Optional(t.Boolean()),
+  ...PARTICIPANT_PERSON_FIELDS,
   school_urn: t.Optional(t.String({ pattern: "^[0-9]{6}$", description: "a 6-digit school URN" })),
   paid_declarations: t.Optional(
     t.Array(t.String({ pattern: "^(started|retained-[1-4]|extended-[1-3]|completed)$" }), {
