@@ -17,7 +17,7 @@ async function post(url: string, adminToken: string, document: unknown): Promise
     headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
     body: JSON.stringify(document),
   });
-  const body = await r.json();
+  const body = (await r.json()) as any;
   if (r.status !== 201) throw new Error(`POST /admin/v3/scenarios → ${r.status} ${JSON.stringify(body).slice(0, 400)}`);
   return body.refs;
 }
