@@ -31,7 +31,7 @@ const COUNTED_SECTIONS = new Set([2, 3, 4, 5, 6, 7]);
 /** spec files in counted sections that do not describe the API's behaviour, with the reason */
 export const NOT_API: Record<string, string> = {
   "spec/services/api/analytics_user_spec.rb": "RECT's analytics database user, not an API behaviour",
-  "spec/services/api/release_note_spec.rb": "the release notes pages, not part of the replica (rules §1)",
+  "spec/services/api/release_note_spec.rb": "the release notes pages, not part of the replica (docs/reference/rect/rules.md §1)",
 };
 
 export interface Example {
