@@ -94,7 +94,7 @@ describe("the v3 (RECT) docs beside v2", () => {
     for (const path of paths) expect(path).toMatch(/^\/(api|admin)\/v3\//);
     const ids = Object.values<any>(body.paths).flatMap((item) => Object.values<any>(item).map((op) => op.operationId));
     expect(new Set(ids).size).toBe(ids.length);
-    // every /api/v3 operation takes X-With-Server-Date (rules §2.4), last; else the same operations as in the document of every route
+    // every /api/v3 operation takes X-With-Server-Date (docs/reference/rect/rules.md §2.4), last; else the same operations as in the document of every route
     const all = (await t.call("GET", "/api-docs/json")).body;
     for (const path of paths) {
       const item = structuredClone(body.paths[path]);
