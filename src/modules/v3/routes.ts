@@ -6,6 +6,7 @@
  */
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
+import { declarationsRoutes } from "./declarations/routes";
 import { deliveryPartnersRoutes } from "./delivery-partners/routes";
 import { schoolsRoutes } from "./schools/routes";
 import { statementsRoutes } from "./statements/routes";
@@ -14,5 +15,6 @@ export function v3Routes(ctx: AppContext) {
   return new Elysia()
     .use(statementsRoutes(ctx))
     .use(deliveryPartnersRoutes(ctx))
-    .use(schoolsRoutes(ctx));
+    .use(schoolsRoutes(ctx))
+    .use(declarationsRoutes(ctx));
 }

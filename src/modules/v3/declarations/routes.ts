@@ -1,0 +1,33 @@
+import { Elysia } from "elysia";
+import type { AppContext } from "../../../context";
+import { v3Api } from "../auth/plugin";
+import { cachedV3Json } from "../http/envelope";
+import { cohortList, pagination, updatedSince, uuidList } from "../http/params";
+import { DeclarationListQuery, DeclarationParams, DeclarationShowQuery, listOperation, showOperation } from "./model";
+import { listDeclarations, showDeclaration } from "./service";
+
+/** `/api/v3/participant-declarations` (app/controllers/api/v3/declarations_controller.rb). */
+export function declarationsRoutes(ctx: AppContext) {
+  return new Elysia({ prefix: "/api/v3" })
+    .use(v3Api(ctx))
+    .get(
+      "/participant-declarations",
+      ({ request, caller, rack }) => {
+        // declarations_controller.rb:7-12, in that order
+        const filters = {
+          cohorts: cohortList(rack),
+          participantIds: uuidList(rack, "participant_id"),
+          deliveryPartnerIds: uuidList(rack, "delivery_partner_id"),
+          updatedSince: updatedSince(rack),
+        };
+        const page = pagination(rack);
+        return cachedV3Json(ctx, request, caller.leadProviderApiId, () => listDeclarations(ctx.db, caller.leadProviderId, filters, page));
+      },
+      { query: DeclarationListQuery, ...listOperation },
+    )
+    .get(
+      "/participant-declarations/:id",
+      ({ request, caller, params: { id } }) => cachedV3Json(ctx, request, caller.leadProviderApiId, () => showDeclaration(ctx.db, caller.leadProviderId, id)),
+      { params: DeclarationParams, query: DeclarationShowQuery, ...showOperation },
+    );
+}
