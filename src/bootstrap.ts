@@ -7,7 +7,7 @@ import { toTimestamp } from "./lib/time";
 import { ensureAdminToken } from "./modules/auth/tokens";
 import { type SeedOptions, type SeededProvider, leadProviderCount, listDemoProviders, seedDemoData } from "./modules/seed/demo";
 import { demoWorldDocument } from "./modules/v3/scenarios/demo";
-import { type Refs, applyScenario } from "./modules/v3/scenarios/service";
+import { type Refs, applyScenario, demoWorldTokens, rectWorldIsEmpty } from "./modules/v3/scenarios/service";
 import { ScenarioError } from "./modules/v3/scenarios/rules";
 import { applyScenarioDocument } from "./modules/scenarios/service";
 import type { Clock } from "./clock";
@@ -74,8 +74,7 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
   }
   // the RECT world: RECT_SCENARIO, else the v3 demo world, on an empty RECT world only
   let rectScenarioRefs: Refs | null = null;
-  const anyV3Provider = await db.selectFrom("rect_lead_providers").select("id").limit(1).executeTakeFirst();
-  if (!anyV3Provider && (options.rectScenario || options.seed === "demo")) {
+  if ((await rectWorldIsEmpty(db)) && (options.rectScenario || options.seed === "demo")) {
     const document = options.rectScenario ? options.rectScenario.document : demoWorldDocument();
     try {
       const refs = await db.transaction().execute((trx) => applyScenario(trx, document, { now, statements: options.rectStatements !== false, demo: !options.rectScenario }));
@@ -87,15 +86,7 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
       throw error;
     }
   }
-  const v3DemoProviders = (
-    await db
-      .selectFrom("rect_api_tokens as t")
-      .innerJoin("rect_lead_providers as lp", "lp.id", "t.lead_provider_id")
-      .select(["lp.name", "t.demo_token"])
-      .where("t.demo_token", "is not", null)
-      .orderBy("lp.id")
-      .execute()
-  ).map((r) => ({ name: r.name, token: r.demo_token! }));
+  const v3DemoProviders = await demoWorldTokens(db);
   await noteSetting(db, "last_started_at", toTimestamp(now));
   return { generatedAdminToken, demoProviders: await listDemoProviders(db), seededNow, v3DemoProviders, rectScenarioRefs, scenarioRefs };
 }

@@ -8,7 +8,7 @@ import contract from "./lead-provider-api-v2.openapi.json";
  * TypeBox schemas) against the published v2.0.0 contract: every contract
  * operation, parameter, request body and response status is served, and the
  * contract's examples validate against the served 200 schemas, but for the
- * deviations below (the live service's, business-rules appendix A).
+ * deviations below (the live service's, docs/reference/business-rules.md appendix A).
  */
 
 type Json = Record<string, any>;
@@ -38,14 +38,14 @@ export const DOCUMENT_DIFFERENCES: Difference[] = [
     kind: "example",
     operation: "GET /api/v2/participants/ecf",
     what: "the list example's withdrawn participant has null attributes",
-    why: "live fills every attribute of a withdrawn participant (business-rules appendix A 9)",
+    why: "live fills every attribute of a withdrawn participant (docs/reference/business-rules.md appendix A 9)",
     patch: (e) => ({ data: e.data.filter((p: any) => p.attributes.full_name !== null) }),
   },
   ...PARTICIPANT_OPERATIONS.map((operation) => ({
     kind: "example" as const,
     operation,
     what: "the participant examples leave out mentor_id, training_record_id and schedule_identifier",
-    why: "live always sends them (mentor_id null for a mentor) (business-rules §4.2)",
+    why: "live always sends them (mentor_id null for a mentor) (docs/reference/business-rules.md §4.2)",
     patch: (e: any) => {
       const fill = (p: any) => ({ ...p, attributes: { mentor_id: null, training_record_id: "b339d7a3-97a4-49c2-9ba2-8e0514276f5b", schedule_identifier: "ecf-standard-september", ...p.attributes } });
       return { data: Array.isArray(e.data) ? e.data.map(fill) : fill(e.data) };
@@ -65,14 +65,14 @@ export const DOCUMENT_DIFFERENCES: Difference[] = [
     kind: "example",
     operation: "GET /api/v2/participant-declarations",
     what: "the list example leaves out updated_at, state and has_passed",
-    why: "every declaration has them (business-rules §5.5)",
+    why: "every declaration has them (docs/reference/business-rules.md §5.5)",
     patch: (e) => ({ data: e.data.map((d: any) => ({ ...d, attributes: { updated_at: "2021-05-31T02:22:32Z", state: "submitted", has_passed: null, ...d.attributes } })) }),
   },
   {
     kind: "example",
     operation: "POST /api/v2/participant-declarations",
     what: "the POST example lacks eligible_for_payment and voided",
-    why: "the POST answer is the v1 shape (business-rules appendix A 6)",
+    why: "the POST answer is the v1 shape (docs/reference/business-rules.md appendix A 6)",
     patch: (e) => ({ data: { ...e.data, attributes: { ...e.data.attributes, eligible_for_payment: false, voided: false } } }),
   },
   // names
@@ -89,7 +89,7 @@ export const DOCUMENT_DIFFERENCES: Difference[] = [
   ...["ECFParticipantDeclarationStartedAttributesRequest", "ECFParticipantDeclarationRetainedAttributesRequest", "ECFParticipantDeclarationCompletedAttributesRequest", "ECFParticipantDeclarationExtendedAttributesRequest"].map((name) => ({
     kind: "missing-name" as const,
     what: name,
-    why: "the POST's attributes are one schema (ParticipantDeclarationDataRequest.attributes): which attribute a type needs, and the answer when it is missing, are the rules' 422s (business-rules §5.1), not a schema's",
+    why: "the POST's attributes are one schema (ParticipantDeclarationDataRequest.attributes): which attribute a type needs, and the answer when it is missing, are the rules' 422s (docs/reference/business-rules.md §5.1), not a schema's",
   })),
   ...["ECFParticipantStartedDeclaration", "ECFParticipantStartedDeclarationAttributes", "ECFParticipantRetainedDeclaration", "ECFParticipantRetainedDeclarationAttributes"].map((name) => ({
     kind: "missing-name" as const,
@@ -112,17 +112,17 @@ export const DOCUMENT_DIFFERENCES: Difference[] = [
   {
     kind: "answers",
     what: "every v2 operation also documents 400, 403, 429 (and 404, 406, 413, 422 where the route gives them)",
-    why: "what the sandbox (and live) answers: bad filters and pages, a token of another kind, the rate limit, unknown ids, unknown formats, big bodies, refused actions (business-rules §3.3)",
+    why: "what the sandbox (and live) answers: bad filters and pages, a token of another kind, the rate limit, unknown ids, unknown formats, big bodies, refused actions (docs/reference/business-rules.md §3.3)",
   },
   {
     kind: "answers",
     what: "errors are `{\"errors\":[…]}` (ErrorResponse, BadRequestResponse), not the contract's `error` array or `bad_request` string",
-    why: "live's shape (business-rules appendix A 1, 2)",
+    why: "live's shape (docs/reference/business-rules.md appendix A 1, 2)",
   },
   {
     kind: "media-type",
     what: "the JSON answers are documented as application/vnd.api+json and, with the same schema, application/json (the contract: application/json only); the CSVs' 401 is JSON, not text/csv",
-    why: "the sandbox sends application/vnd.api+json, as live does, also on the CSV routes' 401 (business-rules appendix A 11); application/json is kept so that a client written from the contract finds its `content[\"application/json\"]`",
+    why: "the sandbox sends application/vnd.api+json, as live does, also on the CSV routes' 401 (docs/reference/business-rules.md appendix A 11); application/json is kept so that a client written from the contract finds its `content[\"application/json\"]`",
   },
   {
     kind: "media-type",
@@ -132,7 +132,7 @@ export const DOCUMENT_DIFFERENCES: Difference[] = [
   {
     kind: "parameters",
     what: "ListFilter (participants) has cohort as well as updated_since; page/per_page are documented as integers and read like Ruby's to_i",
-    why: "live reads filter[cohort] (business-rules §4.3); `2abc` is page 2 (§4.4)",
+    why: "live reads filter[cohort] (docs/reference/business-rules.md §4.3); `2abc` is page 2 (§4.4)",
   },
   {
     kind: "parameters",
@@ -142,7 +142,7 @@ export const DOCUMENT_DIFFERENCES: Difference[] = [
   {
     kind: "request",
     what: "the request attributes allow other keys (additionalProperties true); data.type is documented but not checked",
-    why: "live ignores extra attributes (appendix A 13) and never reads data.type (business-rules §3.1)",
+    why: "live ignores extra attributes (appendix A 13) and never reads data.type (docs/reference/business-rules.md §3.1)",
   },
   { kind: "servers", what: "one server, `/` (this sandbox); the contract lists DfE's sandbox and production hosts", why: "requests from this document must reach the sandbox that serves it" },
 ];

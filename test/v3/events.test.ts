@@ -1,5 +1,5 @@
 /**
- * The event calls (control-plane.md §4) and their touches (rules §15), seen
+ * The event calls (control-plane.md §4) and their touches (docs/reference/rect/rules.md §15), seen
  * through /api/v3 and GET /admin/v3/world.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

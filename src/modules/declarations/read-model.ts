@@ -1,17 +1,34 @@
 /**
- * The declaration reads with the JSON built by SQLite (serialize.ts
- * `v2DeclarationJson`) and the queries built and compiled once: a page is one
+ * The declaration reads with the JSON built by SQLite
+ * (`v2DeclarationJson`) and the queries built and compiled once: a page is one
  * index walk and one concatenated blob, with no row objects in between. Who
  * sees what is the rule of `visibleDeclarations` (§2.2): the caller's own
  * declarations, plus the billable ones on records transferred in to it.
  */
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../../../db/schema";
 import { preparedQuery } from "../../../db/prepared";
-import { v2DeclarationJson } from "./serialize";
+import { DECLARATION_TYPE } from "./serialize";
 import type { DeclarationListFilter } from "./queries";
 
 type Db = Kysely<Database>;
+
+/**
+ * serialize.ts v2Declaration built by SQLite (`json_object` keeps the key order and
+ * escapes as JSON.stringify does), over the `declarations` row in scope; the
+ * list and by-id reads use it. A test holds the two equal byte for byte.
+ */
+export const v2DeclarationJson: RawBuilder<string> = sql<string>`json_object(
+  'id', declarations.id,
+  'type', ${sql.lit(DECLARATION_TYPE)},
+  'attributes', json_object(
+    'participant_id', declarations.participant_id,
+    'declaration_type', declarations.declaration_type,
+    'course_identifier', declarations.course_identifier,
+    'declaration_date', declarations.declaration_date,
+    'updated_at', declarations.updated_at,
+    'state', replace(declarations.state, '_', '-'),
+    'has_passed', null))`;
 
 /** The caller's current records that came from another provider (and are still active or completed), as queries.ts transferredInRecordIds reads them. */
 function transferredIn(db: Db, callerId: string) {

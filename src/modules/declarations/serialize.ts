@@ -1,8 +1,7 @@
 /**
  * How a declaration is shown (docs/reference/business-rules.md §5.4, §5.5): the v2 shape for
- * GET, void and the admin API; the v1 shape for the POST answer; CSV rows.
+ * void and the admin API (GET's is SQLite's, read-model.ts `v2DeclarationJson`); the v1 shape for the POST answer; CSV rows.
  */
-import { type RawBuilder, sql } from "kysely";
 import type { Declaration } from "../../../db/schema";
 import { csvRow } from "../../http/csv";
 import { dasherizeState, eligibleForPayment } from "./rules";
@@ -25,23 +24,6 @@ export function v2Declaration(d: Declaration) {
     },
   };
 }
-
-/**
- * v2Declaration built by SQLite (`json_object` keeps the key order and
- * escapes as JSON.stringify does), over the `declarations` row in scope; the
- * list and by-id reads use it. A test holds the two equal byte for byte.
- */
-export const v2DeclarationJson: RawBuilder<string> = sql<string>`json_object(
-  'id', declarations.id,
-  'type', ${sql.lit(DECLARATION_TYPE)},
-  'attributes', json_object(
-    'participant_id', declarations.participant_id,
-    'declaration_type', declarations.declaration_type,
-    'course_identifier', declarations.course_identifier,
-    'declaration_date', declarations.declaration_date,
-    'updated_at', declarations.updated_at,
-    'state', replace(declarations.state, '_', '-'),
-    'has_passed', null))`;
 
 /** v1 serializer (the POST answer): two more attributes, another order. */
 export function v1Declaration(d: Declaration) {

@@ -20,3 +20,7 @@ export async function deleteToken(db: DbOrTrx, id: string): Promise<boolean> {
 export async function leadProviderNameTaken(db: DbOrTrx, name: string): Promise<boolean> {
   return (await db.selectFrom("rect_lead_providers").select("id").where("name", "=", name).executeTakeFirst()) !== undefined;
 }
+
+export async function contractPeriodYears(db: DbOrTrx): Promise<number[]> {
+  return (await db.selectFrom("rect_contract_periods").select("year").execute()).map((r) => r.year);
+}

@@ -9,7 +9,7 @@ import * as q from "./queries";
 export async function createLeadProvider(db: Db, name: string, cohorts: number[], options: LoadOptions) {
   return db.transaction().execute(async (trx) => {
     if (await q.leadProviderNameTaken(trx, name)) throw ApiError.errors(422, [{ title: "name", detail: "is taken: a v3 lead provider has this name already" }]);
-    const years = (await trx.selectFrom("rect_contract_periods").select("year").execute()).map((r) => r.year);
+    const years = await q.contractPeriodYears(trx);
     const unknown = cohorts.find((c) => !years.includes(c));
     if (unknown !== undefined) throw ApiError.errors(422, [{ title: "cohorts", detail: `${unknown} is not a contract period (${years.join(", ")})` }]);
     const made = await createV3LeadProvider(trx, { name, cohorts: [...new Set(cohorts)] }, options);

@@ -5,12 +5,12 @@
  * them with deterministic encryption and never expires them (docs/reference/rect/rules.md §2.1).
  */
 import { randomBytes } from "node:crypto";
-import { preparedQuery } from "../../../../db/prepared";
 import type { Db } from "../../../../db/connection";
 import type { DbOrTrx } from "../../../../db/schema";
 import { newId } from "../../../lib/ids";
 import { toTimestamp } from "../../../lib/time";
 import { hashToken } from "../../auth/tokens";
+import * as q from "./queries";
 
 /** The caller behind a v3 token. */
 export interface V3Caller {
@@ -28,23 +28,11 @@ export function generateV3Token(): string {
 
 export async function storeV3Token(db: DbOrTrx, token: string, leadProviderId: number, now: Date, demo = false): Promise<string> {
   const id = newId();
-  await db
-    .insertInto("rect_api_tokens")
-    .values({ id, lead_provider_id: leadProviderId, token_hash: hashToken(token), demo_token: demo ? token : null, created_at: toTimestamp(now) })
-    .execute();
+  await q.insertToken(db, { id, lead_provider_id: leadProviderId, token_hash: hashToken(token), demo_token: demo ? token : null, created_at: toTimestamp(now) });
   return id;
 }
 
-const callerQuery = preparedQuery((db, tokenHash: string) =>
-  db
-    .selectFrom("rect_api_tokens as t")
-    .innerJoin("rect_lead_providers as lp", "lp.id", "t.lead_provider_id")
-    .select(["t.id as token_id", "lp.id as lead_provider_id", "lp.api_id"])
-    .where("t.token_hash", "=", tokenHash)
-    .limit(1),
-);
-
 export async function findV3Caller(db: Db, token: string): Promise<V3Caller | null> {
-  const [row] = await callerQuery(db, hashToken(token));
+  const row = await q.callerByTokenHash(db, hashToken(token));
   return row ? { tokenId: row.token_id, leadProviderId: row.lead_provider_id, leadProviderApiId: row.api_id } : null;
 }

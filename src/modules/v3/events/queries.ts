@@ -1,5 +1,5 @@
-/** The event calls' SQL (control-plane.md §4), with the touches of rules §15. */
-import { type Updateable, sql } from "kysely";
+/** The event calls' SQL (control-plane.md §4), with the touches of docs/reference/rect/rules.md §15. */
+import { type Insertable, type Updateable, sql } from "kysely";
 import type { DbOrTrx } from "../../../../db/schema";
 import type { RectDatabase } from "../../../../db/schema-rect";
 
@@ -171,4 +171,17 @@ export async function markDeclarationsEligible(db: DbOrTrx, teacherId: number, r
     await db.updateTable("rect_declarations").set({ payment_status: "eligible", payment_statement_id: statement.id, updated_at: at, api_updated_at: at }).where("id", "=", row.id).execute();
   }
   return missing;
+}
+
+export async function leadProviderNameTaken(db: DbOrTrx, name: string): Promise<boolean> {
+  return (await db.selectFrom("rect_lead_providers").select("id").where("name", "=", name).executeTakeFirst()) !== undefined;
+}
+
+export async function insertInductionPeriod(db: DbOrTrx, row: Insertable<RectDatabase["rect_induction_periods"]>): Promise<void> {
+  await db.insertInto("rect_induction_periods").values(row).execute();
+}
+
+/** Whether the teacher has an ECT at school period (any). */
+export async function hasEctPeriod(db: DbOrTrx, teacherId: number): Promise<boolean> {
+  return (await db.selectFrom("rect_ect_at_school_periods").select("id").where("teacher_id", "=", teacherId).executeTakeFirst()) !== undefined;
 }

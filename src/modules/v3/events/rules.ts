@@ -32,7 +32,7 @@ export function unprocessable(title: string, detail: string): ApiError {
   return ApiError.errors(422, [{ title, detail }]);
 }
 
-/** Statement moves DfE makes (rules §5.11): open → payable (MarkAsPayable), payable → paid (AuthorisePayment). */
+/** Statement moves DfE makes (docs/reference/rect/rules.md §5.11): open → payable (MarkAsPayable), payable → paid (AuthorisePayment). */
 export function statementMove(from: string, to: unknown): "payable" | "paid" {
   if (to !== "payable" && to !== "paid") throw unprocessable("status", "must be payable or paid");
   if (to === "payable" && from !== "open") throw unprocessable("status", `only an open statement becomes payable (this one is ${from})`);

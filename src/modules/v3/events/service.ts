@@ -1,7 +1,7 @@
 /**
  * The event calls that play the school, the appropriate body and DfE
  * (control-plane.md §4.1-4.3), each a transaction with RECT's touches
- * (rules §15; `touch … when_changing` in RECT's models).
+ * (docs/reference/rect/rules.md §15; `touch … when_changing` in RECT's models).
  */
 import type { Db } from "../../../../db/connection";
 import { ApiError } from "../../../errors";
@@ -75,7 +75,7 @@ export async function putMilestone(db: Db, yearText: string, identifier: string,
   return (await q.milestone(db, schedule, type))!;
 }
 
-/** PUT /admin/v3/statements/{id}/status: MarkAsPayable or AuthorisePayment (rules §5.11), with its declarations. */
+/** PUT /admin/v3/statements/{id}/status: MarkAsPayable or AuthorisePayment (docs/reference/rect/rules.md §5.11), with its declarations. */
 export async function moveStatement(db: Db, id: string, body: Body, now: Date) {
   return db.transaction().execute(async (trx) => {
     const statement = await find(trx as unknown as Db, "rect_statements", id);
@@ -105,8 +105,7 @@ export async function renameLeadProvider(db: Db, id: string, body: Body, now: Da
   return db.transaction().execute(async (trx) => {
     const lp = await find(trx as unknown as Db, "rect_lead_providers", id);
     if (name === lp.name) return { id: lp.api_id, name };
-    const taken = await trx.selectFrom("rect_lead_providers").select("id").where("name", "=", name).executeTakeFirst();
-    if (taken) throw unprocessable("name", "is taken: a v3 lead provider has this name already");
+    if (await q.leadProviderNameTaken(trx, name)) throw unprocessable("name", "is taken: a v3 lead provider has this name already");
     const at = toTimestamp(now);
     await q.update(trx, "rect_lead_providers", lp.id, { name, updated_at: at });
     await q.touchLeadProviderTrainingPeriods(trx, lp.id, at);
@@ -237,7 +236,7 @@ export async function addIdChange(db: Db, id: string, body: Body, now: Date) {
 /**
  * PUT /admin/v3/teachers/{id}/funding: DfE's funding fields for one role; the
  * first `eligible_at` moves that role's submitted declarations to eligible
- * (rules §5.10); with no output statement to attach them to, 422 (RECT raises).
+ * (docs/reference/rect/rules.md §5.10); with no output statement to attach them to, 422 (RECT raises).
  */
 export async function setFunding(db: Db, id: string, body: Body, now: Date) {
   const role = body.role;
@@ -316,7 +315,7 @@ export async function addInductionPeriod(db: Db, id: string, body: Body, now: Da
     const at = toTimestamp(now);
     const apiId = crypto.randomUUID();
     try {
-      await trx.insertInto("rect_induction_periods").values({ api_id: apiId, teacher_id: teacher.id, started_on: started, finished_on: finished, outcome, created_at: at, updated_at: at }).execute();
+      await q.insertInductionPeriod(trx, { api_id: apiId, teacher_id: teacher.id, started_on: started, finished_on: finished, outcome, created_at: at, updated_at: at });
     } catch (error) {
       if (String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_CONSTRAINT")) throw unprocessable("outcome", "a teacher has at most one induction outcome");
       throw error;
@@ -324,7 +323,7 @@ export async function addInductionPeriod(db: Db, id: string, body: Body, now: Da
     await q.update(trx, "rect_teachers", teacher.id, { api_updated_at: at });
     const today = londonDate(now);
     const containsToday = started <= today && (finished === null || finished >= today);
-    const hasEctPeriod = (await trx.selectFrom("rect_ect_at_school_periods").select("id").where("teacher_id", "=", teacher.id).executeTakeFirst()) !== undefined;
+    const hasEctPeriod = await q.hasEctPeriod(trx, teacher.id);
     let fundingSet = false;
     if (containsToday && hasEctPeriod && teacher.ect_first_became_eligible_for_training_at === null) {
       await q.update(trx, "rect_teachers", teacher.id, { ect_first_became_eligible_for_training_at: at });

@@ -116,3 +116,50 @@ export async function urnTaken(trx: DbOrTrx, urn: number): Promise<boolean> {
 export async function nameTaken(trx: DbOrTrx, table: "rect_lead_providers" | "rect_delivery_partners", name: string): Promise<boolean> {
   return (await trx.selectFrom(table as "rect_lead_providers").select("id").where("name", "=", name).executeTakeFirst()) !== undefined;
 }
+
+export async function declarationApiId(trx: DbOrTrx, id: number): Promise<string> {
+  return (await trx.selectFrom("rect_declarations").select("api_id").where("id", "=", id).executeTakeFirstOrThrow()).api_id;
+}
+
+/** Whether the RECT world has no lead provider yet (a start loads RECT_SCENARIO or the demo world only then). */
+export async function noLeadProvider(db: DbOrTrx): Promise<boolean> {
+  return (await db.selectFrom("rect_lead_providers").select("id").limit(1).executeTakeFirst()) === undefined;
+}
+
+/** The demo world's lead providers and their stored tokens, in id order. */
+export async function demoTokens(db: DbOrTrx): Promise<{ name: string; token: string }[]> {
+  return (
+    await db
+      .selectFrom("rect_api_tokens as t")
+      .innerJoin("rect_lead_providers as lp", "lp.id", "t.lead_provider_id")
+      .select(["lp.name", "t.demo_token"])
+      .where("t.demo_token", "is not", null)
+      .orderBy("lp.id")
+      .execute()
+  ).map((r) => ({ name: r.name, token: r.demo_token! }));
+}
+
+/** Every row of the RECT world, for `exportWorld` (world.ts). */
+export async function worldRows(db: DbOrTrx) {
+  const schedules = await db.selectFrom("rect_schedules").selectAll().execute();
+  return {
+    leadProviders: await db.selectFrom("rect_lead_providers").selectAll().orderBy("id").execute(),
+    tokens: await db.selectFrom("rect_api_tokens").selectAll().orderBy("created_at").execute(),
+    activeLeadProviders: await db.selectFrom("rect_active_lead_providers").selectAll().orderBy("id").execute(),
+    deliveryPartners: await db.selectFrom("rect_delivery_partners").selectAll().orderBy("id").execute(),
+    pairings: await db.selectFrom("rect_lead_provider_delivery_partnerships").selectAll().orderBy("id").execute(),
+    schools: await db.selectFrom("rect_schools").selectAll().orderBy("id").execute(),
+    funding: await db.selectFrom("rect_school_funding").selectAll().execute(),
+    partnerships: await db.selectFrom("rect_school_partnerships").selectAll().orderBy("id").execute(),
+    statements: await db.selectFrom("rect_statements").selectAll().orderBy("id").execute(),
+    teachers: await db.selectFrom("rect_teachers").selectAll().orderBy("id").execute(),
+    idChanges: await db.selectFrom("rect_teacher_id_changes").selectAll().orderBy("id").execute(),
+    inductionPeriods: await db.selectFrom("rect_induction_periods").selectAll().orderBy("id").execute(),
+    ectPeriods: await db.selectFrom("rect_ect_at_school_periods").selectAll().orderBy("id").execute(),
+    mentorPeriods: await db.selectFrom("rect_mentor_at_school_periods").selectAll().orderBy("id").execute(),
+    mentorships: await db.selectFrom("rect_mentorship_periods").selectAll().orderBy("id").execute(),
+    trainingPeriods: await db.selectFrom("rect_training_periods").selectAll().orderBy("id").execute(),
+    declarations: await db.selectFrom("rect_declarations").selectAll().orderBy("id").execute(),
+    schedules: new Map(schedules.map((s) => [s.id, s])),
+  };
+}

@@ -582,19 +582,15 @@ async function applyTeachers(load: Load, teachers: unknown[]): Promise<void> {
           updated_at: stamps.updated,
           api_updated_at: stamps.updated,
         });
-        load.keep(d.ref, dp, "declaration", id, { id: await declarationApiId(trx, id) });
+        load.keep(d.ref, dp, "declaration", id, { id: await q.declarationApiId(trx, id) });
       } catch (error) {
         if (String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_CONSTRAINT")) {
-          throw new ScenarioError(`${dp}/type`, `the training period has a ${type} declaration that is billable or changeable already (at most one, rules §10.1)`);
+          throw new ScenarioError(`${dp}/type`, `the training period has a ${type} declaration that is billable or changeable already (at most one, docs/reference/rect/rules.md §10.1)`);
         }
         throw error;
       }
     }
   }
-}
-
-async function declarationApiId(trx: DbOrTrx, id: number): Promise<string> {
-  return (await trx.selectFrom("rect_declarations").select("api_id").where("id", "=", id).executeTakeFirstOrThrow()).api_id;
 }
 
 /** A training period inside an at-school period (docs/reference/rect/rules.md §5.8). */
@@ -718,4 +714,14 @@ export async function createStatement(db: Db, body: unknown, options: LoadOption
     if (error instanceof ScenarioError) throw scenarioFailure(error.pointer === "" ? error : new ScenarioError(error.pointer.replace(/^\//, ""), error.detail));
     throw error;
   }
+}
+
+/** Whether the RECT world is empty (no lead provider): a start loads RECT_SCENARIO, or the demo world, only then. */
+export function rectWorldIsEmpty(db: Db): Promise<boolean> {
+  return q.noLeadProvider(db);
+}
+
+/** The demo world's lead providers and tokens (printed at every start, while they exist). */
+export function demoWorldTokens(db: Db): Promise<{ name: string; token: string }[]> {
+  return q.demoTokens(db);
 }

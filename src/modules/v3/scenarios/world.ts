@@ -6,13 +6,13 @@
  * providers get new tokens when the document is loaded again.
  */
 import type { Db } from "../../../../db/connection";
-import * as w from "./world-queries";
+import { worldRows } from "./queries";
 
 const dropNulls = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 const bool = (v: number) => v === 1;
 
 export async function exportWorld(db: Db): Promise<Record<string, unknown>> {
-  const data = await w.worldRows(db);
+  const data = await worldRows(db);
   const lpApi = new Map(data.leadProviders.map((l) => [l.id, l.api_id]));
   const alp = new Map(data.activeLeadProviders.map((a) => [a.id, a]));
   const dpApi = new Map(data.deliveryPartners.map((d) => [d.id, d.api_id]));
