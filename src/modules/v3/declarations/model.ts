@@ -1,6 +1,6 @@
 /** The declarations routes' schemas (docs/reference/rect/rules.md §10). */
 import { t } from "elysia";
-import { v3CohortListQuery, v3FilterBadRequest, v3IdParams, v3ListBadRequest, v3NotFound, v3Ok, v3Operation, v3PageQuery, v3UpdatedSinceQuery } from "../http/openapi";
+import { v3BadRequestAnswer, v3CohortListQuery, v3FilterBadRequest, v3IdParams, v3ListBadRequest, v3NotFound, v3Ok, v3Operation, v3PageQuery, v3UpdatedSinceQuery } from "../http/openapi";
 import { declarationResource } from "./resource";
 
 const TAGS = ["v3 participant declarations"];
@@ -47,3 +47,57 @@ export const showOperation = v3Operation({
     404: v3NotFound,
   },
 });
+
+/** What POST reads (declarations_controller.rb:49-51); anything else is dropped, `data.type` is never read. */
+export const CREATE_ATTRIBUTES = ["participant_id", "declaration_type", "declaration_date", "course_identifier", "evidence_held"] as const;
+
+const CREATE_EXAMPLE = {
+  data: {
+    type: "participant-declaration",
+    attributes: {
+      participant_id: declarationResource.example.attributes.participant_id,
+      declaration_type: "started",
+      declaration_date: "2025-10-01T09:00:00Z",
+      course_identifier: "ecf-induction",
+      evidence_held: "training-event-attended",
+    },
+  },
+};
+
+const CreateAttributes = t.Object(
+  {
+    participant_id: t.String({ format: "uuid" }),
+    declaration_type: t.String({ description: "started, retained-1..4, completed, extended-1..3" }),
+    declaration_date: t.String({ description: "RFC 3339 date-time; without an offset it is London time", example: "2025-10-01T09:00:00Z" }),
+    course_identifier: t.Union([t.Literal("ecf-induction"), t.Literal("ecf-mentor")]),
+    evidence_held: t.Optional(t.String({ description: "Required except for pre-2025 started declarations (where it is discarded)" })),
+  },
+  { additionalProperties: true },
+);
+export const CreateBodySchema = t.Object({ data: t.Object({ type: t.Optional(t.String({ example: "participant-declaration" })), attributes: CreateAttributes }) });
+
+const v3Json = (schema: any, example: unknown) => ({ content: { "application/json": { schema, example }, "application/x-www-form-urlencoded": { schema } } });
+
+const unprocessableAnswer = v3BadRequestAnswer("A check of docs/reference/rect/rules.md §10.5 failed: one item per message, in RECT's order", {
+  title: "declaration_type",
+  detail: "A declaration has already been submitted that will be, or has been, paid for this event.",
+});
+const writeBadRequest = v3BadRequestAnswer(
+  "No `data`, blank `data`, or no permitted attribute (`Correct json data structure required. See API docs for reference.`); a `declaration_date` Ruby cannot compare (`comparison of String with ActiveSupport::TimeWithZone failed`); malformed JSON; `filter` not a hash",
+  { title: "Bad request", detail: "Correct json data structure required. See API docs for reference." },
+);
+
+export const createOperation = (() => {
+  const op = v3Operation({
+    operationId: "v3_participant_declarations_create",
+    tags: TAGS,
+    summary: "Declare a participant's training event",
+    description: "Answers 200 (not 201). An exact copy of an accepted declaration is refused (422), whatever the contract's summary says.",
+    answers: {
+      200: v3Ok(declarationResource.singleSchema, "The declaration created", { data: declarationResource.example }),
+      400: writeBadRequest,
+      422: unprocessableAnswer,
+    },
+  });
+  return { ...op, detail: { ...op.detail, requestBody: { required: true, ...v3Json(CreateBodySchema, CREATE_EXAMPLE) } } };
+})();

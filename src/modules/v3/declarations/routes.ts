@@ -1,10 +1,11 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../../context";
 import { v3Api } from "../auth/plugin";
-import { cachedV3Json } from "../http/envelope";
+import { cachedV3Json, v3Json } from "../http/envelope";
 import { cohortList, pagination, updatedSince, uuidList } from "../http/params";
-import { DeclarationListQuery, DeclarationParams, DeclarationShowQuery, listOperation, showOperation } from "./model";
-import { listDeclarations, showDeclaration } from "./service";
+import { readWriteAttributes } from "../http/write-body";
+import { CREATE_ATTRIBUTES, DeclarationListQuery, DeclarationParams, DeclarationShowQuery, createOperation, listOperation, showOperation } from "./model";
+import { createDeclaration, listDeclarations, showDeclaration } from "./service";
 
 /** `/api/v3/participant-declarations` (app/controllers/api/v3/declarations_controller.rb). */
 export function declarationsRoutes(ctx: AppContext) {
@@ -24,6 +25,14 @@ export function declarationsRoutes(ctx: AppContext) {
         return cachedV3Json(ctx, request, caller.leadProviderApiId, () => listDeclarations(ctx.db, caller.leadProviderId, filters, page));
       },
       { query: DeclarationListQuery, ...listOperation },
+    )
+    .post(
+      "/participant-declarations",
+      async ({ request, caller, rack, now }) => {
+        const attributes = await readWriteAttributes(request, rack, CREATE_ATTRIBUTES, ctx.requests.of(request));
+        return v3Json(await createDeclaration(ctx.db, { leadProviderId: caller.leadProviderId, now, attributes }));
+      },
+      { parse: "none", query: DeclarationShowQuery, ...createOperation },
     )
     .get(
       "/participant-declarations/:id",
