@@ -209,7 +209,7 @@ describe("a valid declaration (declarations_spec.rb:115 \"an API create endpoint
 describe("the checks in order (create_spec.rb:35-600, docs/reference/rect/rules.md §10.5)", () => {
   const cases: [string, string, Record<string, unknown>, string, [string, string][]][] = [
     ['create_spec.rb:79 "when the teacher does not exist"', "a", { participant_id: "non-existent-participant-id" }, "e24b", [["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."]]],
-    ["an unknown participant and a bad date: step 2 and step 12 (rules §10.5 notes)", "a", { participant_id: crypto.randomUUID(), declaration_date: "2024-10-01" }, "e24b", [
+    ["an unknown participant and a bad date: step 2 and step 12 (docs/reference/rect/rules.md §10.5 notes)", "a", { participant_id: crypto.randomUUID(), declaration_date: "2024-10-01" }, "e24b", [
       ["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."],
       ["declaration_date", "Enter a valid RCF3339 '#/declaration_date'."],
     ]],
@@ -235,7 +235,7 @@ describe("the checks in order (create_spec.rb:35-600, docs/reference/rect/rules.
     ['create_spec.rb:242 "frozen contract period … but participant is not eligible for funding"', "a", { participant_id: id0("fz"), declaration_date: "2022-10-01T10:00:00Z" }, "e24b", [["cohort", "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
     ['create_spec.rb:232 "frozen contract period and participant is eligible for funding": frozen, then no statement', "a", { participant_id: id0("fzf"), declaration_date: "2022-10-01T10:00:00Z" }, "e24b", [["cohort", "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
     ['create_spec.rb:216 "when payment statement is not open" (fundable, only a payable statement)', "c", { participant_id: id0("c25"), declaration_date: "2025-10-01T10:00:00Z", evidence_held: "other" }, "e24b", [["cohort", "You cannot submit or void declarations for the 2025 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
-    ["2025 started without evidence (detailed evidence types, rules §10.5.2)", "a", { participant_id: id0("e25b"), declaration_date: "2025-10-01T10:00:00Z", evidence_held: null }, "e24b", [["evidence_held", "Enter a '#/evidence_held' value for this participant."]]],
+    ["2025 started without evidence (detailed evidence types, docs/reference/rect/rules.md §10.5.2)", "a", { participant_id: id0("e25b"), declaration_date: "2025-10-01T10:00:00Z", evidence_held: null }, "e24b", [["evidence_held", "Enter a '#/evidence_held' value for this participant."]]],
     ["2025 ECT retained-2 with a simple evidence (Appendix A 10: only the 75-percent values)", "a", { participant_id: id0("e25"), declaration_type: "retained-2", declaration_date: "2025-11-01T10:00:00Z", evidence_held: "other" }, "e24b", [["evidence_held", "Enter an available '#/evidence_held' type for this participant."]]],
     ['create_spec.rb:448 "when `completed` is submitted before `started` declaration date" (2025 sequence)', "a", { participant_id: id0("e25"), declaration_type: "completed", declaration_date: "2025-09-30T10:00:00Z", evidence_held: "75-percent-engagement-met" }, "e24b", [["declaration_date", "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant."]]],
     ['create_spec.rb:176 "when declaration type is not started or completed" (a 2025 mentor)', "a", { participant_id: id0("m25"), course_identifier: "ecf-mentor", declaration_type: "retained-1", declaration_date: "2025-10-01T10:00:00Z", evidence_held: "other" }, "e24b", [["declaration_type", "You cannot send retained or extended declarations for participants who began their mentor training after June 2025. Resubmit this declaration with either a started or completed declaration."]]],
@@ -253,7 +253,7 @@ describe("the checks in order (create_spec.rb:35-600, docs/reference/rect/rules.
       expect(r.status).toBe(422);
     });
   }
-  test("a date Ruby cannot compare is RECT's 400 with the Ruby message (rules §10.5.1)", async () => {
+  test("a date Ruby cannot compare is RECT's 400 with the Ruby message (docs/reference/rect/rules.md §10.5.1)", async () => {
     const r = await post(tok("a"), attrs("e24b", { declaration_date: "foo" }));
     expect(r.status).toBe(400);
     expect(r.text).toBe(errors(["Bad request", "comparison of String with ActiveSupport::TimeWithZone failed"]));

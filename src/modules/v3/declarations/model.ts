@@ -101,3 +101,17 @@ export const createOperation = (() => {
   });
   return { ...op, detail: { ...op.detail, requestBody: { required: true, ...v3Json(CreateBodySchema, CREATE_EXAMPLE) } } };
 })();
+
+export const voidOperation = v3Operation({
+  operationId: "v3_participant_declarations_void",
+  tags: TAGS,
+  summary: "Void one of the caller's declarations (a paid one is clawed back)",
+  description:
+    "Only the caller's own declarations (a previous provider's is a 404). `submitted`, `eligible`, `payable` become `voided`; `paid` becomes `awaiting-clawback` on the next output statement of its cohort. Answers 200. The body is not read.",
+  answers: {
+    200: v3Ok(declarationResource.singleSchema, "The declaration, voided or awaiting clawback", { data: { ...declarationResource.example, attributes: { ...declarationResource.example.attributes, state: "voided", statement_id: null } } }),
+    400: v3FilterBadRequest,
+    404: v3NotFound,
+    422: v3BadRequestAnswer("Already voided; already in clawback; no output statement left for the clawback", { title: "participant_declaration_id", detail: "The declaration has already been voided." }),
+  },
+});

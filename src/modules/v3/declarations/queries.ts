@@ -350,3 +350,44 @@ export async function teacherById(db: DbOrTrx, id: number): Promise<TeacherRow |
     .where("id", "=", id)
     .executeTakeFirst();
 }
+
+// ---- void (docs/reference/rect/rules.md §10.7) ----
+
+/** `current_lead_provider.declarations.find_by!(api_id:)` (declarations_controller.rb:68-73): the caller's own only. */
+export async function ownDeclaration(db: DbOrTrx, leadProviderId: number, apiId: string) {
+  return db
+    .selectFrom("rect_declarations as d")
+    .innerJoin("rect_training_periods as tp", "tp.id", "d.training_period_id")
+    .innerJoin("rect_school_partnerships as sp", "sp.id", "tp.school_partnership_id")
+    .innerJoin("rect_lead_provider_delivery_partnerships as lpdp", "lpdp.id", "sp.lead_provider_delivery_partnership_id")
+    .innerJoin("rect_active_lead_providers as alp", "alp.id", "lpdp.active_lead_provider_id")
+    .leftJoin("rect_ect_at_school_periods as ea", "ea.id", "tp.ect_at_school_period_id")
+    .leftJoin("rect_mentor_at_school_periods as ma", "ma.id", "tp.mentor_at_school_period_id")
+    .select([
+      "d.id",
+      "d.api_id",
+      "d.declaration_type",
+      "d.payment_status",
+      "d.clawback_status",
+      "alp.contract_period_year as year",
+      sql<number>`CASE WHEN tp.ect_at_school_period_id IS NOT NULL THEN 1 ELSE 0 END`.as("is_ect"),
+      sql<number>`COALESCE(ea.teacher_id, ma.teacher_id)`.as("teacher_id"),
+    ])
+    .where("alp.lead_provider_id", "=", leadProviderId)
+    .where("d.api_id", "=", apiId)
+    .executeTakeFirst();
+}
+
+/** `mark_as_voided!` (declaration.rb:133-135); `api_updated_at` moves with the payment status (:101-116). */
+export async function markVoided(db: DbOrTrx, id: number, now: string): Promise<void> {
+  await db.updateTable("rect_declarations").set({ payment_status: "voided", voided_at: now, updated_at: now, api_updated_at: now }).where("id", "=", id).execute();
+}
+
+/** `attach_clawback_statement` + `mark_as_awaiting_clawback!` (declarations/clawback.rb:24-25). */
+export async function markAwaitingClawback(db: DbOrTrx, id: number, statementId: number, now: string): Promise<void> {
+  await db
+    .updateTable("rect_declarations")
+    .set({ clawback_status: "awaiting_clawback", clawback_statement_id: statementId, updated_at: now, api_updated_at: now })
+    .where("id", "=", id)
+    .execute();
+}

@@ -3,9 +3,9 @@ import type { AppContext } from "../../../context";
 import { v3Api } from "../auth/plugin";
 import { cachedV3Json, v3Json } from "../http/envelope";
 import { cohortList, pagination, updatedSince, uuidList } from "../http/params";
-import { readWriteAttributes } from "../http/write-body";
-import { CREATE_ATTRIBUTES, DeclarationListQuery, DeclarationParams, DeclarationShowQuery, createOperation, listOperation, showOperation } from "./model";
-import { createDeclaration, listDeclarations, showDeclaration } from "./service";
+import { readIgnoredBody, readWriteAttributes } from "../http/write-body";
+import { CREATE_ATTRIBUTES, DeclarationListQuery, DeclarationParams, DeclarationShowQuery, createOperation, listOperation, showOperation, voidOperation } from "./model";
+import { createDeclaration, listDeclarations, showDeclaration, voidDeclaration } from "./service";
 
 /** `/api/v3/participant-declarations` (app/controllers/api/v3/declarations_controller.rb). */
 export function declarationsRoutes(ctx: AppContext) {
@@ -38,5 +38,13 @@ export function declarationsRoutes(ctx: AppContext) {
       "/participant-declarations/:id",
       ({ request, caller, params: { id } }) => cachedV3Json(ctx, request, caller.leadProviderApiId, () => showDeclaration(ctx.db, caller.leadProviderId, id)),
       { params: DeclarationParams, query: DeclarationShowQuery, ...showOperation },
+    )
+    .put(
+      "/participant-declarations/:id/void",
+      async ({ request, caller, rack, now, params: { id } }) => {
+        await readIgnoredBody(request, rack, ctx.requests.of(request));
+        return v3Json(await voidDeclaration(ctx.db, caller.leadProviderId, id, now));
+      },
+      { parse: "none", params: DeclarationParams, query: DeclarationShowQuery, ...voidOperation },
     );
 }

@@ -4,7 +4,7 @@
  * app/services/api/declarations/create.rb:13-40 in its order, accumulating errors as
  * ActiveModel does (grouped by attribute in the order each first failed, messages in
  * the order added), with the titles and details after RECT's term mapper
- * (app/services/api/errors/mapper.rb; rules §3.2).
+ * (app/services/api/errors/mapper.rb; docs/reference/rect/rules.md §3.2).
  *
  * Where RECT compares the raw `declaration_date` with a time, Ruby may raise; those
  * raises are `RubyRaise`s here: an `ArgumentError` is RECT's own 400 with the Ruby
@@ -147,7 +147,7 @@ function rubyInspect(value: Scalar): string {
 /**
  * `declaration_date <op> time` with the String on the left: the string is read by
  * `DateTime.parse` (ActiveSupport's `DateTime#<=>` → `String#to_datetime`), so an offset-less
- * value is UTC; a value it cannot read raises ArgumentError (rules §10.5.1).
+ * value is UTC; a value it cannot read raises ArgumentError (docs/reference/rect/rules.md §10.5.1).
  */
 function leftComparable(value: Scalar): number {
   if (typeof value === "string") {
@@ -174,7 +174,7 @@ const STRICT =
 
 /**
  * The instant Rails stores (and `Time.zone.parse` gives) for a date in the accepted format:
- * London time when it has no offset; the instant otherwise (rules §10.5.1). Milliseconds.
+ * London time when it has no offset; the instant otherwise (docs/reference/rect/rules.md §10.5.1). Milliseconds.
  */
 export function storedInstantMs(raw: string): number | null {
   const m = STRICT.exec(raw);

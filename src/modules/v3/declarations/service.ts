@@ -17,12 +17,14 @@ import {
   RubyRaise,
   type Scalar,
   type TrainingFacts,
+  clawbackError,
   closestMentorship,
   createErrors,
   dateOfDeclaration,
   storedEvidence,
   storedInstantMs,
   trainingRole,
+  voidError,
 } from "./rules";
 
 export async function listDeclarations(db: DbOrTrx, leadProviderId: number, filters: DeclarationFilters, page: Page): Promise<string> {
@@ -197,4 +199,36 @@ async function mentorCompletion(trx: DbOrTrx, teacherId: number, leadProviderId:
       );
     }
   }
+}
+
+// ---- PUT /api/v3/participant-declarations/{id}/void (docs/reference/rect/rules.md §10.7) ----
+
+/**
+ * The caller's own declaration only (another provider's, even one GET shows, is a 404);
+ * `paid` takes the clawback path (declarations_controller.rb:35-45), others the void path.
+ * One transaction, with mentor completion after either.
+ */
+export async function voidDeclaration(db: DbOrTrx, leadProviderId: number, id: string, now: Date): Promise<string> {
+  const apiId = castUuid(id);
+  if (apiId === null) throw V3_NOT_FOUND;
+  const today = londonDate(now);
+  const nowText = toTimestamp(now);
+  await db.transaction().execute(async (trx) => {
+    const d = await q.ownDeclaration(trx, leadProviderId, apiId);
+    if (!d) throw V3_NOT_FOUND;
+    if (d.payment_status === "paid") {
+      // app/services/api/declarations/clawback.rb:24-51; declarations/clawback.rb:33-44 (any status)
+      const statementId = await q.nextOutputStatement(trx, leadProviderId, d.year, today, false);
+      const error = clawbackError(d, statementId !== undefined, d.year);
+      if (error) throw v3Unprocessable([{ title: "participant_declaration_id", detail: error }]);
+      await q.markAwaitingClawback(trx, d.id, statementId!, nowText);
+    } else {
+      // app/services/api/declarations/void.rb:16-31
+      const error = voidError(d);
+      if (error) throw v3Unprocessable([{ title: "participant_declaration_id", detail: error }]);
+      await q.markVoided(trx, d.id, nowText);
+    }
+    if (d.is_ect === 0 && d.declaration_type === "completed") await mentorCompletion(trx, d.teacher_id, leadProviderId, today, nowText);
+  });
+  return singleDocumentText((await q.declarationDocument(db, leadProviderId, apiId))!);
 }
