@@ -99,10 +99,10 @@ describe("the v3 (RECT) docs beside v2", () => {
     for (const path of paths) {
       const item = structuredClone(body.paths[path]);
       if (path.startsWith("/api/v3/")) {
-        for (const op of Object.values<any>(item)) {
+        for (const [method, op] of Object.entries<any>(item)) {
           expect({ path, header: op.parameters.at(-1)?.name }).toEqual({ path, header: "X-With-Server-Date" });
           op.parameters.pop();
-          if (op.parameters.length === 0) delete op.parameters;
+          if (op.parameters.length === 0 && all.paths[path]?.[method]?.parameters === undefined) delete op.parameters;
         }
       }
       expect(all.paths[path]).toEqual(item);

@@ -25,6 +25,12 @@ const CITATIONS: Record<string, string> = {
   "GET /api/v3/schools/:id": "spec/requests/api/v3/schools_spec.rb:56",
   "GET /api/v3/partnerships": "spec/requests/api/v3/partnerships_spec.rb:22",
   "GET /api/v3/partnerships/:id": "spec/requests/api/v3/partnerships_spec.rb:36",
+  "POST /api/v3/partnerships": "spec/requests/api/v3/partnerships_spec.rb:71",
+  "PUT /api/v3/partnerships/:id": "spec/requests/api/v3/partnerships_spec.rb:104",
+  "GET /api/v3/participant-declarations": "spec/requests/api/v3/declarations_spec.rb:30",
+  "GET /api/v3/participant-declarations/:id": "spec/requests/api/v3/declarations_spec.rb:45",
+  "POST /api/v3/participant-declarations": "spec/requests/api/v3/declarations_spec.rb:114",
+  "PUT /api/v3/participant-declarations/:id/void": "spec/requests/api/v3/declarations_spec.rb:152,163",
 };
 
 let t: TestApp;
