@@ -435,6 +435,10 @@ export function frozenYearChange(fromCohort: number | null, fromFrozen: boolean,
   return undefined;
 }
 
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** `to_fs(:govuk)`: `7 December 2026` (config/initializers/date_formats.rb). */
+const govukDate = (date: string) => `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`;
+
 /**
  * An in-place change to another cohort while TP's declarations sit on statements of its cohort:
  * `contract_period_consistent_across_associations` (training_period.rb:251-258) fails the
@@ -452,7 +456,7 @@ export function inPlaceProblem(targetCohort: number, statementCohorts: number[])
  */
 export function newTrainingProblem(created: NewTraining, atSchool: { startedOn: string; finishedOn: string | null }, siblings: Sibling[]): string | null {
   const end = created.finishedOn ?? OPEN_END;
-  if (created.finishedOn !== null && created.finishedOn < created.startedOn) return `The end date must be later than the start date`;
+  if (created.finishedOn !== null && created.finishedOn < created.startedOn) return `The end date must be later than the start date (${govukDate(created.startedOn)})`;
   const overlapping = siblings.filter((s) => s.startedOn <= end && created.startedOn <= (s.finishedOn ?? OPEN_END));
   if (overlapping.length) {
     if (overlapping.some((s) => containsDay(s, created.startedOn))) return "Start date cannot overlap another Trainee period";
