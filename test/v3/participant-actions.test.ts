@@ -200,6 +200,18 @@ describe("the envelope (spec/requests/api/v3/participants_spec.rb, spec/support/
     }
   });
 
+  test("docs/reference/rect/rules.md §3.3 'data a non-empty string, number or array' (RECT: a 500, `expect` on a non-hash): our 400 (README, v3 differences)", async () => {
+    const w = await ongoing();
+    for (const data of ["x", 5, true, [{ attributes: VALID.defer }], ["x"]]) {
+      const r = await w.put("defer", {}, { body: { data } });
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual(BAD_BODY);
+    }
+    const notJson = await t.call("PUT", `/api/v3/participants/${w.id}/defer`, { token: w.token(), body: "{not json", headers: { "content-type": "application/json" } });
+    expect(notJson.status).toBe(400);
+    expect((await w.tp()).deferred).toBeUndefined();
+  });
+
   test("a permitted attribute sent as null counts (not a 400): the service's 422", async () => {
     const w = await ongoing();
     const r = await w.put("defer", { reason: null });
