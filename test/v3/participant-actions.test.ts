@@ -859,6 +859,22 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     expect(created.declarations ?? []).toHaveLength(0);
   });
 
+  test("docs/reference/rect/rules.md §15: a change into a cohort where the provider had no period at the school touches the school's metadata (every cohort); within the cohort it does not", async () => {
+    const schoolUpdatedAt = async (w: World, year: number) =>
+      (await v3Get(t, `/api/v3/schools/${w.refs.s1!.id}?filter[cohort]=${year}`, w.token(), { "X-With-Server-Date": AT })).body.data.attributes.updated_at;
+    const across = await ongoing({ partnership: "pa25" });
+    const before = await schoolUpdatedAt(across, 2023);
+    expect(before).not.toBe(AT);
+    expect((await across.act("change-schedule", CS("ecf-extended-september", { cohort: 2024 }))).status).toBe(200);
+    // (a, 2024) is a new EOI-or-partnership pairing (school_lead_provider_contract_period.rb:18), and 2024's programme choice moved
+    expect(await schoolUpdatedAt(across, 2023)).toBe(AT);
+    expect(await schoolUpdatedAt(across, 2024)).toBe(AT);
+    const within = await ongoing({ partnership: "pa25", schedule: "ecf-standard-september" });
+    const untouched = await schoolUpdatedAt(within, 2025);
+    expect((await within.act("change-schedule", CS("ecf-extended-september"))).status).toBe(200);
+    expect(await schoolUpdatedAt(within, 2025)).toBe(untouched);
+  });
+
   test('change_schedule_spec.rb L310 "moving back to a frozen contract period"; teachers/change_schedule_spec.rb L157 "moving away from" (frozen year recorded) and L169 "moving back" (cleared)', async () => {
     // a TP in 2022 (frozen) moving to 2024: the frozen year is recorded
     const away = await ongoing({ partnership: "pa22" });

@@ -253,3 +253,11 @@ export async function minimalParticipantDocument(db: DbOrTrx, apiId: string): Pr
   const row = await db.selectFrom("rect_teachers").select(["api_id", "api_updated_at"]).where("api_id", "=", apiId).executeTakeFirstOrThrow();
   return JSON.stringify({ data: { id: row.api_id, type: "participant", attributes: { updated_at: row.api_updated_at } } });
 }
+
+/** The school's cohort metadata `api_updated_at` (the school's `updated_at` in /api/v3/schools), for some cohorts or all. */
+export async function touchSchoolMetadata(db: DbOrTrx, schoolId: number, years: "all" | number[], at: string): Promise<void> {
+  if (years !== "all" && years.length === 0) return;
+  let query = db.updateTable("rect_school_contract_periods").set({ api_updated_at: at }).where("school_id", "=", schoolId);
+  if (years !== "all") query = query.where("contract_period_year", "in", years);
+  await query.execute();
+}

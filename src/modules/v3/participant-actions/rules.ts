@@ -468,3 +468,16 @@ export function newTrainingProblem(created: NewTraining, atSchool: { startedOn: 
   }
   return null;
 }
+
+/**
+ * The school's cohort metadata touches after a training period change (docs/reference/rect/rules.md §15):
+ * a changed `induction_programme_choice` touches that cohort's row
+ * (app/models/metadata/school_contract_period.rb:22); a changed EOI-or-partnership pairing of any lead
+ * provider and cohort touches every cohort's row (app/models/metadata/school_lead_provider_contract_period.rb:18).
+ */
+export function schoolMetadataTouches(before: { choices: Record<number, string>; pairings: string[] }, after: { choices: Record<number, string>; pairings: string[] }): "all" | number[] {
+  if (before.pairings.join(",") !== after.pairings.join(",")) return "all";
+  return Object.keys(after.choices)
+    .map(Number)
+    .filter((year) => before.choices[year] !== after.choices[year]);
+}

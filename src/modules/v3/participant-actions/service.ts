@@ -12,6 +12,7 @@ import { londonDate } from "../../../lib/london";
 import { toTimestamp } from "../../../lib/time";
 import { V3_NOT_FOUND, v3Unprocessable } from "../http/envelope";
 import type { PermittedValue } from "../http/write-body";
+import { schoolMetadata } from "../schools/service";
 import * as q from "./queries";
 import {
   type ChangeScheduleFacts,
@@ -30,6 +31,7 @@ import {
   resumeErrors,
   resumedTraining,
   scheduleChange,
+  schoolMetadataTouches,
   stopEffect,
   withdrawErrors,
 } from "./rules";
@@ -150,6 +152,8 @@ async function changeSchedule(
   const schedule = facts.schedule!;
   const partnership = facts.schoolPartnership!;
   const change = scheduleChange(tp, teacher, schedule, partnership, today);
+  // refresh_metadata -> { at_school_period.school } on school_partnership_id / started_on (training_period.rb:67)
+  const schoolBefore = await schoolMetadata(trx, tp.schoolId);
   // the model validations RECT would raise on (a 500 there), checked before anything is written
   if (change.kind === "in-place") {
     const problem = inPlaceProblem(schedule.cohort, await q.declarationStatementCohorts(trx, tp.id));
@@ -179,4 +183,5 @@ async function changeSchedule(
     await q.insertTraining(trx, change.created, crypto.randomUUID(), at, realAt);
     await q.touchTeacher(trx, teacher.id, at);
   }
+  await q.touchSchoolMetadata(trx, tp.schoolId, schoolMetadataTouches(schoolBefore, await schoolMetadata(trx, tp.schoolId)), at);
 }
