@@ -1,30 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { assertMatchesContract, checkParticipantContract } from "../contract/validate";
 import { ADMIN_TOKEN, type TestApp, createTestApp } from "../support/app";
+import { PARTICIPANT_CSV_HEADER } from "../support/participant-oracle";
 
 /**
  * GET /api/v2/participants/ecf, /ecf/{id} and their aliases: what one row
  * is, its attributes (docs/reference/business-rules.md §4.1, §4.2) and who sees it (§2.1, §2.3).
  */
 
-const ATTRIBUTE_ORDER = [
-  "email",
-  "full_name",
-  "mentor_id",
-  "school_urn",
-  "participant_type",
-  "cohort",
-  "status",
-  "teacher_reference_number",
-  "teacher_reference_number_validated",
-  "eligible_for_funding",
-  "pupil_premium_uplift",
-  "sparsity_uplift",
-  "training_status",
-  "training_record_id",
-  "schedule_identifier",
-  "updated_at",
-];
+/** The live attribute order (§4.2): the oracle's CSV header without its `id`. */
+const ATTRIBUTE_ORDER = PARTICIPANT_CSV_HEADER.slice(1);
 const NOT_FOUND = { error: "Resource not Found" };
 const NOT_RECOGNISED =
   "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again.";

@@ -71,23 +71,32 @@ function filtered<Q extends { where: (...args: any[]) => Q }>(q: Q, filter: Part
   return q;
 }
 
+/**
+ * The columns that depend on whose view of the record is read: `tr` the
+ * record itself (its provider now), `fv` a former provider's last view; then
+ * the sort keys (`view_seq` null on the record itself).
+ */
+function viewColumns(v: "tr" | "fv") {
+  const column = <T, A extends string>(name: string, as: A) => sql<T>`${sql.ref(`${v}.${name}`)}`.as(as);
+  return [
+    column<string | null, "mentor_id">("mentor_id", "mentor_id"),
+    column<string, "school_urn">("school_urn", "school_urn"),
+    column<string, "induction_status">("induction_status", "induction_status"),
+    column<ParticipantRow["training_status"], "training_status">("training_status", "training_status"),
+    column<string, "view_updated_at">("updated_at", "view_updated_at"),
+    sql<number>`p.rowid`.as("participant_seq"),
+    sql<number>`tr.rowid`.as("record_seq"),
+    (v === "fv" ? sql<number | null>`fv.rowid` : sql<number | null>`null`).as("view_seq"),
+  ];
+}
+
 /** The records the provider trains now: their current state. */
 function currentRecords(db: Db, filter: ParticipantFilter) {
   const q = db
     .selectFrom("training_records as tr")
     .innerJoin("participants as p", "p.id", "tr.participant_id")
     .innerJoin("schedules as s", "s.id", "tr.schedule_id")
-    .select([
-      ...PERSON_AND_RECORD_COLUMNS,
-      "tr.mentor_id",
-      "tr.school_urn",
-      "tr.induction_status",
-      "tr.training_status",
-      "tr.updated_at as view_updated_at",
-      sql<number>`p.rowid`.as("participant_seq"),
-      sql<number>`tr.rowid`.as("record_seq"),
-      sql<number | null>`null`.as("view_seq"),
-    ]);
+    .select([...PERSON_AND_RECORD_COLUMNS, ...viewColumns("tr")]);
   return filtered(q, filter);
 }
 
@@ -98,17 +107,7 @@ function formerRecords(db: Db, filter: ParticipantFilter) {
     .innerJoin("training_records as tr", "tr.id", "fv.training_record_id")
     .innerJoin("participants as p", "p.id", "tr.participant_id")
     .innerJoin("schedules as s", "s.id", "fv.schedule_id")
-    .select([
-      ...PERSON_AND_RECORD_COLUMNS,
-      "fv.mentor_id",
-      "fv.school_urn",
-      "fv.induction_status",
-      "fv.training_status",
-      "fv.updated_at as view_updated_at",
-      sql<number>`p.rowid`.as("participant_seq"),
-      sql<number>`tr.rowid`.as("record_seq"),
-      sql<number | null>`fv.rowid`.as("view_seq"),
-    ]);
+    .select([...PERSON_AND_RECORD_COLUMNS, ...viewColumns("fv")]);
   return filtered(q, filter);
 }
 
@@ -156,25 +155,19 @@ function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter)
   const cohortSchedules = (cohorts: number[]) =>
     db.selectFrom("schedules").select("id").where("cohort", "in", cohorts.length ? cohorts : [-1]);
   const byUpdate = filter.updatedSince !== null;
-  let current = db
-    .selectFrom("training_records as tr")
-    .select([
-      sql<0 | 1>`0`.as("former"),
-      sql<number>`tr.rowid`.as("rowid"),
-      (byUpdate ? "tr.participant_updated_at" : "tr.participant_created_at") as "tr.participant_created_at",
-      "tr.participant_seq",
-      "tr.schedule_id",
-    ])
-    .where("tr.lead_provider_id", "=", providerId);
+  const sortKey = byUpdate ? "participant_updated_at" : "participant_created_at";
+  /** A branch's key columns: `tr` the records themselves, `fv` the former views (their copies of the person's sort keys). */
+  const keyColumns = (v: "tr" | "fv") => [
+    sql<0 | 1>`${sql.lit(v === "fv" ? 1 : 0)}`.as("former"),
+    sql<number>`${sql.ref(`${v}.rowid`)}`.as("rowid"),
+    sql<string>`${sql.ref(`${v}.${sortKey}`)}`.as(sortKey),
+    sql<number>`${sql.ref(`${v}.participant_seq`)}`.as("participant_seq"),
+    sql<string>`${sql.ref(`${v}.schedule_id`)}`.as("schedule_id"),
+  ];
+  let current = db.selectFrom("training_records as tr").select(keyColumns("tr")).where("tr.lead_provider_id", "=", providerId);
   let former = db
     .selectFrom("former_provider_views as fv")
-    .select([
-      sql<0 | 1>`1`.as("former"),
-      sql<number>`fv.rowid`.as("rowid"),
-      (byUpdate ? "fv.participant_updated_at" : "fv.participant_created_at") as "fv.participant_created_at",
-      "fv.participant_seq",
-      "fv.schedule_id",
-    ])
+    .select(keyColumns("fv"))
     .where("fv.lead_provider_id", "=", providerId)
     .where(notSuperseded(db, filter.cohorts));
   if (filter.participantId) {
@@ -193,7 +186,6 @@ function visibleKeysQuery(db: Db, providerId: string, filter: ParticipantFilter)
     current = current.where("tr.participant_updated_at", ">=", filter.updatedSince);
     former = former.where("fv.participant_updated_at", ">=", filter.updatedSince);
   }
-  const sortKey = byUpdate ? "participant_updated_at" : "participant_created_at";
   return current
     .unionAll(former as any)
     .orderBy(sql.ref(sortKey))

@@ -32,6 +32,10 @@ export const CreateLeadProviderBody = adminInput(
   t.Object({ name: t.String({ minLength: 1, maxLength: 200 }) }, { examples: [{ name: "My test provider" }] }),
 );
 
+/** A new training record's uplift flags (stored 0/1; absent: false), by name for the service. */
+const UPLIFTS = { pupil_premium_uplift: t.Optional(t.Boolean()), sparsity_uplift: t.Optional(t.Boolean()) };
+export const UPLIFT_FIELDS = Object.keys(UPLIFTS) as (keyof typeof UPLIFTS)[];
+
 /**
  * The fields of a new participant that POST /admin/participants and a scenario
  * document's participants item share (sandbox-contract.md, "The admin API" and "Scenarios").
@@ -43,8 +47,7 @@ export const PARTICIPANT_PERSON_FIELDS = {
   teacher_reference_number: t.Optional(t.Union([t.String({ pattern: "^[0-9]{7}$" }), t.Null()], { description: "7 digits, or null" })),
   teacher_reference_number_validated: t.Optional(t.Boolean()),
   eligible_for_funding: t.Optional(t.Union([t.Boolean(), t.Null()], { description: "true, false or null" })),
-  pupil_premium_uplift: t.Optional(t.Boolean()),
-  sparsity_uplift: t.Optional(t.Boolean()),
+  ...UPLIFTS,
 };
 
 export const CreateParticipantBody = adminInput(

@@ -1,7 +1,7 @@
 import type { Db } from "../../../db/connection";
 import { inTransaction } from "../../../db/transaction";
 import { ensureProviderStatements, findSchedule } from "../../../db/reference-data";
-import type { DbOrTrx, TrainingRecord } from "../../../db/schema";
+import type { Bool, DbOrTrx, TrainingRecord } from "../../../db/schema";
 import { CLOCK_YEARS, inClockRange, parseRfc3339 } from "../../clock";
 import { ApiError } from "../../errors";
 import { newId, stableUuid } from "../../lib/ids";
@@ -11,7 +11,7 @@ import { keepFormerProviderView, touchTrainingRecord } from "../participants/ser
 import { type CourseIdentifier, courseParticipantType, participantTypeCourse } from "../participants/rules";
 import { insertNewDeclaration } from "../declarations/service";
 import type { Static } from "@sinclair/typebox";
-import type { CreateParticipantBody, InductionStatusBody, TransferBody } from "./model";
+import { type CreateParticipantBody, type InductionStatusBody, type TransferBody, UPLIFT_FIELDS } from "./model";
 import * as queries from "./queries";
 
 export async function createLeadProvider(db: DbOrTrx, name: string, now: Date) {
@@ -140,8 +140,7 @@ export async function createParticipant(db: DbOrTrx, input: Static<typeof Create
         induction_status: "active",
         training_status: "active",
         eligible_for_funding: funding === null ? null : funding ? 1 : 0,
-        pupil_premium_uplift: input.pupil_premium_uplift ? 1 : 0,
-        sparsity_uplift: input.sparsity_uplift ? 1 : 0,
+        ...(Object.fromEntries(UPLIFT_FIELDS.map((name) => [name, input[name] ? 1 : 0])) as Record<(typeof UPLIFT_FIELDS)[number], Bool>),
         mentor_id: input.mentor_id ?? null,
         created_at: stamp,
         updated_at: stamp,

@@ -349,13 +349,17 @@ const refresh = (former: 0 | 1, rowids: string) => `
     delete from participant_documents where former = ${former} and source_rowid in (${rowids});
     insert into participant_documents (${DOCUMENT_COLUMNS}) select ${DOCUMENT_COLUMNS} from participant_document_source where former = ${former} and source_rowid in (${rowids});`;
 const formerViewsOf = (recordId: string) => `select rowid from former_provider_views where training_record_id = ${recordId}`;
+/**
+ * The training_records columns a document is rendered from: every `tr.` the
+ * views and the definition's SQL read. An update of any other column leaves
+ * the documents as they are, so it fires nothing (the sort-key copies of
+ * migration 0002 follow the person, whose own trigger rewrites everything;
+ * migration 0004's profile columns; `cohort`, which follows `schedule_id`).
+ */
+const RECORD_COLUMNS = [...new Set([...`${PARTICIPANT_VIEWS}\n${PARTICIPANT_SOURCE}`.matchAll(/\btr\.(\w+)/g)].map((m) => m[1]!))].filter((c) => c !== "rowid");
 const TRIGGERS = {
   record_insert: `after insert on training_records begin ${refresh(0, "new.rowid")} end`,
-  // not on the sort-key copies of migration 0002 (they follow the person, whose own trigger rewrites everything)
-  // nor on profile_schedule_id / cohort_changed_after_payments_frozen (migration 0004): no attribute reads them
-  record_update: `after update of
-      id, participant_id, participant_type, lead_provider_id, school_urn, cohort, schedule_id, induction_status, training_status,
-      eligible_for_funding, pupil_premium_uplift, sparsity_uplift, mentor_id, created_at, updated_at on training_records begin
+  record_update: `after update of ${RECORD_COLUMNS.join(", ")} on training_records begin
     ${refresh(0, "new.rowid")}
     ${refresh(1, formerViewsOf("new.id"))}
     ${refresh(1, formerViewsOf("old.id"))}

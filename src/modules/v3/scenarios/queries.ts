@@ -36,26 +36,23 @@ export async function scheduleIds(trx: DbOrTrx): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [`${r.contract_period_year}/${r.identifier}`, r.id]));
 }
 
-export async function activeLeadProviderId(trx: DbOrTrx, leadProviderId: number, year: number): Promise<number | undefined> {
-  return (
-    await trx
-      .selectFrom("rect_active_lead_providers")
-      .select("id")
-      .where("lead_provider_id", "=", leadProviderId)
-      .where("contract_period_year", "=", year)
-      .executeTakeFirst()
-  )?.id;
+/** The id of the row of `table` whose integer columns equal `values`, or undefined. */
+async function idWhere<T extends "rect_active_lead_providers" | "rect_lead_provider_delivery_partnerships">(
+  trx: DbOrTrx,
+  table: T,
+  values: { [C in keyof RectDatabase[T]]?: number },
+): Promise<number | undefined> {
+  let q = trx.selectFrom(table as "rect_active_lead_providers").select("id");
+  for (const [column, value] of Object.entries(values)) q = q.where(column as "lead_provider_id", "=", value as number);
+  return (await q.executeTakeFirst())?.id;
 }
 
-export async function pairingId(trx: DbOrTrx, activeLeadProviderId: number, deliveryPartnerId: number): Promise<number | undefined> {
-  return (
-    await trx
-      .selectFrom("rect_lead_provider_delivery_partnerships")
-      .select("id")
-      .where("active_lead_provider_id", "=", activeLeadProviderId)
-      .where("delivery_partner_id", "=", deliveryPartnerId)
-      .executeTakeFirst()
-  )?.id;
+export function activeLeadProviderId(trx: DbOrTrx, leadProviderId: number, year: number): Promise<number | undefined> {
+  return idWhere(trx, "rect_active_lead_providers", { lead_provider_id: leadProviderId, contract_period_year: year });
+}
+
+export function pairingId(trx: DbOrTrx, activeLeadProviderId: number, deliveryPartnerId: number): Promise<number | undefined> {
+  return idWhere(trx, "rect_lead_provider_delivery_partnerships", { active_lead_provider_id: activeLeadProviderId, delivery_partner_id: deliveryPartnerId });
 }
 
 /** An existing object by its api id (`{"id": …}` in a document). */

@@ -137,6 +137,24 @@ export async function exportWorld(db: Db): Promise<Record<string, unknown>> {
           updated_at: t.api_transfer_updated_at,
         });
       });
+  /** An ECT or mentor at school period as a document item; `ect`: what only an ECT period has, in its place. */
+  const atSchoolPeriod = (
+    role: "ect" | "mentor",
+    p: (typeof data.mentorPeriods)[number],
+    ect: { working_pattern?: unknown; mentorships?: unknown } = {},
+  ) =>
+    dropNulls({
+      ref: p.api_id,
+      school: schoolApi.get(p.school_id),
+      started_on: p.started_on,
+      finished_on: p.finished_on,
+      email: p.email,
+      working_pattern: ect.working_pattern,
+      training: trainingOf(role, p.id),
+      mentorships: ect.mentorships,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+    });
   const teachers = data.teachers.map((t) =>
     dropNulls({
       ref: t.api_id,
@@ -163,35 +181,14 @@ export async function exportWorld(db: Db): Promise<Record<string, unknown>> {
       ect_periods: data.ectPeriods
         .filter((p) => p.teacher_id === t.id)
         .map((p) =>
-          dropNulls({
-            ref: p.api_id,
-            school: schoolApi.get(p.school_id),
-            started_on: p.started_on,
-            finished_on: p.finished_on,
-            email: p.email,
+          atSchoolPeriod("ect", p, {
             working_pattern: p.working_pattern,
-            training: trainingOf("ect", p.id),
             mentorships: data.mentorships
               .filter((m) => m.ect_at_school_period_id === p.id)
               .map((m) => ({ mentor: mentorPeriodApi.get(m.mentor_at_school_period_id), started_on: m.started_on, finished_on: m.finished_on })),
-            created_at: p.created_at,
-            updated_at: p.updated_at,
           }),
         ),
-      mentor_periods: data.mentorPeriods
-        .filter((p) => p.teacher_id === t.id)
-        .map((p) =>
-          dropNulls({
-            ref: p.api_id,
-            school: schoolApi.get(p.school_id),
-            started_on: p.started_on,
-            finished_on: p.finished_on,
-            email: p.email,
-            training: trainingOf("mentor", p.id),
-            created_at: p.created_at,
-            updated_at: p.updated_at,
-          }),
-        ),
+      mentor_periods: data.mentorPeriods.filter((p) => p.teacher_id === t.id).map((p) => atSchoolPeriod("mentor", p)),
       created_at: t.created_at,
       updated_at: t.api_updated_at,
     }),
