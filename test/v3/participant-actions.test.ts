@@ -138,15 +138,15 @@ const VALID: Record<Action, Record<string, unknown>> = {
 const forAction = (action: Action) =>
   action === "resume" ? ongoing({ finished_on: "today-2d", withdrawn: { at: "now-2d", reason: "other" } }) : ongoing();
 
-describe("the envelope (spec/requests/api/v3/participants_spec.rb, spec/support/shared_contexts/api/update_endpoint.rb)", () => {
+describe("the envelope (participants_spec.rb with the update_endpoint.rb shared example)", () => {
   for (const action of ["change-schedule", "defer", "resume", "withdraw"] as Action[]) {
-    test(`${action}: participants_spec.rb "a token authenticated endpoint" (L102/L149/L179/L212): no token → 401`, async () => {
+    test(`${action}: spec/requests/api/v3/participants_spec.rb:102,149,179,212 "a token authenticated endpoint": no token → 401`, async () => {
       const w = await forAction(action);
       const r = await t.call("PUT", `/api/v3/participants/${w.id}/${action}`, { token: null, body: { data: { attributes: VALID[action] } } });
       expect(r.status).toBe(401);
       expect(r.body).toEqual({ error: "HTTP Token: Access denied" });
     });
-    test(`${action}: update_endpoint.rb L4 "updates and returns the resource": 200, application/json; charset=utf-8, the participant`, async () => {
+    test(`${action}: spec/requests/api/v3/participants_spec.rb:103,150,180,213 "an API update endpoint" (spec/support/shared_contexts/api/update_endpoint.rb:4 "updates and returns the resource"; spec/requests/api/v3/participants_spec.rb:118,151,181,214 "refreshes metadata"): 200, application/json; charset=utf-8, the participant`, async () => {
       const w = await forAction(action);
       const r = await w.put(action, VALID[action]);
       expect(r.status).toBe(200);
@@ -154,7 +154,7 @@ describe("the envelope (spec/requests/api/v3/participants_spec.rb, spec/support/
       expect(r.body.data.id).toBe(w.id);
       expect(r.body.data.type).toBe("participant");
     });
-    test(`${action}: update_endpoint.rb L33 "returns a 400 response if the request body is malformed"`, async () => {
+    test(`${action}: spec/support/shared_contexts/api/update_endpoint.rb:33 "returns a 400 response if the request body is malformed"`, async () => {
       const w = await forAction(action);
       const before = await w.teacher();
       const r = await w.put(action, {}, { body: { not_a_valid: "body" } });
@@ -163,7 +163,7 @@ describe("the envelope (spec/requests/api/v3/participants_spec.rb, spec/support/
       expect(r.body).toEqual(BAD_BODY);
       expect(await w.teacher()).toEqual(before);
     });
-    test(`${action}: update_endpoint.rb L42 "when the resource has a different lead provider" → 404, and nothing changes`, async () => {
+    test(`${action}: spec/support/shared_contexts/api/update_endpoint.rb:42-52 "when the resource has a different lead provider" → 404, and nothing changes`, async () => {
       const w = await forAction(action);
       const before = await w.teacher();
       const r = await w.put(action, VALID[action], { lead: "b" });
@@ -172,7 +172,7 @@ describe("the envelope (spec/requests/api/v3/participants_spec.rb, spec/support/
       expect(r.body).toEqual(NOT_FOUND);
       expect(await w.teacher()).toEqual(before);
     });
-    test(`${action}: update_endpoint.rb L54 "when extra params are sent": ignored`, async () => {
+    test(`${action}: spec/support/shared_contexts/api/update_endpoint.rb:54-61 "when extra params are sent": ignored`, async () => {
       const w = await forAction(action);
       const r = await w.put(action, { ...VALID[action], any_param1: "test", any_param2: "test" });
       expect(r.status).toBe(200);
@@ -237,7 +237,7 @@ describe("the envelope (spec/requests/api/v3/participants_spec.rb, spec/support/
 
 describe("the shared checks (spec/support/shared_examples/api_teacher_shared_action_support.rb)", () => {
   for (const role of ROLES) {
-    test(`${role}: L27 "when a matching training period does not exist (different teacher type)" → course_identifier not recognised, for every action`, async () => {
+    test(`${role}: spec/support/shared_examples/api_teacher_shared_action_support.rb:27-31 "different teacher type" → course_identifier not recognised, every action (spec/services/api/teachers/defer_spec.rb:13, spec/services/api/teachers/withdraw_spec.rb:13, spec/services/api/teachers/resume_spec.rb:10, spec/services/api/teachers/change_schedule_spec.rb:20); spec/services/api/teachers/change_schedule_spec.rb:136,137 "contract_period_year not specified and teacher_type invalid"`, async () => {
       const w = await ongoing({}, role);
       const other = role === "ect" ? "ecf-mentor" : "ecf-induction";
       for (const action of ["defer", "withdraw", "resume"] as Action[]) {
@@ -245,7 +245,7 @@ describe("the shared checks (spec/support/shared_examples/api_teacher_shared_act
         expect(r.status).toBe(422);
         expect(r.body).toEqual(unprocessable(err("course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.")));
       }
-      // change_schedule_spec.rb L132 "when the contract_period_year is not specified and the teacher_type is invalid": one error per
+      // "when the contract_period_year is not specified and the teacher_type is invalid": one error per
       // attribute; with no period and no cohort there is no schedule to find either (change_schedule.rb:30,60-68), so C3 too
       const notRecognised = err("course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.");
       const r = await w.put("change-schedule", { schedule_identifier: "ecf-extended-september", course_identifier: other });
@@ -255,7 +255,7 @@ describe("the shared checks (spec/support/shared_examples/api_teacher_shared_act
     });
   }
 
-  test('L34 "when a matching training period does not exist (different lead provider)": visible through the mentor role only → course not recognised for the ECT course', async () => {
+  test('spec/support/shared_examples/api_teacher_shared_action_support.rb:34-38 "different lead provider": visible through the mentor role only → course not recognised for the ECT course', async () => {
     const w = await build({
       training: [{ ref: "tp", partnership: "pb25", started_on: "today-60d" }],
       morePeriods: [],
@@ -266,7 +266,7 @@ describe("the shared checks (spec/support/shared_examples/api_teacher_shared_act
     expect(r.body).toEqual(unprocessable(err("course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again.")));
   });
 
-  test('L48/L55/L61 "a non-existent / empty / nil teacher type": anything but the two courses is missing (docs/reference/rect/rules.md §3.1)', async () => {
+  test('spec/support/shared_examples/api_teacher_shared_action_support.rb:48-64 "a non-existent / empty / nil teacher type": anything but the two courses is missing (docs/reference/rect/rules.md §3.1)', async () => {
     const w = await ongoing();
     for (const course of ["ecf-other", "", null, 7, "ECF-INDUCTION"]) {
       const r = await w.put("resume", { course_identifier: course });
@@ -285,7 +285,7 @@ const WITHDRAWAL_REASONS = ["left-teaching-profession", "moved-school", "mentor-
 
 describe("defer (spec/services/api/teachers/defer_spec.rb, spec/services/teachers/defer_spec.rb)", () => {
   for (const role of ROLES) {
-    test(`${role}: defer_spec.rb L21 valid / L105 "when valid"; teachers/defer_spec.rb L23 "when training period is ongoing": deferred now, ends today, participant touched`, async () => {
+    test(`${role}: spec/services/api/teachers/defer_spec.rb:21,108,112 valid; spec/services/teachers/defer_spec.rb:26 "when training period is ongoing": deferred now, ends today, participant touched`, async () => {
       const w = await ongoing({}, role);
       const before = await w.teacher();
       const r = await w.act("defer", { reason: "long-term-sickness" });
@@ -300,21 +300,21 @@ describe("defer (spec/services/api/teachers/defer_spec.rb, spec/services/teacher
       expect(before.updated_at).not.toBe(AT);
       expect(await w.training()).toHaveLength(1);
     });
-    test(`${role}: teachers/defer_spec.rb L38 "already finished in the past": finished_on kept`, async () => {
+    test(`${role}: spec/services/teachers/defer_spec.rb:50 "already finished in the past": finished_on kept`, async () => {
       const w = await ongoing({ finished_on: "today-5d" }, role);
       expect((await w.act("defer", { reason: "other" })).status).toBe(200);
       const tp = await w.tp();
       expect(tp.finished_on).toBe(addDays(TODAY, -5));
       expect(tp.deferred).toEqual({ at: AT, reason: "other" });
     });
-    test(`${role}: teachers/defer_spec.rb L62 "will finish in the future": ends today`, async () => {
+    test(`${role}: spec/services/teachers/defer_spec.rb:74 "will finish in the future": ends today`, async () => {
       const w = await ongoing({ finished_on: "today+30d" }, role);
       expect((await w.act("defer", { reason: "parental-leave" })).status).toBe(200);
       expect((await w.tp()).finished_on).toBe(TODAY);
     });
   }
 
-  test("defer_spec.rb L30 \"when reason values are dashed\": each is valid, stored with underscores", async () => {
+  test('spec/services/api/teachers/defer_spec.rb:34 "when reason values are dashed": each is valid, stored with underscores', async () => {
     for (const reason of DEFERRAL_REASONS) {
       const w = await ongoing();
       const r = await w.act("defer", { reason });
@@ -325,7 +325,7 @@ describe("defer (spec/services/api/teachers/defer_spec.rb, spec/services/teacher
     }
   });
 
-  test("defer_spec.rb L23 \"when reason is invalid\", L40 \"when reason is underscored\"; D1 reason missing", async () => {
+  test('spec/services/api/teachers/defer_spec.rb:26,27 "when reason is invalid", spec/services/api/teachers/defer_spec.rb:43,44 "when reason is underscored", spec/services/api/teachers/defer_spec.rb:101,102 "when invalid" (nothing changes); D1 reason missing', async () => {
     const w = await ongoing();
     const before = await w.teacher();
     for (const reason of ["invalid", "long_term_sickness", "moved-school", 5, true]) {
@@ -337,18 +337,18 @@ describe("defer (spec/services/api/teachers/defer_spec.rb, spec/services/teacher
       const r = await w.act("defer", { reason });
       expect(r.body).toEqual(unprocessable(err("reason", "Enter a '#/reason'.")));
     }
-    // defer_spec.rb L97-102 "when invalid": nothing changes
+    // nothing changes
     expect(await w.teacher()).toEqual(before);
   });
 
-  test('defer_spec.rb L47 "when teacher already withdrawn"', async () => {
+  test('spec/services/api/teachers/defer_spec.rb:50,51 "when teacher already withdrawn"', async () => {
     const w = await ongoing({ finished_on: "today-1d", withdrawn: { at: "now-1d", reason: "other" } });
     const r = await w.act("defer", { reason: "other" });
     expect(r.status).toBe(422);
     expect(r.body).toEqual(unprocessable(err("participant_id", "The '#/participant_id' is already withdrawn.")));
   });
 
-  test('defer_spec.rb L54 "when teacher already deferred"; a later withdrawal wins the status (training_status.rb:9-19)', async () => {
+  test('spec/services/api/teachers/defer_spec.rb:57,58 "when teacher already deferred"; a later withdrawal wins the status (training_status.rb:9-19)', async () => {
     const w = await ongoing({ finished_on: "today-1d", deferred: { at: "now-1d", reason: "other" } });
     const r = await w.act("defer", { reason: "other" });
     expect(r.body).toEqual(unprocessable(err("participant_id", "The '#/participant_id' is already deferred.")));
@@ -358,13 +358,13 @@ describe("defer (spec/services/api/teachers/defer_spec.rb, spec/services/teacher
     expect((await w2.act("defer", { reason: "other" })).body).toEqual(unprocessable(err("participant_id", "The '#/participant_id' is already withdrawn.")));
   });
 
-  test('defer_spec.rb L61 "when training not started yet"', async () => {
+  test('spec/services/api/teachers/defer_spec.rb:64,65 "when training not started yet"', async () => {
     const w = await ongoing({ started_on: "today+10d" });
     const r = await w.act("defer", { reason: "other" });
     expect(r.body).toEqual(unprocessable(err("participant_id", "You cannot defer #/participant_id. This is because they have not been training with you for at least one day.")));
   });
 
-  test('defer_spec.rb L68 "when training started today", L74 "when an earlier training period exists for the lead provider"', async () => {
+  test('spec/services/api/teachers/defer_spec.rb:71,72 "when training started today", spec/services/api/teachers/defer_spec.rb:77,78 "when an earlier training period exists for the lead provider"; X-With-Server-Date the next day', async () => {
     const today = "You cannot defer or withdraw this participant today. You need to try again tomorrow as the training was recently changed for this participant.";
     const w = await ongoing({ started_on: "today" });
     expect((await w.act("defer", { reason: "other" })).body).toEqual(unprocessable(err("participant_id", today)));
@@ -415,7 +415,7 @@ describe("defer (spec/services/api/teachers/defer_spec.rb, spec/services/teacher
 
 describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/teachers/withdraw_spec.rb)", () => {
   for (const role of ROLES) {
-    test(`${role}: withdraw_spec.rb L21/L135 "when valid"; teachers/withdraw_spec.rb L23 "ongoing": withdrawn now, ends today`, async () => {
+    test(`${role}: spec/services/api/teachers/withdraw_spec.rb:21,104,108 "when valid"; spec/services/teachers/withdraw_spec.rb:26 "ongoing": withdrawn now, ends today`, async () => {
       const w = await ongoing({}, role);
       const r = await w.act("withdraw", { reason: "left-teaching-profession" });
       expect(r.status).toBe(200);
@@ -425,7 +425,7 @@ describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/t
       expect(tp.updated_at).toBe(AT);
       expect((await w.teacher()).updated_at).toBe(AT);
     });
-    test(`${role}: teachers/withdraw_spec.rb L38 "already finished in the past" (kept), L62 "will finish in the future" (today)`, async () => {
+    test(`${role}: spec/services/teachers/withdraw_spec.rb:50 "already finished in the past" (kept), spec/services/teachers/withdraw_spec.rb:74 "will finish in the future" (today)`, async () => {
       const past = await ongoing({ finished_on: "today-5d" }, role);
       expect((await past.act("withdraw", { reason: "other" })).status).toBe(200);
       expect((await past.tp()).finished_on).toBe(addDays(TODAY, -5));
@@ -433,7 +433,7 @@ describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/t
       expect((await future.act("withdraw", { reason: "other" })).status).toBe(200);
       expect((await future.tp()).finished_on).toBe(TODAY);
     });
-    test(`${role}: withdraw_spec.rb L140 "when the training period is deferred": can be withdrawn`, async () => {
+    test(`${role}: spec/services/api/teachers/withdraw_spec.rb:104,108 under "when the training period is deferred" (withdraw_spec.rb context at line 140): can be withdrawn`, async () => {
       const w = await ongoing({ finished_on: "today-3d", deferred: { at: "now-3d", reason: "other" } }, role);
       const r = await w.act("withdraw", { reason: "moved-school" });
       expect(r.status).toBe(200);
@@ -444,7 +444,7 @@ describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/t
     });
   }
 
-  test('withdraw_spec.rb L30 "when reason values are dashed": each valid (mentor-no-longer-being-mentor for a mentor, L93)', async () => {
+  test('spec/services/api/teachers/withdraw_spec.rb:34 "when reason values are dashed": each valid (spec/services/api/teachers/withdraw_spec.rb:99 mentor-no-longer-being-mentor for a mentor)', async () => {
     for (const reason of WITHDRAWAL_REASONS) {
       const w = await ongoing({}, "mentor");
       expect((await w.act("withdraw", { reason })).status).toBe(200);
@@ -452,7 +452,7 @@ describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/t
     }
   });
 
-  test('withdraw_spec.rb L23 "reason is invalid", L40 "underscored"; W1 missing', async () => {
+  test('spec/services/api/teachers/withdraw_spec.rb:26,27 "reason is invalid", spec/services/api/teachers/withdraw_spec.rb:43,44 "underscored"; W1 missing', async () => {
     const w = await ongoing();
     for (const reason of ["invalid", "moved_school", "changed_lead_provider", "career-break"]) {
       expect((await w.act("withdraw", { reason })).body).toEqual(
@@ -462,12 +462,12 @@ describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/t
     expect((await w.act("withdraw", {})).body).toEqual(unprocessable(err("reason", "Enter a '#/reason'.")));
   });
 
-  test('withdraw_spec.rb L47 "when teacher already withdrawn"', async () => {
+  test('spec/services/api/teachers/withdraw_spec.rb:50,51 "when teacher already withdrawn"', async () => {
     const w = await ongoing({ finished_on: "today-1d", withdrawn: { at: "now-1d", reason: "other" } });
     expect((await w.act("withdraw", { reason: "other" })).body).toEqual(unprocessable(err("participant_id", "The '#/participant_id' is already withdrawn.")));
   });
 
-  test('withdraw_spec.rb L54 "not started yet", L61 "started today", L67 "an earlier training period exists"', async () => {
+  test('spec/services/api/teachers/withdraw_spec.rb:57,58 "not started yet", spec/services/api/teachers/withdraw_spec.rb:64,65 "started today", spec/services/api/teachers/withdraw_spec.rb:70,71 "an earlier training period exists"', async () => {
     const future = await ongoing({ started_on: "today+1d" });
     expect((await future.act("withdraw", { reason: "other" })).body).toEqual(
       unprocessable(err("participant_id", "You cannot withdraw #/participant_id. This is because they have not been training with you for at least one day.")),
@@ -484,7 +484,7 @@ describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/t
     expect((await earlier.act("withdraw", { reason: "other" })).body).toEqual(unprocessable(err("participant_id", today)));
   });
 
-  test('withdraw_spec.rb L83 "for ect with mentor-no-longer-being-mentor reason"; only when nothing else failed (withdraw.rb:55-61)', async () => {
+  test('spec/services/api/teachers/withdraw_spec.rb:89,90 "for ect with mentor-no-longer-being-mentor reason", spec/services/api/teachers/withdraw_spec.rb:131,132 "when invalid" (nothing changes); only when nothing else failed (withdraw.rb:55-61)', async () => {
     const w = await ongoing();
     const before = await w.teacher();
     expect((await w.act("withdraw", { reason: "mentor-no-longer-being-mentor" })).body).toEqual(
@@ -505,7 +505,7 @@ describe("withdraw (spec/services/api/teachers/withdraw_spec.rb, spec/services/t
 describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teachers/resume_spec.rb)", () => {
   for (const role of ROLES) {
     for (const stop of ["deferred", "withdrawn"] as const) {
-      test(`${role}: resume_spec.rb L18/L104; teachers/resume_spec.rb L45/L88 "when teacher is ${stop} and remaining at a school": a new period from today, the old one untouched`, async () => {
+      test(`${role}: spec/services/api/teachers/resume_spec.rb:18,108; spec/services/teachers/resume_spec.rb:48,91 "when teacher is ${stop} and remaining at a school": a new period from today, the old one untouched`, async () => {
         const w = await ongoing({ finished_on: "today-2d", [stop]: { at: "now-2d", reason: "other" }, schedule: "ecf-standard-january" }, role);
         const old = await w.tp();
         const r = await w.act("resume");
@@ -526,7 +526,7 @@ describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teach
         expect(created.updated_at).not.toBe(AT);
         expect((await w.teacher()).updated_at).toBe(AT);
       });
-      test(`${role}: teachers/resume_spec.rb L66/L109 "when teacher is ${stop} and leaving a school": the new period ends with the at-school period`, async () => {
+      test(`${role}: spec/services/teachers/resume_spec.rb:70,113 "when teacher is ${stop} and leaving a school": the new period ends with the at-school period`, async () => {
         const w = await build({ role, period: { finished_on: "today+150d" }, training: [{ ref: "tp", partnership: "pa25", started_on: "today-60d", finished_on: "today-30d", [stop]: { at: "now-30d", reason: "other" } }] });
         expect((await w.act("resume")).status).toBe(200);
         const periods = await w.training();
@@ -536,7 +536,23 @@ describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teach
     }
   }
 
-  test("participants_spec.rb #resume L155 (a withdrawn participant); resumed the day after a defer (docs/reference/rect/rules.md §7.4)", async () => {
+  test('spec/services/teachers/resume_spec.rb:138 "when teacher is moving to a new Lead provider": the new period ends with the at-school period, before the next school\'s', async () => {
+    const w = await build({
+      period: { finished_on: "today+60d" },
+      training: [{ ref: "tp", partnership: "pa25", started_on: "today-60d", finished_on: "today-30d", deferred: { at: "now-30d", reason: "other" } }],
+      morePeriods: [{ school: "s2", started_on: "today+61d", training: [{ ref: "next", partnership: "pb25s2", started_on: "today+61d" }] }],
+      partnerships: [{ ref: "pb25s2", school: "s2", lead_provider: "b", delivery_partner: "dp2", cohort: 2025 }],
+    });
+    expect((await w.act("resume")).status).toBe(200);
+    const periods = await w.training();
+    expect(periods.map((p) => [p.started_on, p.finished_on ?? null])).toEqual([
+      [addDays(TODAY, -60), addDays(TODAY, -30)],
+      [TODAY, addDays(TODAY, 60)],
+      [addDays(TODAY, 61), null],
+    ]);
+  });
+
+  test("spec/requests/api/v3/participants_spec.rb:180 #resume (a withdrawn participant); resumed the day after a defer (docs/reference/rect/rules.md §7.4)", async () => {
     const w = await ongoing();
     const yesterday = `${YESTERDAY}T12:00:00Z`;
     expect((await w.act("defer", { reason: "career-break" }, { headers: { "X-With-Server-Date": yesterday } })).status).toBe(200);
@@ -553,7 +569,7 @@ describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teach
     );
   });
 
-  test('resume_spec.rb L20 "when training period has finished today" (so: no resume on the day of a defer)', async () => {
+  test('spec/services/api/teachers/resume_spec.rb:24,25 "when training period has finished today" (so: no resume on the day of a defer)', async () => {
     const w = await ongoing();
     expect((await w.act("withdraw", { reason: "other" })).status).toBe(200);
     const before = await w.teacher();
@@ -563,14 +579,14 @@ describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teach
     expect(await w.teacher()).toEqual(before);
   });
 
-  test('resume_spec.rb L28 "when teacher training period is active/ongoing"; resume_spec.rb L95-101 nothing changes', async () => {
+  test('spec/services/api/teachers/resume_spec.rb:32,33 "when teacher training period is active/ongoing"; spec/services/api/teachers/resume_spec.rb:100,101 "when invalid" (nothing changes)', async () => {
     const w = await ongoing();
     const before = await w.teacher();
     expect((await w.act("resume")).body).toEqual(unprocessable(err("participant_id", "The '#/participant_id' is already active.")));
     expect(await w.teacher()).toEqual(before);
   });
 
-  test('resume_spec.rb L36/L45 "another active/ongoing training period for the school period at a different lead provider" (open, or finishing in the future); L53 after it finished: valid', async () => {
+  test('spec/services/api/teachers/resume_spec.rb:41,42 and spec/services/api/teachers/resume_spec.rb:50,51 "another active/ongoing training period for the school period at a different lead provider" (open, finishing in the future, finishing today); spec/services/api/teachers/resume_spec.rb:56 after it finished: valid', async () => {
     const elsewhere = "This participant cannot be resumed because they are already active with another provider.";
     for (const finished of [null, "today+20d", "today"]) {
       const w = await build({
@@ -590,7 +606,7 @@ describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teach
     expect((await after.act("resume")).status).toBe(200);
   });
 
-  test('resume_spec.rb L60 "when at school period is finished", L67 "finishes today, but the training period finished before today"; L75 "finishes tomorrow": valid', async () => {
+  test('spec/services/api/teachers/resume_spec.rb:63,64 "when at school period is finished", spec/services/api/teachers/resume_spec.rb:71,72 "finishes today, but the training period finished before today"; spec/services/api/teachers/resume_spec.rb:78 "finishes tomorrow": valid', async () => {
     const left = "The participant is no longer at the school. Please contact the induction tutor to resolve.";
     for (const [asp, tp] of [
       ["today-30d", "today-31d"],
@@ -604,7 +620,7 @@ describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teach
     expect((await w.training())[1].finished_on).toBe(addDays(TODAY, 1));
   });
 
-  test("teachers/resume_spec.rb L21 (RECT raises RecordInvalid, a 500): the new period would overlap one of the teacher's → our 422 with the model's message", async () => {
+  test("spec/services/teachers/resume_spec.rb:24 (RECT raises RecordInvalid, a 500): the new period would overlap one of the teacher's → our 422 with the model's message", async () => {
     // withdrawn with an end in the future: R1-R4 pass, the new period overlaps the old one
     const w = await ongoing({ finished_on: "today+10d", withdrawn: { at: "now-1d", reason: "other" } });
     const before = await w.teacher();
@@ -622,7 +638,7 @@ describe("resume (spec/services/api/teachers/resume_spec.rb, spec/services/teach
 const CS = (schedule_identifier: unknown, extra: Record<string, unknown> = {}) => ({ schedule_identifier, ...extra });
 
 describe("change-schedule checks (spec/services/api/teachers/change_schedule_spec.rb)", () => {
-  test("participants_spec.rb L104 \"when the `schedule_identifier` is invalid\"; change_schedule_spec.rb L30/L31 presence and inclusion", async () => {
+  test("spec/requests/api/v3/participants_spec.rb:107 \"when the `schedule_identifier` is invalid\"; spec/services/api/teachers/change_schedule_spec.rb:30,31 presence and inclusion", async () => {
     const w = await ongoing();
     expect((await w.act("change-schedule", CS("invalid", { cohort: "2024" }))).body).toEqual(unprocessable(err("schedule_identifier", "Enter a valid schedule identifier.")));
     for (const blank of ["", " ", null, false]) {
@@ -634,7 +650,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
   });
 
   for (const role of ROLES) {
-    test(`${role}: change_schedule_spec.rb L63 "when changing to the same schedule" (same identifier and cohort); another cohort's same identifier is a change`, async () => {
+    test(`${role}: spec/services/api/teachers/change_schedule_spec.rb:67,68 "when changing to the same schedule" (same identifier and cohort); another cohort's same identifier is a change`, async () => {
       const w = await ongoing({ schedule: "ecf-standard-september" }, role);
       expect((await w.act("change-schedule", CS("ecf-standard-september"))).body).toEqual(unprocessable(err("schedule_identifier", "Selected schedule is already on the profile")));
       expect((await w.act("change-schedule", CS("ecf-standard-september", { cohort: 2025 }))).body).toEqual(
@@ -644,7 +660,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     });
   }
 
-  test('change_schedule_spec.rb L72 "an ECT attempts to change to a replacement schedule", L80 "a mentor attempts to change to a reduced schedule"', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:76,77 "an ECT attempts to change to a replacement schedule", spec/services/api/teachers/change_schedule_spec.rb:84,85 "a mentor attempts to change to a reduced schedule"', async () => {
     const ect = await ongoing();
     expect((await ect.act("change-schedule", CS("ecf-replacement-april"))).body).toEqual(unprocessable(err("schedule_identifier", "Selected schedule is not valid for the course_identifier")));
     const mentor = await ongoing({}, "mentor");
@@ -654,7 +670,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     expect((await mentor.act("change-schedule", CS("ecf-replacement-april"))).status).toBe(200);
   });
 
-  test('change_schedule_spec.rb L89 "when changing contract_period_year without a school partnership" (no partnership with the school in that cohort; no active lead provider for it)', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:97,98 "when changing contract_period_year without a school partnership" (no partnership with the school in that cohort; no active lead provider for it)', async () => {
     const noPartnership = "You cannot change a participant to this contract_period as you do not have a partnership with the school for the contract_period. Contact the DfE for assistance.";
     const w = await build({ training: [{ ref: "tp", partnership: "pa25", started_on: "today-60d" }], partnerships: [] });
     // a has 2024 and 2022 partnerships at s1, none in 2023 (and no active lead provider for 2023)
@@ -664,7 +680,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     expect((await wb.act("change-schedule", CS("ecf-extended-september", { cohort: 2024 }), { lead: "b" })).body).toEqual(unprocessable(err("cohort", noPartnership)));
   });
 
-  test('change_schedule_spec.rb L43 "when training_period is withdrawn" (leaving: C13), L54 "and participant_status is left" (C12)', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:51,52 "when training_period is withdrawn" (leaving: C13), spec/services/api/teachers/change_schedule_spec.rb:57,59 "and participant_status is left" (C12)', async () => {
     const leaving = await ongoing({ finished_on: "today+10d", withdrawn: { at: "now-1d", reason: "other" } });
     expect((await leaving.act("change-schedule", CS("ecf-extended-september"))).body).toEqual(unprocessable(err("participant_id", "Cannot perform actions on a withdrawn participant")));
     const left = await ongoing({ finished_on: "today", withdrawn: { at: "now", reason: "other" } });
@@ -673,7 +689,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     );
   });
 
-  test('change_schedule_spec.rb L101 "when the participant is leaving": valid; L107 "when the participant has left"; a deferred participant is left (docs/reference/rect/rules.md §7.5)', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:104 "when the participant is leaving": valid; spec/services/api/teachers/change_schedule_spec.rb:110,111 "when the participant has left"; a deferred participant is left (docs/reference/rect/rules.md §7.5)', async () => {
     const leftMsg = "You cannot change this participant's schedule. This is because the participant has a 'left' participant_status, so they are not training with you currently.";
     const leaving = await ongoing({ finished_on: "today+10d" });
     expect((await leaving.act("change-schedule", CS("ecf-extended-september"))).status).toBe(200);
@@ -684,7 +700,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     expect((await deferred.act("change-schedule", CS("ecf-extended-september"))).body).toEqual(unprocessable(err("participant_id", leftMsg)));
   });
 
-  test('change_schedule_spec.rb L114 "future training periods (for the same teacher)" (any provider); L123 "(for a different teacher)": valid', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:119,120 "future training periods (for the same teacher)" (any provider); spec/services/api/teachers/change_schedule_spec.rb:129 "(for a different teacher)": valid', async () => {
     const w = await build({
       training: [
         { ref: "tp", partnership: "pa25", started_on: "today-60d", finished_on: "today+9d" },
@@ -701,7 +717,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     expect((await other.act("change-schedule", CS("ecf-extended-september"))).status).toBe(200);
   });
 
-  test('change_schedule_spec.rb L140 "when participant has completed training"; L155 "when schedule is reduced": ECT valid, mentor both errors', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:150 "when participant has completed training"; spec/services/api/teachers/change_schedule_spec.rb:159,161,162 "when schedule is reduced": ECT valid, mentor both errors', async () => {
     const completed = "You cannot change this participant's schedule as they have completed their training or induction.";
     const ect = await build({
       training: [{ ref: "tp", partnership: "pa25", started_on: "today-60d" }],
@@ -720,7 +736,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     );
   });
 
-  test('change_schedule_spec.rb L173 "moving to a frozen contract period where the participant has not been before" (2022, frozen in the reference data)', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:177,179 "moving to a frozen contract period where the participant has not been before" (2022, frozen in the reference data); spec/services/api/teachers/change_schedule_spec.rb:216,217 nothing changes', async () => {
     const w = await ongoing({ partnership: "pa24" });
     const before = await w.teacher();
     expect((await w.act("change-schedule", CS("ecf-extended-september", { cohort: 2022 }))).body).toEqual(
@@ -729,7 +745,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
     expect(await w.teacher()).toEqual(before);
   });
 
-  test('change_schedule_spec.rb L182 "the training period `started_on` has not yet passed and there are existing declarations": L187 valid for the new schedule, L191 not (C8)', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:188 "declarations are valid for the new schedule", spec/services/api/teachers/change_schedule_spec.rb:197,199 "not valid" (C8): the training period `started_on` has not yet passed', async () => {
     // 2024 standard schedules have dated windows (started: september 2024-06-01..2024-12-31, january 2025-01-01..2025-03-31)
     const w = await build({
       training: [{ ref: "tp", partnership: "pa24", schedule: "ecf-standard-september", started_on: "today+5d", declarations: [{ type: "started", date: "2024-10-01T10:00:00Z", state: "submitted" }] }],
@@ -748,7 +764,7 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
 
 describe("change-schedule effects (spec/services/api/teachers/change_schedule_spec.rb #change_schedule, spec/services/teachers/change_schedule_spec.rb)", () => {
   for (const role of ROLES) {
-    test(`${role}: change_schedule_spec.rb L231 "the contract period year is not changing"; teachers/change_schedule_spec.rb L31/L50: TP ends yesterday, a new period from today on the new schedule`, async () => {
+    test(`${role}: spec/services/api/teachers/change_schedule_spec.rb:28,239 valid, "the contract period year is not changing"; spec/services/teachers/change_schedule_spec.rb:31,54: TP ends yesterday, a new period from today on the new schedule`, async () => {
       const w = await ongoing({ partnership: "pa25", schedule: "ecf-standard-september" }, role);
       const r = await w.act("change-schedule", CS("ecf-extended-january", { cohort: "2025" }));
       expect(r.status).toBe(200);
@@ -765,7 +781,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     });
   }
 
-  test('change_schedule_spec.rb L299 "when the contract_period_year is not specified" (and an unknown cohort: ignored): the current cohort', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:303 "when the contract_period_year is not specified" (and an unknown cohort: ignored): the current cohort', async () => {
     for (const cohort of [undefined, "1999", "abc", ""]) {
       const w = await ongoing({ partnership: "pa24", schedule: "ecf-standard-september" });
       const r = await w.act("change-schedule", CS("ecf-standard-april", cohort === undefined ? {} : { cohort }));
@@ -774,7 +790,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     }
   });
 
-  test('change_schedule_spec.rb L246 "the contract period year is changing": L252 to the partnership with the same delivery partner, L274 else the most recently created', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:267 "a school partnership exists with the same delivery partner", spec/services/api/teachers/change_schedule_spec.rb:291 "does not exist": the most recently created', async () => {
     // a's 2024 partnerships at s1: pa24 (dp1, 30 days old) and pa24b (dp2, newer)
     const w = await build({
       training: [{ ref: "tp", partnership: "pa25", started_on: "today-60d" }],
@@ -795,7 +811,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     expect((await w2.training())[1].partnership).toBe(w2.refs.pa25new!.id);
   });
 
-  test("participants_spec.rb #change_schedule L103 (another cohort with a partnership at the school): the new period is in that cohort", async () => {
+  test("spec/requests/api/v3/participants_spec.rb:103 #change_schedule \"an API update endpoint\" (another cohort with a partnership at the school): the new period is in that cohort", async () => {
     const w = await ongoing({ partnership: "pa25" });
     expect((await w.act("change-schedule", CS("ecf-extended-september", { cohort: "2024" }))).status).toBe(200);
     const [old, created] = await w.training();
@@ -804,7 +820,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     expect(created.schedule).toBe("ecf-extended-september");
   });
 
-  test('teachers/change_schedule_spec.rb L64 "finished_on set to the future" (kept for the new period), L78 "and the school period\'s" (the earliest)', async () => {
+  test('spec/services/teachers/change_schedule_spec.rb:68 "finished_on is set to the future" (kept for the new period), spec/services/teachers/change_schedule_spec.rb:82 "and school_period.finished_on" (the earliest)', async () => {
     const w = await ongoing({ finished_on: "today+3d" });
     expect((await w.act("change-schedule", CS("ecf-extended-september"))).status).toBe(200);
     expect((await w.training()).map((p) => p.finished_on)).toEqual([YESTERDAY, addDays(TODAY, 3)]);
@@ -818,7 +834,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     }
   });
 
-  test('change_schedule_spec.rb L323; teachers/change_schedule_spec.rb L182 "started_on has not yet passed": in place (schedule, partnership, EOI); starting today too', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:327; spec/services/teachers/change_schedule_spec.rb:185 "started_on has not yet passed": in place (schedule, partnership, EOI); starting today too', async () => {
     for (const started of ["today+5d", "today"]) {
       const w = await ongoing({ partnership: "pa25", started_on: started, eoi: { lead_provider: "a", cohort: 2025 } });
       const r = await w.act("change-schedule", CS("ecf-extended-september", { cohort: "2024" }));
@@ -832,7 +848,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     }
   });
 
-  test('teachers/change_schedule_spec.rb L93-L113 "the trainee has completed training" and "the new schedule is a reduced schedule": in place, finished_on kept', async () => {
+  test('spec/services/teachers/change_schedule_spec.rb:104,108,113 "the trainee has completed training" and "the new schedule is a reduced schedule": in place, finished_on kept', async () => {
     const w = await build({
       training: [{ ref: "tp", partnership: "pa25", started_on: "today-60d" }],
       teacher: { induction_periods: [{ started_on: "today-100d", finished_on: "today-5d", outcome: "pass" }] },
@@ -875,7 +891,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
     expect(await schoolUpdatedAt(within, 2025)).toBe(untouched);
   });
 
-  test('change_schedule_spec.rb L310 "moving back to a frozen contract period"; teachers/change_schedule_spec.rb L157 "moving away from" (frozen year recorded) and L169 "moving back" (cleared)', async () => {
+  test('spec/services/api/teachers/change_schedule_spec.rb:316 "moving back to a frozen contract period"; spec/services/teachers/change_schedule_spec.rb:162 "moving away from" (frozen year recorded) and spec/services/teachers/change_schedule_spec.rb:175 "moving back" (cleared)', async () => {
     // a TP in 2022 (frozen) moving to 2024: the frozen year is recorded
     const away = await ongoing({ partnership: "pa22" });
     expect((await away.act("change-schedule", CS("ecf-standard-january", { cohort: 2024 }))).status).toBe(200);
@@ -897,7 +913,7 @@ describe("change-schedule effects (spec/services/api/teachers/change_schedule_sp
 });
 
 describe("isolation", () => {
-  test("another provider's participant: 404 for every action and every attribute set, and nothing changes (docs/reference/rect/rules.md §7.1 step 2)", async () => {
+  test("another provider's participant: 404 for every action and every attribute set, and nothing changes (spec/support/shared_contexts/api/update_endpoint.rb:42-52; docs/reference/rect/rules.md §7.1 step 2)", async () => {
     const w = await ongoing({ finished_on: "today-2d", withdrawn: { at: "now-2d", reason: "other" } });
     const b = await v3Scenario(t, { lead_providers: [lp("other", [2025])] });
     const before = await w.teacher();
