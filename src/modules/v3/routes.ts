@@ -6,6 +6,7 @@
  */
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
+import { declarationsRoutes } from "./declarations/routes";
 import { deliveryPartnersRoutes } from "./delivery-partners/routes";
 import { participantActionsRoutes } from "./participant-actions/routes";
 import { partnershipsRoutes } from "./partnerships/routes";
@@ -18,5 +19,6 @@ export function v3Routes(ctx: AppContext) {
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
     .use(partnershipsRoutes(ctx))
-    .use(participantActionsRoutes(ctx));
+    .use(participantActionsRoutes(ctx))
+    .use(declarationsRoutes(ctx));
 }

@@ -71,3 +71,15 @@ export async function readWriteAttributes(request: Request, query: RackParams, k
   if (Object.keys(permitted).length === 0) throw V3_BAD_BODY;
   return permitted;
 }
+
+/**
+ * A write whose body RECT never reads (void): Rails still parses it into `params`, so
+ * malformed JSON is a 400 and a body `filter` that is not a hash is `validate_filters`' 400.
+ */
+export async function readIgnoredBody(request: Request, query: RackParams, keep: { bodyText?: string }): Promise<void> {
+  const body = await bodyParams(request, keep);
+  if (isHash(body) && query.filter === undefined && Object.hasOwn(body, "filter")) {
+    const filter = body.filter;
+    if (filter !== null && filter !== undefined && !isHash(filter)) throw v3BadParameter(["Filter must be a hash"]);
+  }
+}
