@@ -85,3 +85,14 @@ export async function schoolMetadataState(db: DbOrTrx, schoolId: number): Promis
     .execute();
   return { choices: Object.fromEntries(years.map((year) => [year, row?.[`c${year}`] ?? "not_yet_known"])), pairings: pairings.map((p) => p.pairing).sort() };
 }
+
+/** The school's `induction_programme_choice` for a cohort, when it has a cohort record (its metadata row); else undefined. */
+export async function schoolProgrammeChoice(db: DbOrTrx, schoolId: number, year: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("rect_schools as sc")
+    .innerJoin("rect_school_contract_periods as scp", (j) => j.onRef("scp.school_id", "=", "sc.id").on("scp.contract_period_year", "=", year))
+    .select(sql<string>`${programmeChoiceSql(year)}`.as("choice"))
+    .where("sc.id", "=", schoolId)
+    .executeTakeFirst();
+  return row?.choice;
+}
