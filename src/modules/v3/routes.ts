@@ -7,6 +7,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { deliveryPartnersRoutes } from "./delivery-partners/routes";
+import { participantsRoutes } from "./participants/routes";
 import { partnershipsRoutes } from "./partnerships/routes";
 import { schoolsRoutes } from "./schools/routes";
 import { statementsRoutes } from "./statements/routes";
@@ -16,5 +17,6 @@ export function v3Routes(ctx: AppContext) {
     .use(statementsRoutes(ctx))
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
-    .use(partnershipsRoutes(ctx));
+    .use(partnershipsRoutes(ctx))
+    .use(participantsRoutes(ctx));
 }
