@@ -240,3 +240,176 @@ describe("attributes (spec/serializers/api/teacher_serializer_spec.rb)", () => {
     expect(e[1].mentor_id).toBeNull();
   });
 });
+
+describe("statuses and the latest training period (spec/services/api/training_periods/teacher_status_spec.rb, training_status_spec.rb; docs/reference/rect/rules.md §5.9, §6.4)", () => {
+  let c: Refs;
+  const cid = (ref: string) => c[ref]!.id as string;
+  const enrolments = async (teacher: string, ref = "c", headers: Record<string, string> = {}) => {
+    const r = await v3Get(t, `/api/v3/participants/${cid(teacher)}`, c[ref]!.api_token, headers);
+    expect(r.status).toBe(200);
+    return r.body.data.attributes.ecf_enrolments;
+  };
+  const ect = { school: "cs1", started_on: "today-400d" };
+  beforeAll(async () => {
+    c = await v3Scenario(t, {
+      lead_providers: [lp("c", [2024, 2025]), lp("d", [2025])],
+      delivery_partners: [
+        { ref: "cdp", name: "DP C", partnered_with: [{ lead_provider: "c", cohorts: [2024, 2025] }] },
+        { ref: "ddp", name: "DP D", partnered_with: [{ lead_provider: "d", cohorts: [2025] }] },
+      ],
+      schools: [
+        { ref: "cs1", urn: "400001", name: "C One", funding: { "2025": { pupil_premium_uplift: true, sparsity_uplift: false } } },
+        { ref: "cs2", urn: "400002", name: "C Two" },
+      ],
+      partnerships: [
+        { ref: "pc", school: "cs1", lead_provider: "c", delivery_partner: "cdp", cohort: 2025 },
+        { ref: "pc24", school: "cs1", lead_provider: "c", delivery_partner: "cdp", cohort: 2024 },
+        { ref: "pc2", school: "cs2", lead_provider: "c", delivery_partner: "cdp", cohort: 2025 },
+        { ref: "pd", school: "cs1", lead_provider: "d", delivery_partner: "ddp", cohort: 2025 },
+      ],
+      teachers: [
+        { ref: "joining", ect_periods: [{ ...ect, training: [{ partnership: "pc", started_on: "today+10d" }] }] },
+        { ref: "leaving", ect_periods: [{ ...ect, training: [{ partnership: "pc", started_on: "today-300d", finished_on: "today+10d" }] }] },
+        { ref: "leftToday", ect_periods: [{ ...ect, training: [{ partnership: "pc", started_on: "today-300d", finished_on: "today" }] }] },
+        {
+          ref: "inductionDone",
+          induction_periods: [{ started_on: "today-390d", finished_on: "today-20d", outcome: "pass" }],
+          ect_periods: [{ ...ect, training: [{ partnership: "pc", started_on: "today-300d", finished_on: "today-10d" }] }],
+        },
+        {
+          ref: "inductionLater",
+          induction_periods: [{ started_on: "today-390d", finished_on: "today-5d", outcome: "pass" }, { started_on: "today-4d" }],
+          ect_periods: [{ ...ect, training: [{ partnership: "pc", started_on: "today-300d", finished_on: "today-10d" }] }],
+        },
+        {
+          ref: "mentorDone",
+          funding: { mentor_ineligible_on: "today-30d", mentor_ineligible_reason: "completed_declaration_received" },
+          mentor_periods: [{ school: "cs1", started_on: "today-400d", training: [{ partnership: "pc", started_on: "today-300d", finished_on: "today-10d" }] }],
+        },
+        { ref: "deferred", ect_periods: [{ ...ect, training: [{ partnership: "pc", started_on: "today-300d", finished_on: "today-2d", deferred: { at: "now-2d", reason: "parental-leave" } }] }] },
+        {
+          ref: "twoCohorts",
+          ect_periods: [
+            {
+              ...ect,
+              training: [
+                { partnership: "pc24", started_on: "today-300d", finished_on: "today-200d" },
+                { partnership: "pc", started_on: "today-199d" },
+              ],
+            },
+          ],
+        },
+        {
+          ref: "moved",
+          ect_periods: [
+            {
+              ...ect,
+              training: [
+                { partnership: "pc", started_on: "today-300d", finished_on: "today-100d" },
+                { partnership: "pd", started_on: "today-99d" },
+              ],
+            },
+          ],
+        },
+        {
+          ref: "mentee",
+          first_name: "",
+          last_name: ".",
+          payments_frozen_year: { ect: 2024 },
+          ect_periods: [
+            { school: "cs2", started_on: "today-500d", finished_on: "today-401d", working_pattern: "full_time", created_at: "2023-01-01T00:00:00Z", training: [{ programme: "school_led", started_on: "today-500d", finished_on: "today-401d" }] },
+            {
+              ref: "menteeP",
+              school: "cs1",
+              started_on: "today-400d",
+              working_pattern: "part_time",
+              training: [{ partnership: "pc", started_on: "today-300d" }],
+              mentorships: [
+                { mentor: "m1p", started_on: "today-300d", finished_on: "today-1d" },
+                { mentor: "m2p", started_on: "today+5d" },
+              ],
+            },
+          ],
+        },
+        { ref: "m1", mentor_periods: [{ ref: "m1p", school: "cs1", started_on: "today-400d", training: [{ partnership: "pc", started_on: "today-300d" }] }] },
+        { ref: "m2", mentor_periods: [{ ref: "m2p", school: "cs1", started_on: "today-400d", training: [{ partnership: "pc", started_on: "today-300d" }] }] },
+      ],
+    });
+  });
+
+  test("teacher_status_spec.rb: joining (starts after today), leaving (finishes after today), left (finishes today or before)", async () => {
+    expect((await enrolments("joining"))[0].participant_status).toBe("joining");
+    expect((await enrolments("leaving"))[0].participant_status).toBe("leaving");
+    expect((await enrolments("leftToday"))[0].participant_status).toBe("left");
+  });
+  test("teacher_status_spec.rb: X-With-Server-Date moves the day: joining becomes active, leaving becomes left", async () => {
+    const later = `${londonDate(new Date(Date.now() + 20 * 86_400_000))}T12:00:00Z`;
+    expect((await enrolments("joining", "c", { "X-With-Server-Date": later }))[0].participant_status).toBe("active");
+    expect((await enrolments("leaving", "c", { "X-With-Server-Date": later }))[0].participant_status).toBe("left");
+  });
+  test("teacher_status_spec.rb: an ECT whose induction ended on or before the period's end is active; ended after it: left (teacher_status.rb:16,61-67)", async () => {
+    const done = (await enrolments("inductionDone"))[0];
+    expect(done.participant_status).toBe("active");
+    expect(done.induction_end_date).toBe(londonDate(new Date(Date.now() - 20 * 86_400_000)));
+    const later = (await enrolments("inductionLater"))[0];
+    expect(later.participant_status).toBe("left");
+    // teacher_serializer_spec.rb:283 the latest induction period is ongoing: most_recent_induction_period_end_date null; :308 overall start from the earliest
+    expect(later.most_recent_induction_period_end_date).toBeNull();
+    expect(later.overall_induction_start_date).toBe(londonDate(new Date(Date.now() - 390 * 86_400_000)));
+  });
+  test("teacher_status_spec.rb: a mentor whose funding ended on or before the period's end is active; mentor_funding_end_date and reason shown", async () => {
+    const e = (await enrolments("mentorDone"))[0];
+    expect(e.participant_status).toBe("active");
+    expect(e.mentor_ineligible_for_funding_reason).toBe("completed_declaration_received");
+    expect(e.induction_end_date).toBeNull();
+  });
+  test("training_status_spec.rb / teacher_serializer_spec.rb:334 deferred: the deferral, reason dasherized; withdrawal null; left once finished", async () => {
+    const d = (await enrolments("deferred"))[0];
+    expect(d.training_status).toBe("deferred");
+    expect(d.deferral.reason).toBe("parental-leave");
+    expect(d.withdrawal).toBeNull();
+    expect(d.participant_status).toBe("left");
+  });
+  test("query_spec.rb:198,210 training_status filter on the latest periods (query.rb:90-106)", async () => {
+    const r = async (s: string) => ids((await v3Get(t, `/api/v3/participants?filter[training_status]=${s}`, c.c!.api_token)).body);
+    expect(await r("withdrawn")).toEqual([]);
+    expect(await r("deferred")).toEqual([cid("deferred")]);
+    expect(await r("active")).not.toContain(cid("deferred"));
+    expect(await r("active")).toContain(cid("joining"));
+  });
+  test("§5.9 the latest period (greatest started_on) decides cohort and the cohort filter; an earlier period in 2024 does not match filter[cohort]=2024", async () => {
+    expect((await enrolments("twoCohorts"))[0].cohort).toBe("2025");
+    const r = await v3Get(t, "/api/v3/participants?filter[cohort]=2024", c.c!.api_token);
+    expect(ids(r.body)).toEqual([]);
+  });
+  test("§6.2 moved to another provider: still visible to the first through its last period (left), and to the second through its own", async () => {
+    const forC = (await enrolments("moved", "c"))[0];
+    const forD = (await enrolments("moved", "d"))[0];
+    expect(forC.participant_status).toBe("left");
+    expect(forC.delivery_partner_id).toBe(cid("cdp"));
+    expect(forD.participant_status).toBe("active");
+    expect(forD.delivery_partner_id).toBe(cid("ddp"));
+  });
+  test("serializer: mentor_id from the current or next mentorship (a finished one gives none: the future one); name Unknown; frozen year; working_pattern of the latest ECT period; created_at of the earliest", async () => {
+    const r = await v3Get(t, `/api/v3/participants/${cid("mentee")}`, c.c!.api_token);
+    const a = r.body.data.attributes;
+    expect(a.full_name).toBe("Unknown");
+    const e = a.ecf_enrolments[0];
+    expect(e.mentor_id).toBe(cid("m2"));
+    // teacher_serializer_spec.rb:394 cohort_changed_after_payments_frozen
+    expect(e.cohort_changed_after_payments_frozen).toBe(true);
+    // teacher_serializer_spec.rb:211 the latest working_pattern
+    expect(e.working_pattern).toBe("part_time");
+    expect(e.created_at).toBe("2023-01-01T00:00:00Z");
+    expect(e.school_urn).toBe("400001");
+  });
+  test("teacher_serializer_spec.rb:224 uplifts false while the cohort has no uplift fees; with them, the partnership school's funding for the cohort (:233 none: false)", async () => {
+    expect((await enrolments("joining"))[0].pupil_premium_uplift).toBe(false);
+    const put = await t.admin("PUT", "/admin/v3/contract-periods/2025", { uplift_fees_enabled: true });
+    expect(put.status).toBe(200);
+    const e = (await enrolments("joining"))[0];
+    expect(e.pupil_premium_uplift).toBe(true);
+    expect(e.sparsity_uplift).toBe(false);
+    await t.admin("PUT", "/admin/v3/contract-periods/2025", { uplift_fees_enabled: false });
+  });
+});
