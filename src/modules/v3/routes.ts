@@ -11,6 +11,7 @@ import { participantsRoutes } from "./participants/routes";
 import { partnershipsRoutes } from "./partnerships/routes";
 import { schoolsRoutes } from "./schools/routes";
 import { statementsRoutes } from "./statements/routes";
+import { transfersRoutes } from "./transfers/routes";
 
 export function v3Routes(ctx: AppContext) {
   return new Elysia()
@@ -18,5 +19,6 @@ export function v3Routes(ctx: AppContext) {
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
     .use(partnershipsRoutes(ctx))
+    .use(transfersRoutes(ctx))
     .use(participantsRoutes(ctx));
 }

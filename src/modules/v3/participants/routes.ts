@@ -27,7 +27,7 @@ export function participantsRoutes(ctx: AppContext) {
           trainingStatus: permittedScalar(filterValue(rack, "training_status")),
           fromParticipantId: fromParticipantFilter(filterValue(rack, "from_participant_id")),
         };
-        const sort = typeof rack.sort === "string" ? sortParts(rack, SORTABLE) : null;
+        const sort = sortParts(rack, SORTABLE);
         const page = pagination(rack);
         const today = londonDate(now);
         return cachedV3Json(ctx, request, `${caller.leadProviderApiId} ${today}`, () => listParticipants(ctx.db, caller.leadProviderId, today, filters, sort, page));

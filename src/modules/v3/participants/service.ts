@@ -26,3 +26,6 @@ export async function showParticipant(db: DbOrTrx, leadProviderId: number, apiId
   if (document === undefined) throw V3_NOT_FOUND;
   return singleDocumentText(document);
 }
+
+/** `sort` on Teacher's columns, shared with the transfers list (transfers_controller.rb:36-42 sorts Teacher too). */
+export { TEACHER_SORT_COLUMNS } from "./queries";
