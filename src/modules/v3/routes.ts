@@ -6,6 +6,7 @@
  */
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
+import { declarationsRoutes } from "./declarations/routes";
 import { deliveryPartnersRoutes } from "./delivery-partners/routes";
 import { participantsRoutes } from "./participants/routes";
 import { partnershipsRoutes } from "./partnerships/routes";
@@ -19,6 +20,7 @@ export function v3Routes(ctx: AppContext) {
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
     .use(partnershipsRoutes(ctx))
+    .use(declarationsRoutes(ctx))
     .use(transfersRoutes(ctx))
     .use(participantsRoutes(ctx));
 }
