@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { DbOrTrx } from "../../../../db/schema";
 import { toTimestamp } from "../../../lib/time";
 import type { Page, SortPart } from "../http/params";
-import { inPartnershipSql, schoolResource } from "./resource";
+import { inPartnershipSql, programmeChoiceSql, schoolResource } from "./resource";
 
 /** `sort` on School's columns (orderable.rb:27; `updated_at` never reaches School: schools_controller.rb:45-47). */
 export const SCHOOL_SORT_COLUMNS: Record<string, RawBuilder<unknown>> = {
@@ -55,4 +55,15 @@ export async function schoolDocuments(db: DbOrTrx, leadProviderId: number, year:
 
 export async function schoolDocument(db: DbOrTrx, leadProviderId: number, year: number, apiId: string): Promise<string | undefined> {
   return (await cohortSchools(db, leadProviderId, year).where("sc.api_id", "=", apiId).executeTakeFirst())?.document;
+}
+
+/** The school's `induction_programme_choice` for a cohort, when it has a cohort record (its metadata row); else undefined. */
+export async function schoolProgrammeChoice(db: DbOrTrx, schoolId: number, year: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("rect_schools as sc")
+    .innerJoin("rect_school_contract_periods as scp", (j) => j.onRef("scp.school_id", "=", "sc.id").on("scp.contract_period_year", "=", year))
+    .select(sql<string>`${programmeChoiceSql(year)}`.as("choice"))
+    .where("sc.id", "=", schoolId)
+    .executeTakeFirst();
+  return row?.choice;
 }
