@@ -153,6 +153,11 @@ describe("the envelope (participants_spec.rb with the update_endpoint.rb shared 
       expect(r.response.headers.get("content-type")).toBe("application/json; charset=utf-8");
       expect(r.body.data.id).toBe(w.id);
       expect(r.body.data.type).toBe("participant");
+      // api_controller.rb:27-31: to_json(response), the serializer of GET /participants/{id}
+      const shown = await t.call("GET", `/api/v3/participants/${w.id}`, { token: w.token(), headers: { "X-With-Server-Date": AT } });
+      expect(shown.status).toBe(200);
+      expect(r.body).toEqual(shown.body);
+      expect(r.body.data.attributes.ecf_enrolments.length).toBeGreaterThan(0);
     });
     test(`${action}: spec/support/shared_contexts/api/update_endpoint.rb:33 "returns a 400 response if the request body is malformed"`, async () => {
       const w = await forAction(action);

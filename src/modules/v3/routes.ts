@@ -9,9 +9,11 @@ import type { AppContext } from "../../context";
 import { declarationsRoutes } from "./declarations/routes";
 import { deliveryPartnersRoutes } from "./delivery-partners/routes";
 import { participantActionsRoutes } from "./participant-actions/routes";
+import { participantsRoutes } from "./participants/routes";
 import { partnershipsRoutes } from "./partnerships/routes";
 import { schoolsRoutes } from "./schools/routes";
 import { statementsRoutes } from "./statements/routes";
+import { transfersRoutes } from "./transfers/routes";
 
 export function v3Routes(ctx: AppContext) {
   return new Elysia()
@@ -19,6 +21,8 @@ export function v3Routes(ctx: AppContext) {
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
     .use(partnershipsRoutes(ctx))
-    .use(participantActionsRoutes(ctx))
-    .use(declarationsRoutes(ctx));
+    .use(declarationsRoutes(ctx))
+    .use(transfersRoutes(ctx))
+    .use(participantsRoutes(ctx))
+    .use(participantActionsRoutes(ctx));
 }

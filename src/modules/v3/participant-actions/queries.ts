@@ -248,12 +248,6 @@ export async function setPaymentsFrozenYear(db: DbOrTrx, teacherId: number, role
   await db.updateTable("rect_teachers").set({ [column]: year, updated_at: at, api_updated_at: at }).where("id", "=", teacherId).execute();
 }
 
-/** The participant's id, type and `updated_at` (a stand-in for the participant document). */
-export async function minimalParticipantDocument(db: DbOrTrx, apiId: string): Promise<string> {
-  const row = await db.selectFrom("rect_teachers").select(["api_id", "api_updated_at"]).where("api_id", "=", apiId).executeTakeFirstOrThrow();
-  return JSON.stringify({ data: { id: row.api_id, type: "participant", attributes: { updated_at: row.api_updated_at } } });
-}
-
 /** The school's cohort metadata `api_updated_at` (the school's `updated_at` in /api/v3/schools), for some cohorts or all. */
 export async function touchSchoolMetadata(db: DbOrTrx, schoolId: number, years: "all" | number[], at: string): Promise<void> {
   if (years !== "all" && years.length === 0) return;

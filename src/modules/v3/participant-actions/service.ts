@@ -12,6 +12,7 @@ import { londonDate } from "../../../lib/london";
 import { toTimestamp } from "../../../lib/time";
 import { V3_NOT_FOUND, v3Unprocessable } from "../http/envelope";
 import type { PermittedValue } from "../http/write-body";
+import { showParticipant } from "../participants/service";
 import { schoolMetadata } from "../schools/service";
 import * as q from "./queries";
 import {
@@ -87,8 +88,8 @@ export async function performParticipantAction(db: DbOrTrx, action: ParticipantA
     }
     return teacher.apiId;
   });
-  // until GET /api/v3/participants/{id} lands: a minimal rendering (README, v3 differences)
-  return q.minimalParticipantDocument(db, teacherApiId);
+  // api_controller.rb:27-31 respond_with_service: to_json(response), the participant as GET /participants/{id} renders it (participants_controller.rb:135-136)
+  return showParticipant(db, request.leadProviderId, teacherApiId, today);
 }
 
 /** app/services/teachers/resume.rb:12-30: a new period from today; the old one untouched. */
