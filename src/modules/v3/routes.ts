@@ -9,6 +9,7 @@ import type { AppContext } from "../../context";
 import { declarationsRoutes } from "./declarations/routes";
 import { deliveryPartnersRoutes } from "./delivery-partners/routes";
 import { partnershipsRoutes } from "./partnerships/routes";
+import { unfundedMentorsRoutes } from "./unfunded-mentors/routes";
 import { schoolsRoutes } from "./schools/routes";
 import { statementsRoutes } from "./statements/routes";
 
@@ -18,5 +19,6 @@ export function v3Routes(ctx: AppContext) {
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
     .use(partnershipsRoutes(ctx))
+    .use(unfundedMentorsRoutes(ctx))
     .use(declarationsRoutes(ctx));
 }
