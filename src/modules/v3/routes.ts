@@ -14,6 +14,7 @@ import { partnershipsRoutes } from "./partnerships/routes";
 import { schoolsRoutes } from "./schools/routes";
 import { statementsRoutes } from "./statements/routes";
 import { transfersRoutes } from "./transfers/routes";
+import { unfundedMentorsRoutes } from "./unfunded-mentors/routes";
 
 export function v3Routes(ctx: AppContext) {
   return new Elysia()
@@ -21,6 +22,7 @@ export function v3Routes(ctx: AppContext) {
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
     .use(partnershipsRoutes(ctx))
+    .use(unfundedMentorsRoutes(ctx))
     .use(declarationsRoutes(ctx))
     .use(transfersRoutes(ctx))
     .use(participantsRoutes(ctx))
