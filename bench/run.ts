@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { NAIVE_ROWS, seedNaive } from "./naive";
 import { BENCH_TOKEN, seedBenchDatabase } from "./seed";
 import { measureBoth, sequentialRows } from "./sequential";
+import { BENCH_V3_TOKEN, V3_TEACHERS, ensureV3World } from "./v3-world";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -116,6 +117,8 @@ interface Scenario {
   /** the uncached run varies `filter[updated_since]` per request, as a polling provider does */
   poll: boolean;
   target: string;
+  /** the provider token the scenario calls with (default: the v2 bench token) */
+  token?: string;
 }
 const some = meta.participantIds[Math.floor(meta.participantIds.length / 2)]!;
 const someDeclaration = meta.declarationIds[Math.floor(meta.declarationIds.length / 2)]!;
@@ -131,6 +134,19 @@ const scenarios: Scenario[] = [
 // the same seeded file, served twice: with the response cache (the default) and without it
 const service = await startService();
 const uncached = await startService(undefined, { RESPONSE_CACHE: "off" });
+// the RECT world beside it (bench/v3-world.ts), loaded through the control plane unless --reuse kept it
+const tV3 = performance.now();
+await ensureV3World(service.url, "bench-admin-token", (done, total) => process.stdout.write(`\rloading the v3 world: ${done.toLocaleString()} / ${total.toLocaleString()} teachers   `));
+console.log(`\nv3 world ready in ${((performance.now() - tV3) / 1000).toFixed(1)} s`);
+scenarios.push({
+  name: `v3 participants, 100/page (${V3_TEACHERS.toLocaleString()} teachers)`,
+  path: "/api/v3/participants?page[per_page]=100",
+  rows: 100,
+  naive: "/flat?per_page=100",
+  poll: true,
+  target: "uncached ≥ 1× naive",
+  token: BENCH_V3_TOKEN,
+});
 await Bun.sleep(200);
 const idleRssKiB = rssKiB(service.proc.pid, "VmRSS");
 const bodies: Record<string, { body: string; type: string }> = {};
@@ -138,7 +154,7 @@ const POLL_SINCE = "filter[updated_since]=2000-01-01T00:00:00Z";
 const polled = (path: string) => `${path}${path.includes("?") ? "&" : "?"}${POLL_SINCE}`;
 for (const s of scenarios) {
   for (const [url, path] of [[service.url, s.path], [uncached.url, s.poll ? polled(s.path) : s.path]] as const) {
-    const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+    const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${s.token ?? BENCH_TOKEN}` } });
     const body = await r.text();
     if (r.status !== 200) throw new Error(`${path} → ${r.status} ${body.slice(0, 200)}`);
     const count = s.rows === 1 ? 1 : (JSON.parse(body).data as unknown[]).length;
@@ -180,9 +196,9 @@ function toMs(v: string): number {
 }
 const POLL_SCRIPT = join(import.meta.dir, "poll.lua");
 /** `poll`: the name of the query parameter to vary per request (wrk script bench/poll.lua) */
-async function wrk(url: string, seconds: number, poll?: string, token = true): Promise<WrkResult> {
+async function wrk(url: string, seconds: number, poll?: string, token: string | false = BENCH_TOKEN): Promise<WrkResult> {
   const command = ["wrk", "-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
-  if (token) command.push("-H", `Authorization: Bearer ${BENCH_TOKEN}`);
+  if (token) command.push("-H", `Authorization: Bearer ${token}`);
   if (poll) command.push("-s", POLL_SCRIPT);
   command.push(url);
   if (poll) command.push("--", poll);
@@ -201,8 +217,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 type Target = { key: string; run: (seconds: number) => Promise<WrkResult> };
 const targets: Target[] = [];
 for (const s of scenarios) {
-  targets.push({ key: `cached ${s.name}`, run: (d) => wrk(`${service.url}${s.path}`, d) });
-  targets.push({ key: `uncached ${s.name}`, run: (d) => wrk(`${uncached.url}${s.path}`, d, s.poll ? "filter[updated_since]" : undefined) });
+  targets.push({ key: `cached ${s.name}`, run: (d) => wrk(`${service.url}${s.path}`, d, undefined, s.token ?? BENCH_TOKEN) });
+  targets.push({ key: `uncached ${s.name}`, run: (d) => wrk(`${uncached.url}${s.path}`, d, s.poll ? "filter[updated_since]" : undefined, s.token ?? BENCH_TOKEN) });
   targets.push({ key: `ceiling ${s.name}`, run: (d) => wrk(`${ceilingUrl}${s.path}`, d, undefined, false) });
   if (!targets.some((t) => t.key === `naive ${s.naive}`)) {
     const list = s.naive.includes("?");

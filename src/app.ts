@@ -53,10 +53,22 @@ const DOCUMENTATION = {
   security: [{ bearerAuth: [] }],
 };
 
+/** The head of /api-docs/v3/json: RECT's v3 and the RECT world's control plane alone. */
+const V3_DOCUMENTATION = {
+  info: {
+    title: "Lead provider API - 3.0.0 (RECT)",
+    version: "3.0.0",
+    description:
+      "A local, resettable replica of the lead provider API v3 of RECT (Register early career teachers, DFE-Digital/register-early-career-teachers-public at 0fe31d1aa), with the control plane of its world (/admin/v3).",
+  },
+  components: DOCUMENTATION.components,
+  security: DOCUMENTATION.security,
+};
+
 /** Builds the whole service; the server and the tests both use it. */
 export function createApp(deps: AppDeps) {
   const ctx = createContext(deps);
-  const docs = apiDocs({ documentation: DOCUMENTATION });
+  const docs = apiDocs({ documentation: DOCUMENTATION, v3Documentation: V3_DOCUMENTATION });
   const app = new Elysia()
     .decorate("ctx", ctx)
     .use(requestPipeline(ctx))

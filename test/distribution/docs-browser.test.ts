@@ -38,9 +38,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function openDocs(viewport?: { width: number; height: number }): Promise<WatchedPage> {
+async function openDocs(viewport?: { width: number; height: number }, path = "/api-docs"): Promise<WatchedPage> {
   const watched = await browser.newPage(viewport);
-  await watched.page.goto(`${server.url}/api-docs`);
+  await watched.page.goto(`${server.url}${path}`);
   await watched.page.locator(".opblock").first().waitFor({ timeout: 20_000 });
   return watched;
 }
@@ -81,6 +81,25 @@ describe.skipIf(!available)("/api-docs in a browser", () => {
     }
     await page.screenshot({ path: join(screenshots, "docs-1400.png"), fullPage: false });
     console.log(`docs screenshots in ${screenshots}`);
+    expect(watched.consoleErrors).toEqual([]);
+    expect(watched.outsideRequests(origin)).toEqual([]);
+    await watched.page.close();
+  }, 60_000);
+
+  test("when /api-docs/v3 is opened and a v3 demo token is authorized, then the RECT document renders and Try it out on the statements list answers 200 (issue 20)", async () => {
+    const watched = await openDocs(undefined, "/api-docs/v3");
+    const { page } = watched;
+    await expect(page.locator(".info .title").innerText()).resolves.toContain("Lead provider API - 3.0.0 (RECT)");
+    expect(await operation(page, "get", "/api/v3/delivery-partners").isVisible()).toBe(true);
+    expect(await operation(page, "post", "/admin/v3/scenarios").isVisible()).toBe(true);
+    expect(await operation(page, "get", "/api/v2/participants/ecf").count()).toBe(0);
+    // RECT's development token of the v3 demo world (app/services/api_seed_data/api_tokens.rb:9)
+    await authorize(page, "ambition-institute");
+    const answer = await tryIt(operation(page, "get", "/api/v3/statements"));
+    expect(answer.status).toBe("200");
+    expect(answer.text).toContain('"type": "statement"');
+    await page.locator(".other-document a").click();
+    await page.locator(".info .title", { hasText: "Lead provider API - 2.0.0" }).waitFor({ timeout: 20_000 });
     expect(watched.consoleErrors).toEqual([]);
     expect(watched.outsideRequests(origin)).toEqual([]);
     await watched.page.close();

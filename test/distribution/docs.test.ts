@@ -66,6 +66,40 @@ describe("docs served offline", () => {
   });
 });
 
+describe("the v3 (RECT) docs beside v2", () => {
+  test("when /api-docs/v3 is asked for, then it is the same offline Swagger UI reading /api-docs/v3/json, and each page links to the other", async () => {
+    const response = await t.request("GET", "/api-docs/v3");
+    expect(response.status).toBe(200);
+    expectDocsHeaders(response);
+    const html = await response.text();
+    const urls = referencedUrls(html);
+    expect(urls).toContain(`${ASSETS_PATH}/init-v3.js`);
+    expect(urls).toContain("/api-docs");
+    for (const url of urls) expect(url).toStartWith("/api-docs");
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+    expect(referencedUrls(await (await t.request("GET", "/api-docs")).text())).toContain("/api-docs/v3");
+    const init = await (await t.request("GET", `${ASSETS_PATH}/init-v3.js`)).text();
+    expect(init).toContain('url: "/api-docs/v3/json"');
+    expect(init).toContain("validatorUrl: null");
+  });
+
+  test("when /api-docs/v3/json is checked by swagger-parser, then it is valid OpenAPI 3 with only the v3 API and its control plane, each operation id once", async () => {
+    const { status, body, response } = await t.call("GET", "/api-docs/v3/json");
+    expect(status).toBe(200);
+    expectDocsHeaders(response);
+    const validated = await SwaggerParser.validate(structuredClone(body));
+    expect(validated.info.title).toBe("Lead provider API - 3.0.0 (RECT)");
+    const paths = Object.keys(body.paths);
+    expect(paths.length).toBeGreaterThan(10);
+    for (const path of paths) expect(path).toMatch(/^\/(api|admin)\/v3\//);
+    const ids = Object.values<any>(body.paths).flatMap((item) => Object.values<any>(item).map((op) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    // the same operations as in the document of every route
+    const all = (await t.call("GET", "/api-docs/json")).body;
+    for (const path of paths) expect(all.paths[path]).toEqual(body.paths[path]);
+  });
+});
+
 describe("the OpenAPI document", () => {
   test("when /api-docs/json is checked by swagger-parser, then it is valid OpenAPI 3", async () => {
     const { status, body, response } = await t.call("GET", "/api-docs/json");

@@ -23,4 +23,6 @@ export const PeriodPatchBody = body("`{email?, working_pattern?}`", { email: "ne
 export const InductionPeriodBody = body("`{started_on, finished_on?, outcome?}`", { started_on: "today-30d" });
 export const InductionPeriodPatchBody = body("`{finished_on, outcome}`", { finished_on: "today", outcome: "pass" });
 
+export const NightlyBody = body("`{mark_statements_payable?}`: also run MarkAsPayable for open statements past their deadline (production only in RECT)", { mark_statements_payable: false });
+
 export const EventAnswer = answer("What changed");

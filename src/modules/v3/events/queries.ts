@@ -185,3 +185,51 @@ export async function insertInductionPeriod(db: DbOrTrx, row: Insertable<RectDat
 export async function hasEctPeriod(db: DbOrTrx, teacherId: number): Promise<boolean> {
   return (await db.selectFrom("rect_ect_at_school_periods").select("id").where("teacher_id", "=", teacherId).executeTakeFirst()) !== undefined;
 }
+
+// ---- the nightly job (control-plane.md §4.5) ----------------------------------------------------
+
+/**
+ * TouchSchoolPartnershipForParticipantsCurrentlyTrainingJob
+ * (app/jobs/touch_school_partnership_for_participants_currently_training_job.rb:6-12): the
+ * partnerships of training periods starting today or finished yesterday get `api_updated_at`.
+ */
+export async function touchPartnershipsAtTrainingBoundaries(db: DbOrTrx, today: string, yesterday: string, at: string): Promise<number> {
+  const periods = db
+    .selectFrom("rect_training_periods")
+    .select("school_partnership_id")
+    .where("school_partnership_id", "is not", null)
+    .where((eb) => eb.or([eb("started_on", "=", today), eb("finished_on", "=", yesterday)]));
+  const result = await db.updateTable("rect_school_partnerships").set({ api_updated_at: at }).where("id", "in", periods as any).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * The teachers whose assigned mentor (the ECT at-school period's earliest current-or-future
+ * mentorship, app/services/metadata/handlers/teacher.rb:74-82; `current_or_future` is
+ * `finished_on IS NULL OR finished_on > day` over `[started_on, finished_on)` ranges,
+ * app/models/concerns/interval.rb:46-48, range_queries.rb:6-8) differs between yesterday and today.
+ * Only a mentorship that finished today can change it, so only those ECT periods are looked at.
+ */
+export async function teachersWhoseMentorChanged(db: DbOrTrx, today: string, yesterday: string): Promise<number[]> {
+  const mentorOn = (day: string) =>
+    sql<number | null>`(SELECT m.mentor_at_school_period_id FROM rect_mentorship_periods m
+      WHERE m.ect_at_school_period_id = e.id AND (m.finished_on IS NULL OR m.finished_on > ${day})
+      ORDER BY m.started_on, m.id LIMIT 1)`;
+  const rows = await db
+    .selectFrom("rect_ect_at_school_periods as e")
+    .select("e.teacher_id")
+    .where((eb) => eb.exists(eb.selectFrom("rect_mentorship_periods as f").select("f.id").whereRef("f.ect_at_school_period_id", "=", "e.id").where("f.finished_on", "=", today)))
+    .where(sql<boolean>`${mentorOn(yesterday)} IS NOT ${mentorOn(today)}`)
+    .distinct()
+    .execute();
+  return rows.map((r) => r.teacher_id);
+}
+
+export async function touchTeachers(db: DbOrTrx, ids: number[], at: string): Promise<void> {
+  if (ids.length) await db.updateTable("rect_teachers").set({ api_updated_at: at }).where("id", "in", ids).execute();
+}
+
+/** Statements::MarkAsPayable.mark_all_eligible! (app/services/statements/mark_as_payable.rb:7-17): open, deadline before today, by deadline. */
+export async function openStatementsPastDeadline(db: DbOrTrx, today: string) {
+  return db.selectFrom("rect_statements").select(["id", "api_id"]).where("status", "=", "open").where("deadline_date", "<", today).orderBy("deadline_date").orderBy("id").execute();
+}

@@ -21,6 +21,14 @@ export function adminV3EventRoutes(ctx: AppContext) {
   return new Elysia({ prefix: "/admin/v3" })
     .use(adminApi(ctx))
     .use(rejectBodyProblems())
+    .post("/jobs/nightly", async ({ body, now }) => json(await s.runNightly(ctx.db, body, now)), {
+      ...route,
+      body: m.NightlyBody,
+      detail: detail(
+        "Run RECT's nightly jobs as of the clock",
+        "Touches the partnerships whose participants_currently_training changed (periods starting today, ended yesterday) and the teachers whose mentor_id changed; with mark_statements_payable, open statements past their deadline become payable (control-plane.md §4.5).",
+      ),
+    })
     .put("/contract-periods/:year", async ({ params, body, now }) => json(await s.updateContractPeriod(ctx.db, params.year, body, now)), {
       ...route,
       params: m.YearParams,

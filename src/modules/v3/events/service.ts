@@ -354,3 +354,34 @@ export async function patchInductionPeriod(db: Db, id: string, body: Body, now: 
     return { id: period.api_id, started_on: period.started_on, finished_on: finished, outcome };
   });
 }
+
+/**
+ * POST /admin/v3/jobs/nightly (control-plane.md §4.5): what RECT runs at night in the sandbox
+ * (config/recurring.yml `sandbox:`), as of the clock, in one transaction:
+ * - the partnerships whose `participants_currently_training` changed get `updated_at`
+ *   (TouchSchoolPartnershipForParticipantsCurrentlyTrainingJob, 00:01);
+ * - the metadata refresh (RefreshAllMetadataJob, 1am, track_changes): teachers whose `mentor_id`
+ *   changed overnight get `updated_at` (docs/reference/rect/rules.md §5.9);
+ * - with `mark_statements_payable: true`, production's midnight Statements::MarkAsPayableJob:
+ *   every open statement past its deadline becomes payable with its eligible declarations.
+ */
+export async function runNightly(db: Db, body: Body, now: Date) {
+  const markPayable = has(body, "mark_statements_payable") ? field(() => optionalBoolean(body.mark_statements_payable, "/mark_statements_payable", false)) : false;
+  const today = londonDate(now);
+  const yesterday = londonDate(new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000));
+  const at = toTimestamp(now);
+  return db.transaction().execute(async (trx) => {
+    const partnerships = await q.touchPartnershipsAtTrainingBoundaries(trx, today, yesterday, at);
+    const teachers = await q.teachersWhoseMentorChanged(trx, today, yesterday);
+    await q.touchTeachers(trx, teachers, at);
+    const payable: string[] = [];
+    if (markPayable) {
+      for (const statement of await q.openStatementsPastDeadline(trx, today)) {
+        await q.update(trx, "rect_statements", statement.id, { status: "payable", updated_at: at, api_updated_at: at });
+        await q.moveStatementDeclarations(trx, statement.id, "payable", at);
+        payable.push(statement.api_id);
+      }
+    }
+    return { today, partnerships_touched: partnerships, teachers_touched: teachers.length, statements_marked_payable: payable };
+  });
+}
