@@ -56,7 +56,7 @@ describe('"a token authenticated endpoint" (token_authenticated_endpoint.rb)', (
 describe("routes and errors (docs/reference/rect/rules.md §1, §3.3)", () => {
   test("when a v3 path is unknown, then 404 `{\"error\":\"Resource not found\"}` (errors_controller.rb:4-9), whatever the token", async () => {
     for (const token of [refs.a!.api_token, null]) {
-      const r = await v3Get(t, "/api/v3/participants/ecf", token);
+      const r = await v3Get(t, "/api/v3/participants/ecf/unknown", token);
       expect(r.status).toBe(404);
       expect(r.text).toBe('{"error":"Resource not found"}');
       expect(r.type).toBe(JSON_UTF8);

@@ -6,15 +6,25 @@
  */
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
+import { declarationsRoutes } from "./declarations/routes";
 import { deliveryPartnersRoutes } from "./delivery-partners/routes";
+import { participantActionsRoutes } from "./participant-actions/routes";
+import { participantsRoutes } from "./participants/routes";
 import { partnershipsRoutes } from "./partnerships/routes";
 import { schoolsRoutes } from "./schools/routes";
 import { statementsRoutes } from "./statements/routes";
+import { transfersRoutes } from "./transfers/routes";
+import { unfundedMentorsRoutes } from "./unfunded-mentors/routes";
 
 export function v3Routes(ctx: AppContext) {
   return new Elysia()
     .use(statementsRoutes(ctx))
     .use(deliveryPartnersRoutes(ctx))
     .use(schoolsRoutes(ctx))
-    .use(partnershipsRoutes(ctx));
+    .use(partnershipsRoutes(ctx))
+    .use(unfundedMentorsRoutes(ctx))
+    .use(declarationsRoutes(ctx))
+    .use(transfersRoutes(ctx))
+    .use(participantsRoutes(ctx))
+    .use(participantActionsRoutes(ctx));
 }
