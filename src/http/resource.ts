@@ -83,10 +83,13 @@ export function defineResource<A extends Record<string, AttributeDefinition>>(de
 
   const jsonValue = (a: AttributeDefinition) =>
     isBoolean(a.type) ? `case when ${a.sql} is null then null when ${a.sql} = 1 then json('true') else json('false') end` : a.sql;
-  const jsonSql =
+  const jsonSqlOf = (attributes: Record<string, AttributeDefinition>) =>
     `json_object('id', ${definition.id.sql}, 'type', ${literal(definition.type)}, 'attributes', json_object(\n` +
-    entries.map(([name, a]) => `  ${literal(name)}, ${jsonValue(a)}`).join(",\n") +
+    Object.entries(attributes)
+      .map(([name, a]) => `  ${literal(name)}, ${jsonValue(a)}`)
+      .join(",\n") +
     "\n))";
+  const jsonSql = jsonSqlOf(definition.attributes);
 
   const csvKind = (a: AttributeDefinition): CsvKind | false => (a.csv === undefined ? (isBoolean(a.type) ? "flag" : "text") : a.csv);
   const csvColumns = definition.csv ? entries.filter(([, a]) => csvKind(a) !== false) : [];
@@ -109,6 +112,8 @@ export function defineResource<A extends Record<string, AttributeDefinition>>(de
     resourceOf,
     /** SQL: the JSON:API resource object as text */
     jsonSql,
+    /** SQL: the resource object with other attributes (another serializer of the same resource: the declaration's v1 POST answer) */
+    jsonSqlOf,
     /** SQL: the CSV line as text, with its `\n`; null without a CSV */
     csvSql,
     csvHeader,

@@ -6,9 +6,10 @@ import Sqlite from "better-sqlite3/linux-x64";
 import type { ParticipantFilter } from "../../src/modules/participants/queries";
 import { participantCsvLineBatches, participantJson, participantListJson } from "../../src/modules/participants/read-model";
 import { listParticipantRows, participantCsvLine, participantResource, participantRowsByKeys, participantRowsFor, visibleParticipantKeys } from "../support/participant-oracle";
-import { findVisibleDeclaration, listDeclarationsPage } from "../../src/modules/declarations/queries";
-import { declarationJson, declarationListJson } from "../../src/modules/declarations/read-model";
-import { v2Declaration } from "../../src/modules/declarations/serialize";
+import { findDeclaration, findVisibleDeclaration, listDeclarationsBatch, listDeclarationsPage } from "../../src/modules/declarations/queries";
+import { createdDeclarationDocumentById, declarationDocumentById, declarationJson, declarationListJson } from "../../src/modules/declarations/read-model";
+import { DeclarationResource } from "../../src/modules/declarations/resource";
+import { DECLARATION_CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "../support/declaration-oracle";
 import { type TestApp, createTestApp } from "../support/app";
 
 /**
@@ -109,6 +110,11 @@ async function expectSameBytes(step: string): Promise<number> {
         expect(`${step}: ${decode(await declarationListJson(db, callerId, filter, limit, offset))}`).toBe(`${step}: ${expected}`);
         compared++;
       }
+      // the CSV lines (§5.5): the whole export in one batch
+      const all = await listDeclarationsPage(db, callerId, filter, { limit: 100000, offset: 0 });
+      const lines = (await listDeclarationsBatch(db, callerId, filter, null, 100000)).map((r) => r.csv);
+      expect(`${step}: ${lines.join("")}`).toBe(`${step}: ${all.map(csvDeclarationLine).join("")}`);
+      compared++;
     }
     for (const id of [...allDeclarations, crypto.randomUUID()]) {
       for (const filter of [
@@ -121,6 +127,13 @@ async function expectSameBytes(step: string): Promise<number> {
         compared++;
       }
     }
+  }
+  // the write answers (void and the admin moves: v2; the POST: v1), whoever sees the declaration
+  for (const id of allDeclarations) {
+    const row = (await findDeclaration(db, id))!;
+    expect(`${step}: ${await declarationDocumentById(db, id)}`).toBe(`${step}: ${JSON.stringify({ data: v2Declaration(row) })}`);
+    expect(`${step}: ${await createdDeclarationDocumentById(db, id)}`).toBe(`${step}: ${JSON.stringify({ data: v1Declaration(row) })}`);
+    compared += 2;
   }
   // nothing left behind: one document per visible view
   const documents = await db.selectFrom("participant_documents").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
@@ -245,7 +258,12 @@ describe("read models (participants stored, declarations built by SQLite)", () =
     compared += await write("funding flags", "update training_records set eligible_for_funding = 0, pupil_premium_uplift = 2, mentor_id = null where id = ?", second.training_record_id);
     compared += await write("a record deleted", "delete from training_records where id = ?", second.training_record_id);
     compared += await write("a person deleted", "delete from participants where id = ?", other.participant_id);
+    compared += await write("awkward declaration text", "update declarations set declaration_date = ? where rowid = (select min(rowid) from declarations)", 'Quote " comma , lf \n ☃');
     other_connection.close();
     expect(compared).toBeGreaterThan(1000);
   }, 120_000);
+
+  test("when the declarations CSV is written, then its header is the oracle's (the definition's CSV columns)", () => {
+    expect(DeclarationResource.csvHeader).toEqual([...DECLARATION_CSV_HEADER]);
+  });
 });

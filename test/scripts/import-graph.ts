@@ -10,7 +10,8 @@ import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
-function sources(dir: string): string[] {
+/** Every .ts file below `dir` (not .d.ts). */
+export function sources(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);

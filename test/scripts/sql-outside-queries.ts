@@ -24,24 +24,15 @@
  *
  *   bun test/scripts/sql-outside-queries.ts     prints each `file:line: what`, then the count; exit 1 when there is one
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { sources } from "./import-graph";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
 const QUERY = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom|executeQuery)\(|\.schema\.(create|alter|drop)\w*\(|\.introspection\b|\bpreparedQuery\(|\binsertInChunks\(/;
 const SQL_TAG = /\bsql(<[^>`]*>)?`|\bsql\.(ref|lit|join|raw|val|id|table)\(/;
 const RAW_SQL = /["'`][^"'`]*\b(select\s[^"'`]*\sfrom\s|insert\s+into\b|update\s+\w+\s+set\b|delete\s+from\b|(create|drop)\s+(temp\s+)?(table|view|trigger|index)\b|case\s+when\b|json_object\(|group_concat\()/i;
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...sources(path));
-    else if (/\.ts$/.test(name) && !name.endsWith(".d.ts")) out.push(path);
-  }
-  return out;
-}
 
 /** The text with its comments blanked (line numbers kept); a `//` after a `:` (a URL) is not a comment. */
 function withoutComments(text: string): string {

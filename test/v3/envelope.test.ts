@@ -90,6 +90,20 @@ describe("routes and errors (docs/reference/rect/rules.md §1, §3.3)", () => {
     expect(r.status).toBe(400);
     expect(r.body.errors[0].title).toBe("Bad parameter");
   });
+  // date_filterable.rb:14-19 rescues ArgumentError only; paginatable.rb:17,21 call to_i (docs/rect-parity.md E2)
+  test("when filter[updated_since] or page[per_page] is a list or a hash (RECT: 500), then the list's 400 in the errors shape", async () => {
+    const since = "The filter '#/updated_since' must be a valid ISO 8601 date";
+    const paging = "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number";
+    for (const [query, detail] of [
+      ["filter[updated_since][]=2025-01-01T00:00:00Z", since],
+      ["filter[updated_since][x]=1", since],
+      ["page[per_page][]=1", paging],
+      ["page[page][x]=1", paging],
+    ] as const) {
+      const r = await v3Get(t, `/api/v3/statements?${query}`, refs.a!.api_token);
+      expect([query, r.status, r.body]).toEqual([query, 400, { errors: [{ title: "Bad request", detail }] }]);
+    }
+  });
 });
 
 describe("X-With-Server-Date (docs/reference/rect/rules.md §2.4)", () => {

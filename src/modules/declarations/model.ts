@@ -18,7 +18,6 @@ import {
   named,
   notAcceptable,
   notFound,
-  nullable,
   operation,
   pageQuery,
   payloadTooLarge,
@@ -26,13 +25,10 @@ import {
   updatedSinceQuery,
 } from "../../http/openapi";
 import { DECLARATION_ATTRIBUTE_KEYS, DECLARATION_DATE_NOT_A_STRING_DETAIL, MESSAGES, VALID_EVIDENCE_HELD } from "./rules";
-import { COURSE_IDENTIFIERS } from "../participants/rules";
+import { COURSES, DECLARATION_TYPES, DeclarationResource, V1_ATTRIBUTES } from "./resource";
 import { DEMO_EXAMPLES } from "../seed/examples";
 
 const TAGS = ["Participant declarations"];
-const DECLARATION_TYPES = ["started", "retained-1", "retained-2", "retained-3", "retained-4", "completed", "extended-1", "extended-2", "extended-3"];
-const COURSES = [...COURSE_IDENTIFIERS];
-const STATES = ["submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting-clawback", "clawed-back"];
 // demo data (src/modules/seed/examples.ts): a declaration the first demo provider can show and void, a participant it can declare for
 const EXAMPLE_ID = DEMO_EXAMPLES.declarationId;
 const EXAMPLE_PARTICIPANT = DEMO_EXAMPLES.participantId;
@@ -111,36 +107,22 @@ export const DeclarationBody = jsonApiBody("participant-declaration", Declaratio
 // Answers
 // ---------------------------------------------------------------------------
 
-const v2Attributes = {
-  participant_id: t.String({ format: "uuid", description: "The unique id of the participant" }),
-  declaration_type: t.String({ enum: DECLARATION_TYPES, description: "The event declaration type" }),
-  course_identifier: t.String({ enum: COURSES, description: "The type of course the participant is enrolled in" }),
-  declaration_date: t.String({ format: "date-time", description: "The event declaration date" }),
-  updated_at: t.String({ format: "date-time", description: "The date the declaration was last updated (RFC 3339, whole seconds, `Z`)" }),
-  state: t.String({ enum: STATES, description: "Indicates the state of this payment declaration (dasherized: `awaiting-clawback`, `clawed-back`)" }),
-  has_passed: nullable(t.Boolean({ description: "Whether the participant has failed or passed; always null for ECF" })),
-};
+// the answers' schemas come from the definition (resource.ts)
+export const DeclarationAttributes = DeclarationResource.attributes;
 
-export const DeclarationAttributes = named("ParticipantDeclarationAttributes", t.Object(v2Attributes));
-
-/** The POST answer is the v1 shape: two more attributes (appendix A 6). */
+/** The POST answer is the v1 shape: two more attributes (appendix A 6), listed after the v2 ones. */
 export const CreatedDeclarationAttributes = named(
   "CreatedParticipantDeclarationAttributes",
   t.Object({
-    ...v2Attributes,
-    eligible_for_payment: t.Boolean({ description: "The state is eligible or payable" }),
-    voided: t.Boolean({ description: "The state is voided" }),
+    ...DeclarationResource.attributes.properties,
+    eligible_for_payment: V1_ATTRIBUTES.eligible_for_payment.type,
+    voided: V1_ATTRIBUTES.voided.type,
   }),
 );
 
-const resource = <A extends ReturnType<typeof t.Object>>(attributes: A) =>
-  t.Object({
-    id: t.String({ format: "uuid", description: "The unique identifier of the participant declaration record" }),
-    type: t.Literal("participant-declaration"),
-    attributes,
-  });
+const resource = DeclarationResource.resourceOf;
 
-const Declaration = named("ParticipantDeclarationResponse", resource(DeclarationAttributes));
+const Declaration = DeclarationResource.schema;
 export const DeclarationDocument = named("SingleParticipantDeclarationResponse", t.Object({ data: Declaration }));
 export const CreatedDeclarationDocument = named(
   "CreatedParticipantDeclarationResponse",

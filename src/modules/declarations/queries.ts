@@ -9,6 +9,7 @@ import type { ParticipantType } from "../participants/rules";
 import type { Milestone } from "./rules";
 import { preparedQuery } from "../../../db/prepared";
 import { findScheduleById } from "../../../db/reference-data";
+import { DeclarationResource } from "./resource";
 
 
 // ---------------------------------------------------------------------------
@@ -411,15 +412,19 @@ export interface DeclarationCursor {
   rowid: number;
 }
 
-/** The next batch after `after` (keyset on created_at, rowid), for streaming the CSV. */
+/** The next batch's CSV lines (the definition's, resource.ts) after `after` (keyset on created_at, rowid), for streaming the CSV. */
 export async function listDeclarationsBatch(
   db: DbOrTrx,
   callerId: string,
   filter: DeclarationListFilter,
   after: DeclarationCursor | null,
   limit: number,
-): Promise<Array<Declaration & { rowid: number }>> {
-  let query = (await filtered(db, callerId, filter)).selectAll().select(sql<number>`declarations.rowid`.as("rowid"));
+): Promise<Array<{ created_at: string; rowid: number; csv: string }>> {
+  let query = (await filtered(db, callerId, filter)).select([
+    "declarations.created_at",
+    sql<number>`declarations.rowid`.as("rowid"),
+    sql<string>`${sql.raw(DeclarationResource.csvSql!)}`.as("csv"),
+  ]);
   if (after) {
     // a row-value comparison lets SQLite seek straight into the (provider, created_at) index
     query = query.where(sql<boolean>`(declarations.created_at, declarations.rowid) > (${after.createdAt}, ${after.rowid})`);

@@ -1,34 +1,26 @@
 /**
- * The declaration reads with the JSON built by SQLite
- * (`v2DeclarationJson`) and the queries built and compiled once: a page is one
+ * The declaration reads with the JSON built by SQLite from the definition
+ * (resource.ts, `v2DeclarationJson`), the one renderer of every declaration
+ * answer, and the queries built and compiled once: a page is one
  * index walk and one concatenated blob, with no row objects in between. Who
  * sees what is the rule of `visibleDeclarations` (§2.2): the caller's own
  * declarations, plus the billable ones on records transferred in to it.
  */
-import { type Kysely, type RawBuilder, sql } from "kysely";
-import type { Database } from "../../../db/schema";
+import { type Kysely, sql } from "kysely";
+import type { Database, DbOrTrx } from "../../../db/schema";
 import { preparedQuery } from "../../../db/prepared";
-import { DECLARATION_TYPE } from "./serialize";
+import { CREATED_ATTRIBUTES, DeclarationResource } from "./resource";
 import type { DeclarationListFilter } from "./queries";
 
 type Db = Kysely<Database>;
 
 /**
- * serialize.ts v2Declaration built by SQLite (`json_object` keeps the key order and
- * escapes as JSON.stringify does), over the `declarations` row in scope; the
- * list and by-id reads use it. A test holds the two equal byte for byte.
+ * The declaration as SQLite renders it from its definition (resource.ts;
+ * `json_object` keeps the key order and escapes as JSON.stringify does), over
+ * the `declarations` row in scope: every answer's JSON, and the CSV line.
  */
-export const v2DeclarationJson: RawBuilder<string> = sql<string>`json_object(
-  'id', declarations.id,
-  'type', ${sql.lit(DECLARATION_TYPE)},
-  'attributes', json_object(
-    'participant_id', declarations.participant_id,
-    'declaration_type', declarations.declaration_type,
-    'course_identifier', declarations.course_identifier,
-    'declaration_date', declarations.declaration_date,
-    'updated_at', declarations.updated_at,
-    'state', replace(declarations.state, '_', '-'),
-    'has_passed', null))`;
+export const v2DeclarationJson = sql<string>`${sql.raw(DeclarationResource.jsonSql)}`;
+const createdDeclarationJson = sql<string>`${sql.raw(DeclarationResource.jsonSqlOf(CREATED_ATTRIBUTES))}`;
 
 /** The caller's current records that came from another provider (and are still active or completed), as queries.ts transferredInRecordIds reads them. */
 function transferredIn(db: Db, callerId: string) {
@@ -117,4 +109,21 @@ export async function declarationJson(
 ): Promise<string | null> {
   const [row] = await oneVisible(db, id, callerId, filter.participantId, filter.updatedAfter);
   return row ? `{"data":${row.json}}` : null;
+}
+
+const documentById = preparedQuery((db, id: string) => db.selectFrom("declarations").select(v2DeclarationJson.as("json")).where("declarations.id", "=", id));
+const createdDocumentById = preparedQuery((db, id: string) =>
+  db.selectFrom("declarations").select(createdDeclarationJson.as("json")).where("declarations.id", "=", id),
+);
+
+/** `{"data":…}` of a declaration just written (void, an admin move: the v2 serializer), whoever sees it; in the writer's transaction. */
+export async function declarationDocumentById(db: DbOrTrx, id: string): Promise<string> {
+  const [row] = await documentById(db, id);
+  return `{"data":${row!.json}}`;
+}
+
+/** `{"data":…}` of a declaration just recorded, as the POST answers it (the v1 serializer, appendix A 6); in the writer's transaction. */
+export async function createdDeclarationDocumentById(db: DbOrTrx, id: string): Promise<string> {
+  const [row] = await createdDocumentById(db, id);
+  return `{"data":${row!.json}}`;
 }

@@ -47,10 +47,20 @@ import {
 } from "./queries";
 import { touchTrainingRecord } from "../participants/service";
 import { courseParticipantType, participantTypeCourse } from "../participants/rules";
-import { CSV_HEADER, csvDeclarationLine, v1Declaration, v2Declaration } from "./serialize";
+import { DeclarationResource } from "./resource";
 import { type CsvStreamOptions, csvStream } from "../../http/csv";
 import { JsonText } from "../../http/json-api";
-import { declarationJson, declarationListJson } from "./read-model";
+import { createdDeclarationDocumentById, declarationDocumentById, declarationJson, declarationListJson } from "./read-model";
+
+/**
+ * An answer of a write (POST, void, an admin move), as the definition renders
+ * it (read-model.ts), for the routes to send and the demo seed and scenarios
+ * to read: JSON.stringify gives back SQLite's text.
+ */
+export interface DeclarationAnswer {
+  data: { id: string; type: string; attributes: Record<string, unknown> };
+}
+const answer = (document: string) => JSON.parse(document) as DeclarationAnswer;
 
 // ---------------------------------------------------------------------------
 // POST (§5.1–§5.4)
@@ -174,7 +184,7 @@ export async function recordDeclaration(
   // Rails casts `participant_id` for the uuid column (any case, braces, hyphens): compare and store the canonical form
   const canonicalId = input.participant_id === undefined ? null : castUuid(input.participant_id);
   if (canonicalId !== null) input.participant_id = canonicalId;
-  const declaration = await runInTransaction(async (trx) => {
+  const document = await runInTransaction(async (trx) => {
     const facts = await gatherDeclarationFacts(trx, callerId, input, now);
     const result = checkDeclaration(facts);
     if (!result.ok) throw ApiError.errors(result.status, result.errors);
@@ -208,9 +218,10 @@ export async function recordDeclaration(
         },
         id,
       );
-    return touchingOnMentorCompletion(trx, mentorCompletion, { id: record.id, participant_id: slot.participantId }, stamp, insert);
+    const declaration = await touchingOnMentorCompletion(trx, mentorCompletion, { id: record.id, participant_id: slot.participantId }, stamp, insert);
+    return createdDeclarationDocumentById(trx, declaration.id);
   });
-  return { data: v1Declaration(declaration) };
+  return answer(document);
 }
 
 /**
@@ -248,9 +259,8 @@ async function moveState(trx: DbOrTrx, declaration: Declaration, next: Declarati
 }
 
 /** `PUT /participant-declarations/{id}/void`: the caller's own declarations only (else 404). */
-export async function voidProviderDeclaration(db: DbOrTrx, callerId: string, id: string, now: Date) {
-  const declaration = await inTransaction(db, (trx) => voidInTransaction(trx, callerId, id, now));
-  return { data: v2Declaration(declaration) };
+export async function voidProviderDeclaration(db: DbOrTrx, callerId: string, id: string, now: Date): Promise<DeclarationAnswer> {
+  return answer(await inTransaction(db, async (trx) => declarationDocumentById(trx, (await voidInTransaction(trx, callerId, id, now)).id)));
 }
 
 /** The provider's void inside the caller's transaction (the demo seed's); `newRowId` gives the history row's id. */
@@ -273,9 +283,8 @@ export async function voidInTransaction(trx: DbOrTrx, callerId: string, id: stri
  * does): submitted → eligible → payable → paid, awaiting_clawback →
  * clawed_back. Unknown id → 404; any other move → 422.
  */
-export async function moveDeclarationState(db: DbOrTrx, id: string, state: string, now: Date) {
-  const declaration = await inTransaction(db, (trx) => moveStateInTransaction(trx, id, state, now));
-  return { data: v2Declaration(declaration) };
+export async function moveDeclarationState(db: DbOrTrx, id: string, state: string, now: Date): Promise<DeclarationAnswer> {
+  return answer(await inTransaction(db, async (trx) => declarationDocumentById(trx, (await moveStateInTransaction(trx, id, state, now)).id)));
 }
 
 /** The admin move inside the caller's transaction (the demo seed's); `newRowId` gives the history row's id. */
@@ -307,7 +316,7 @@ function listFilter(params: Pick<ListParams, "participantId" | "updatedSince">):
   };
 }
 
-/** One page as JSON built by SQLite (read-model.ts); equal byte for byte to `{ data: rows.map(v2Declaration) }` over listDeclarationsPage. */
+/** One page as JSON built by SQLite (read-model.ts); equal byte for byte to the oracle's `{ data: rows.map(v2Declaration) }` over listDeclarationsPage. */
 export async function listDeclarations(db: Db, callerId: string, params: ListParams) {
   return new JsonText(await declarationListJson(db, callerId, listFilter(params), params.perPage, (params.page - 1) * params.perPage));
 }
@@ -343,5 +352,5 @@ export function declarationsCsvStream(
     if (last) cursor = { createdAt: last.created_at, rowid: last.rowid };
     return rows;
   };
-  return csvStream(CSV_HEADER, nextBatch, csvDeclarationLine, options);
+  return csvStream(DeclarationResource.csvHeader, nextBatch, (row) => row.csv, options);
 }

@@ -52,6 +52,32 @@ export function buildDocument(routes: RouteLike[], documentation: Json): Json {
   return hoistNamedSchemas(finishDocument(raw));
 }
 
+/** `X-With-Server-Date` on v3 (src/modules/v3/http/server-date.ts; docs/reference/rect/rules.md §2.4). */
+const V3_SERVER_DATE_HEADER = {
+  name: "X-With-Server-Date",
+  in: "header",
+  required: false,
+  description:
+    "Run this request as if now were this date-time (e.g. `2025-01-10T10:00:00Z`; without an offset, London time): the clock of the request, whose London date is RECT's \"today\". Unparseable, or a day that does not exist: 400 in the errors shape naming the header (RECT answers 500; README, RECT v3)",
+  schema: { type: "string", format: "date-time" },
+};
+
+/**
+ * The v3 document's finishing touch: every /api/v3 operation takes `X-With-Server-Date`, so
+ * Swagger UI and generated clients can send it. Only in the v3 document (the document of every
+ * route stays as it was).
+ */
+export function withV3ServerDate(doc: Json): Json {
+  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
+    if (!path.startsWith("/api/v3/")) continue;
+    for (const method of METHODS) {
+      const operation: Json | undefined = item[method];
+      if (operation) operation.parameters = [...(operation.parameters ?? []), V3_SERVER_DATE_HEADER];
+    }
+  }
+  return doc;
+}
+
 /**
  * Every schema carrying `$id` (see `named()` in src/http/openapi.ts) goes to
  * `components.schemas` under that name and is replaced by a `$ref` where it

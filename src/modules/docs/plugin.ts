@@ -5,7 +5,7 @@ import swaggerUiCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import favicon from "swagger-ui-dist/favicon-32x32.png" with { type: "file" };
 import swaggerUiPackage from "swagger-ui-dist/package.json";
 import docsCss from "./assets/docs.css" with { type: "text" };
-import { type RouteLike, buildDocument } from "./openapi";
+import { type RouteLike, buildDocument, withV3ServerDate } from "./openapi";
 
 export const DOCS_PATH = "/api-docs";
 export const SPEC_PATH = `${DOCS_PATH}/json`;
@@ -113,7 +113,7 @@ export function apiDocs(options: { documentation: NonNullable<ElysiaSwaggerConfi
   const routes = (): RouteLike[] => (plugin as unknown as { getGlobalRoutes(): RouteLike[] }).getGlobalRoutes();
   const write = (): string => JSON.stringify(buildDocument(routes(), { ...options.documentation, openapi: "3.1.0" }));
   const writeV3 = (): string =>
-    JSON.stringify(buildDocument(routes().filter((r) => isV3Path(r.path)), { ...options.v3Documentation, openapi: "3.1.0" }));
+    JSON.stringify(withV3ServerDate(buildDocument(routes().filter((r) => isV3Path(r.path)), { ...options.v3Documentation, openapi: "3.1.0" })));
   const plugin = new Elysia({ name: "api-docs" })
     .get(DOCS_PATH, () => new Response(html, { headers: headers("text/html; charset=utf-8", "no-cache") }), hidden)
     .get(SPEC_PATH, () => new Response((document ??= write()), { headers: headers("application/json; charset=utf-8", "no-cache") }), hidden)

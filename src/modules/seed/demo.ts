@@ -243,7 +243,7 @@ async function seedDeclarations(trx: Transaction<Database>, providerId: string, 
           (job) => job(trx),
           ids,
         );
-        state = made.data.attributes.state;
+        state = made.data.attributes.state as string;
       } catch (error) {
         if (error instanceof ApiError) continue; // refused by the rules: not made
         throw error;

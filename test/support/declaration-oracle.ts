@@ -1,12 +1,17 @@
 /**
- * How a declaration is shown (docs/reference/business-rules.md §5.4, §5.5): the v2 shape for
- * void and the admin API (GET's is SQLite's, read-model.ts `v2DeclarationJson`); the v1 shape for the POST answer; CSV rows.
+ * The test oracle of the declaration: the straightforward rendering in
+ * TypeScript (docs/reference/business-rules.md §5.4, §5.5) that production
+ * once also used: the v2 serializer (GET, void, the admin moves), the v1
+ * serializer (the POST answer) and the CSV line. Production has one renderer,
+ * SQLite's from the definition (src/modules/declarations/resource.ts,
+ * read-model.ts); test/reliability/read-model.test.ts holds it to this file
+ * byte for byte.
  */
-import type { Declaration } from "../../../db/schema";
-import { csvRow } from "../../http/csv";
-import { dasherizeState, eligibleForPayment } from "./rules";
+import type { Declaration } from "../../db/schema";
+import { csvRow } from "../../src/http/csv";
+import { dasherizeState, eligibleForPayment } from "../../src/modules/declarations/rules";
 
-export const DECLARATION_TYPE = "participant-declaration";
+const DECLARATION_TYPE = "participant-declaration";
 
 /** v2 serializer, attributes in the live order. */
 export function v2Declaration(d: Declaration) {
@@ -44,11 +49,7 @@ export function v1Declaration(d: Declaration) {
   };
 }
 
-// ---------------------------------------------------------------------------
-// CSV (§5.5, formatting as §4.5)
-// ---------------------------------------------------------------------------
-
-export const CSV_HEADER = [
+export const DECLARATION_CSV_HEADER = [
   "id",
   "participant_id",
   "declaration_type",
