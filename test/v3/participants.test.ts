@@ -109,7 +109,7 @@ const listIds = async (query: string, ref = "a") => {
 const trainingOf = (w: any, teacherRef: string, kind: "ect_periods" | "mentor_periods") => w.teachers.find((x: any) => x.id === id(teacherRef))[kind][0].training[0];
 
 describe("GET /api/v3/participants (spec/requests/api/v3/participants_spec.rb #index)", () => {
-  test('L40 "an index endpoint": the caller\'s teachers only (a partnership training period; EOI-only not), created_at ascending, byte for byte in the serializer\'s order', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:40 "an index endpoint": the caller\'s teachers only (a partnership training period; EOI-only not), created_at ascending, byte for byte in the serializer\'s order (spec/services/api/teachers/query_spec.rb:67,287)', async () => {
     const r = await q("/api/v3/participants");
     expect(r.status).toBe(200);
     expect(r.type).toBe("application/json; charset=utf-8");
@@ -122,19 +122,19 @@ describe("GET /api/v3/participants (spec/requests/api/v3/participants_spec.rb #i
     const t1 = `{"id":"${id("t1")}","type":"participant","attributes":{"full_name":"Ada Lovelace","teacher_reference_number":"1000001","updated_at":"2025-08-01T10:00:00Z","ecf_enrolments":[{"training_record_id":"${refs.t1!.ect_training_record_id}","email":"ada@example.com","mentor_id":"${id("t2")}","school_urn":"300001","participant_type":"ect","cohort":"2025","training_status":"active","participant_status":"active","eligible_for_funding":false,"pupil_premium_uplift":false,"sparsity_uplift":false,"schedule_identifier":"${ectSchedule}","delivery_partner_id":"${id("dp1")}","withdrawal":null,"deferral":null,"created_at":"2024-08-01T08:00:00Z","induction_end_date":"2025-07-01","most_recent_induction_period_end_date":"2025-07-01","overall_induction_start_date":"2024-09-01","mentor_funding_end_date":null,"cohort_changed_after_payments_frozen":false,"mentor_ineligible_for_funding_reason":null,"working_pattern":"part_time"},{"training_record_id":"${refs.t1!.mentor_training_record_id}","email":"ada.m@example.com","mentor_id":null,"school_urn":"300001","participant_type":"mentor","cohort":"2025","training_status":"active","participant_status":"active","eligible_for_funding":false,"pupil_premium_uplift":false,"sparsity_uplift":false,"schedule_identifier":"${mentorSchedule}","delivery_partner_id":"${id("dp1")}","withdrawal":null,"deferral":null,"created_at":"2024-07-01T08:00:00Z","induction_end_date":null,"most_recent_induction_period_end_date":null,"overall_induction_start_date":null,"mentor_funding_end_date":"2025-05-01","cohort_changed_after_payments_frozen":false,"mentor_ineligible_for_funding_reason":"completed_declaration_received","working_pattern":null}],"participant_id_changes":[{"from_participant_id":"0b4a4d1e-1111-4222-8333-944455556666","to_participant_id":"${id("t1")}","changed_at":"2025-05-05T05:05:05Z"}]}}`;
     expect(r.text.startsWith(`{"data":[${t1},`)).toBe(true);
   });
-  test('L40 "an index endpoint": another provider sees its own only; none → exactly {"data":[]}', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:40 "an index endpoint": another provider sees its own only; none → exactly {"data":[]} (spec/services/api/teachers/query_spec.rb:74)', async () => {
     expect(await listIds("", "b")).toEqual([id("t4")]);
     const none = await v3Scenario(t, { lead_providers: [lp("none")] });
     const r = await v3Get(t, "/api/v3/participants", none.none!.api_token);
     expect(r.text).toBe('{"data":[]}');
   });
-  test('L41 "a paginated endpoint": page[per_page] and page[page]; past the end an empty page; page 0 is a 400', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:41 "a paginated endpoint": page[per_page] and page[page]; past the end an empty page; page 0 is a 400', async () => {
     expect(await listIds("?page[per_page]=2&page[page]=2")).toEqual([id("t3")]);
     expect(await listIds("?page[per_page]=2&page[page]=3")).toEqual([]);
     const r = await q("/api/v3/participants?page[page]=0");
     expect(r.status).toBe(400);
   });
-  test('L42 "a filter by multiple cohorts": latest ECT or mentor period\'s cohort; comma list; invalid items dropped (none left: nothing); blank: not applied (query_spec.rb:107,113,121,133,139)', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:42 "a filter by multiple cohorts": latest ECT or mentor period\'s cohort; comma list; invalid items dropped (none left: nothing); blank: not applied (spec/services/api/teachers/query_spec.rb:107,113,121,133,139)', async () => {
     expect(await listIds("?filter[cohort]=2024")).toEqual([id("t3")]);
     expect(await listIds("?filter[cohort]=2025")).toEqual([id("t1"), id("t2")]);
     expect(await listIds("?filter[cohort]=2024,2025")).toEqual([id("t1"), id("t2"), id("t3")]);
@@ -143,14 +143,14 @@ describe("GET /api/v3/participants (spec/requests/api/v3/participants_spec.rb #i
     expect(await listIds("?filter[cohort]=invalid,2024")).toEqual([id("t3")]);
     expect(await listIds("?filter[cohort]=")).toEqual([id("t1"), id("t2"), id("t3")]);
   });
-  test('L43 "a filter by from_participant_id endpoint": a TeacherIdChange from that id; none found: empty; blank: not applied; not a UUID: nothing (query_spec.rb:160,167,173)', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:43 "a filter by from_participant_id endpoint": a TeacherIdChange from that id; none found: empty; blank: not applied; not a UUID: nothing (spec/services/api/teachers/query_spec.rb:160,167,173)', async () => {
     expect(await listIds("?filter[from_participant_id]=0b4a4d1e-1111-4222-8333-944455556666")).toEqual([id("t1")]);
     expect(await listIds("?filter[from_participant_id]=0B4A4D1E-1111-4222-8333-944455556666")).toEqual([id("t1")]);
     expect(await listIds(`?filter[from_participant_id]=${crypto.randomUUID()}`)).toEqual([]);
     expect(await listIds("?filter[from_participant_id]=")).toEqual([id("t1"), id("t2"), id("t3")]);
     expect(await listIds("?filter[from_participant_id]=not-a-uuid")).toEqual([]);
   });
-  test('L44 "a filter by training_status endpoint": withdrawn, active, deferred; another value: nothing; blank: not applied (query_spec.rb:198,204,210,216,222)', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:44 "a filter by training_status endpoint": withdrawn, active, deferred; another value: nothing; blank: not applied (spec/services/api/teachers/query_spec.rb:204,210,216,222)', async () => {
     expect(await listIds("?filter[training_status]=withdrawn")).toEqual([id("t3")]);
     expect(await listIds("?filter[training_status]=active")).toEqual([id("t1"), id("t2")]);
     expect(await listIds("?filter[training_status]=deferred")).toEqual([]);
@@ -159,14 +159,14 @@ describe("GET /api/v3/participants (spec/requests/api/v3/participants_spec.rb #i
     // participants_controller.rb:96 permits a scalar only: a list is dropped (not applied)
     expect(await listIds("?filter[training_status][]=withdrawn")).toEqual([id("t1"), id("t2"), id("t3")]);
   });
-  test('L45 "a filter by updated_since endpoint": teachers.api_updated_at at or after (inclusive); invalid → 400 (query_spec.rb:255,264,271)', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:45 "a filter by updated_since endpoint": teachers.api_updated_at at or after (inclusive); invalid → 400 (spec/services/api/teachers/query_spec.rb:255,264,271)', async () => {
     expect(await listIds("?filter[updated_since]=2025-08-02T10:00:00Z")).toEqual([id("t2"), id("t3")]);
     expect(await listIds("?filter[updated_since]=")).toEqual([id("t1"), id("t2"), id("t3")]);
     const r = await q("/api/v3/participants?filter[updated_since]=yesterday");
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ errors: [{ title: "Bad request", detail: "The filter '#/updated_since' must be a valid ISO 8601 date" }] });
   });
-  test('L46 "a sortable endpoint": created_at, updated_at (the API timestamp), descending with -; unknown names dropped (query_spec.rb:287,294,303,310)', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:46 "a sortable endpoint": created_at, updated_at (the API timestamp), descending with -; unknown names dropped (spec/services/api/teachers/query_spec.rb:294,303,310)', async () => {
     expect(await listIds("?sort=-created_at")).toEqual([id("t3"), id("t2"), id("t1")]);
     expect(await listIds("?sort=-updated_at")).toEqual([id("t3"), id("t2"), id("t1")]);
     expect(await listIds("?sort=+updated_at")).toEqual([id("t1"), id("t2"), id("t3")]);
@@ -181,20 +181,20 @@ describe("GET /api/v3/participants (spec/requests/api/v3/participants_spec.rb #i
 
 describe("GET /api/v3/participants/{id} (spec/requests/api/v3/participants_spec.rb #show)", () => {
   const NOT_FOUND = { errors: [{ title: "Resource not found", detail: "Nothing could be found for the provided details" }] };
-  test('L56 "a show endpoint": the participant as the list renders it (query_spec.rb:319)', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:56 "a show endpoint": the participant as the list renders it (spec/services/api/teachers/query_spec.rb:319)', async () => {
     const list = await q("/api/v3/participants");
     const r = await q(`/api/v3/participants/${id("t3")}`);
     expect(r.status).toBe(200);
     expect(r.text).toBe(`{"data":${JSON.stringify(list.body.data[2])}}`);
   });
-  test('L56 "a show endpoint": unknown id, non-UUID → 404 (query_spec.rb:326)', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:56 "a show endpoint": unknown id, non-UUID → 404 (spec/services/api/teachers/query_spec.rb:326)', async () => {
     for (const path of [`/api/v3/participants/${crypto.randomUUID()}`, "/api/v3/participants/nope"]) {
       const r = await q(path);
       expect(r.status).toBe(404);
       expect(r.body).toEqual(NOT_FOUND);
     }
   });
-  test("isolation: another provider's participant, or an EOI-only teacher, is the same 404 as an unknown id (query_spec.rb:332)", async () => {
+  test("isolation: another provider's participant, or an EOI-only teacher, is the same 404 as an unknown id (spec/services/api/teachers/query_spec.rb:332)", async () => {
     const unknown = await q(`/api/v3/participants/${crypto.randomUUID()}`);
     for (const [ref, teacher] of [["a", "t4"], ["b", "t1"], ["a", "t5"]] as const) {
       const r = await q(`/api/v3/participants/${id(teacher)}`, ref);
@@ -202,7 +202,7 @@ describe("GET /api/v3/participants/{id} (spec/requests/api/v3/participants_spec.
       expect(r.text).toBe(unknown.text);
     }
   });
-  test('L57 "a does not filter by updated_since endpoint": filters are ignored', async () => {
+  test('spec/requests/api/v3/participants_spec.rb:57 "a does not filter by updated_since endpoint": filters are ignored', async () => {
     const r = await q(`/api/v3/participants/${id("t1")}?filter[updated_since]=2030-01-01T00:00:00Z&filter[cohort]=2023&filter[training_status]=deferred`);
     expect(r.status).toBe(200);
     expect(r.body.data.id).toBe(id("t1"));
@@ -211,7 +211,7 @@ describe("GET /api/v3/participants/{id} (spec/requests/api/v3/participants_spec.
 
 describe("attributes (spec/serializers/api/teacher_serializer_spec.rb)", () => {
   const attrs = async (teacher: string, ref = "a") => (await q(`/api/v3/participants/${id(teacher)}`, ref)).body.data.attributes;
-  test("L60 full_name: corrected_name first; L66 TRS names joined, a '.' or blank one dropped (app/services/teachers/name.rb:8-20)", async () => {
+  test("L54, L55, L60 full_name: corrected_name first; L66 TRS names joined, a '.' or blank one dropped (app/services/teachers/name.rb:8-20)", async () => {
     expect((await attrs("t2")).full_name).toBe("Grace Hopper");
     expect((await attrs("t3")).full_name).toBe("Turing");
     expect((await attrs("t1")).full_name).toBe("Ada Lovelace");
@@ -234,7 +234,8 @@ describe("attributes (spec/serializers/api/teacher_serializer_spec.rb)", () => {
     expect((await attrs("t1")).ecf_enrolments[0].eligible_for_funding).toBe(false);
     expect((await attrs("t2")).ecf_enrolments[0].eligible_for_funding).toBeNull();
   });
-  test("L242 ECT mentor_id: the mentor of the current mentorship; mentor enrolment: null", async () => {
+  test("ECT mentor_id: the mentor of the current mentorship; mentor enrolment: null; L242 an ECT without a mentorship: null", async () => {
+    expect((await attrs("t3")).ecf_enrolments[0].mentor_id).toBeNull();
     const e = (await attrs("t1")).ecf_enrolments;
     expect(e[0].mentor_id).toBe(id("t2"));
     expect(e[1].mentor_id).toBeNull();
@@ -353,7 +354,7 @@ describe("statuses and the latest training period (spec/services/api/training_pe
     expect(done.induction_end_date).toBe(londonDate(new Date(Date.now() - 20 * 86_400_000)));
     const later = (await enrolments("inductionLater"))[0];
     expect(later.participant_status).toBe("left");
-    // teacher_serializer_spec.rb:283 the latest induction period is ongoing: most_recent_induction_period_end_date null; :308 overall start from the earliest
+    // spec/serializers/api/teacher_serializer_spec.rb:283 the latest induction period is ongoing: most_recent_induction_period_end_date null; L308 overall start from the earliest
     expect(later.most_recent_induction_period_end_date).toBeNull();
     expect(later.overall_induction_start_date).toBe(londonDate(new Date(Date.now() - 390 * 86_400_000)));
   });
@@ -370,7 +371,7 @@ describe("statuses and the latest training period (spec/services/api/training_pe
     expect(d.withdrawal).toBeNull();
     expect(d.participant_status).toBe("left");
   });
-  test("query_spec.rb:198,210 training_status filter on the latest periods (query.rb:90-106)", async () => {
+  test("spec/services/api/teachers/query_spec.rb:198 training_status filter on the latest periods (query.rb:90-106)", async () => {
     const r = async (s: string) => ids((await v3Get(t, `/api/v3/participants?filter[training_status]=${s}`, c.c!.api_token)).body);
     expect(await r("withdrawn")).toEqual([]);
     expect(await r("deferred")).toEqual([cid("deferred")]);

@@ -27,7 +27,7 @@ const statement = (ref: string, lead: string, cohort: number, month: number, yea
 beforeAll(async () => {
   t = await createTestApp({ rectStatements: false });
   refs = await v3Scenario(t, {
-    lead_providers: [lp("a", [2023, 2024, 2025]), lp("b", [2024, 2025])],
+    lead_providers: [lp("a", [2023, 2024, 2025]), lp("b", [2024, 2025]), lp("c", [2025])],
     delivery_partners: [
       { ref: "dp1", name: "DP One", created_at: "2025-01-03T10:00:00Z", updated_at: "now-7d", partnered_with: [{ lead_provider: "a", cohorts: [2024, 2025] }] },
       { ref: "dp2", name: "DP Two", created_at: "2025-01-01T10:00:00Z", updated_at: "now-30d", partnered_with: [{ lead_provider: "a", cohorts: [2023] }, { lead_provider: "b", cohorts: [2025] }] },
@@ -65,8 +65,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("statements (spec/requests/api/v3/statements_spec.rb)", () => {
-  // spec/requests/api/v3/statements_spec.rb:19
-  test('"an index endpoint": own output statements only, ordered by payment_date, byte for byte', async () => {
+  test('spec/requests/api/v3/statements_spec.rb:19 "an index endpoint": own output statements only, ordered by payment_date, byte for byte', async () => {
     const r = await v3Get(t, "/api/v3/statements", tok("a"));
     expect(r.status).toBe(200);
     expect(r.type).toBe("application/json; charset=utf-8");
@@ -76,13 +75,15 @@ describe("statements (spec/requests/api/v3/statements_spec.rb)", () => {
     expect(r.text.startsWith(
       `{"data":[{"id":"${refs.st2!.id}","type":"statement","attributes":{"month":"November","year":"2025","cohort":"2024","cut_off_date":"2025-11-01","payment_date":"2025-11-25","paid":true,"created_at":"${st2.created_at}","updated_at":"${st2.updated_at}"}},`,
     )).toBe(true);
+    // "when no resources exist for the lead provider": exactly {"data":[]}
+    const none = await v3Get(t, "/api/v3/statements", tok("c"));
+    expect([none.status, none.type, none.text]).toEqual([200, "application/json; charset=utf-8", '{"data":[]}']);
   });
-  test("statements/query_spec.rb L184 \"return only statements with fee_type 'output' by default\": a service statement is not listed, and 404 by id", async () => {
+  test("spec/services/api/statements/query_spec.rb:184 \"return only statements with fee_type 'output' by default\": a service statement is not listed, and 404 by id", async () => {
     expect(ids((await v3Get(t, "/api/v3/statements", tok("a"))).body)).not.toContain(refs.st4!.id);
     expect((await v3Get(t, `/api/v3/statements/${refs.st4!.id}`, tok("a"))).status).toBe(404);
   });
-  // spec/requests/api/v3/statements_spec.rb:20
-  test('"a paginated endpoint": per_page/page split the list; past the end is {"data":[]}; below 1 is the 400', async () => {
+  test('spec/requests/api/v3/statements_spec.rb:20 "a paginated endpoint": per_page/page split the list; past the end is {"data":[]}; below 1 is the 400', async () => {
     expect(ids((await v3Get(t, "/api/v3/statements?page[per_page]=2&page[page]=1", tok("a"))).body)).toEqual([refs.st2!.id, refs.st3!.id]);
     expect(ids((await v3Get(t, "/api/v3/statements?page[per_page]=2&page[page]=2", tok("a"))).body)).toEqual([refs.st1!.id]);
     expect((await v3Get(t, "/api/v3/statements?page[per_page]=2&page[page]=3", tok("a"))).text).toBe('{"data":[]}');
@@ -92,16 +93,14 @@ describe("statements (spec/requests/api/v3/statements_spec.rb)", () => {
       expect(r.text).toBe(`{"errors":[{"title":"Bad request","detail":"The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"}]}`);
     }
   });
-  // spec/requests/api/v3/statements_spec.rb:21
-  test('"a filter by multiple cohorts (contract_period year) endpoint"', async () => {
+  test('spec/requests/api/v3/statements_spec.rb:21 "a filter by multiple cohorts (contract_period year) endpoint"', async () => {
     expect(ids((await v3Get(t, "/api/v3/statements?filter[cohort]=2023,2025", tok("a"))).body)).toEqual([refs.st3!.id, refs.st1!.id]);
     expect(ids((await v3Get(t, "/api/v3/statements?filter[cohort]=2024,invalid,cohort,,20A1,nil,null, ,1099", tok("a"))).body)).toEqual([refs.st2!.id]);
     expect(ids((await v3Get(t, "/api/v3/statements?filter[cohort]=", tok("a"))).body)).toHaveLength(3);
     expect((await v3Get(t, "/api/v3/statements?filter[cohort]=invalid", tok("a"))).text).toBe('{"data":[]}');
     expect(ids((await v3Get(t, "/api/v3/statements?filter[cohort][]=2023&filter[cohort][]=2024", tok("a"))).body)).toEqual([refs.st2!.id, refs.st3!.id]);
   });
-  // spec/requests/api/v3/statements_spec.rb:22
-  test('"a filter by updated_since endpoint": inclusive, the double-encoded form too; invalid-date is the 400', async () => {
+  test('spec/requests/api/v3/statements_spec.rb:22 "a filter by updated_since endpoint": inclusive, the double-encoded form too; invalid-date is the 400', async () => {
     const since = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 19) + "Z";
     expect(ids((await v3Get(t, `/api/v3/statements?filter[updated_since]=${since}`, tok("a"))).body)).toEqual([refs.st2!.id, refs.st1!.id]);
     const encoded = encodeURIComponent(encodeURIComponent(since.replace("Z", "+00:00")));
@@ -113,29 +112,40 @@ describe("statements (spec/requests/api/v3/statements_spec.rb)", () => {
   test("when updated_since has a single-encoded + offset, then 400: the extra decoding makes it a space (docs/reference/rect/rules.md §4.2 trap)", async () => {
     expect((await v3Get(t, "/api/v3/statements?filter[updated_since]=2025-01-01T10:00:00%2B01:00", tok("a"))).status).toBe(400);
   });
-  // spec/requests/api/v3/statements_spec.rb:32-33
-  test('"a show endpoint": own → 200 and the document; another provider\'s → 404; "a does not filter by cohort endpoint"', async () => {
+  test('spec/requests/api/v3/statements_spec.rb:32,33 "a show endpoint": own → 200 and the document; unknown and another provider\'s → 404; "a does not filter by cohort endpoint"', async () => {
     const list = await v3Get(t, "/api/v3/statements", tok("a"));
     const r = await v3Get(t, `/api/v3/statements/${refs.st1!.id}?filter[cohort]=2021`, tok("a"));
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ data: list.body.data.find((s: any) => s.id === refs.st1!.id) });
-    expect((await v3Get(t, `/api/v3/statements/${refs.stb!.id}`, tok("a"))).status).toBe(404);
+    for (const other of [refs.stb!.id, crypto.randomUUID()]) {
+      const nf = await v3Get(t, `/api/v3/statements/${other}`, tok("a"));
+      expect([nf.status, nf.type, nf.text]).toEqual([404, "application/json; charset=utf-8", '{"errors":[{"title":"Resource not found","detail":"Nothing could be found for the provided details"}]}']);
+    }
     expect((await v3Get(t, `/api/v3/statements/${refs.st1!.id.toUpperCase()}`, tok("a"))).status).toBe(200);
   });
 });
 
 describe("delivery partners (spec/requests/api/v3/delivery_partners_spec.rb)", () => {
-  // spec/requests/api/v3/delivery_partners_spec.rb:22
-  test('"an index endpoint": partners paired with the caller, created_at ascending, with the caller\'s cohorts only', async () => {
+  test('spec/requests/api/v3/delivery_partners_spec.rb:22 "an index endpoint": partners paired with the caller, created_at ascending, with the caller\'s cohorts only', async () => {
     const r = await v3Get(t, "/api/v3/delivery-partners", tok("a"));
     expect(ids(r.body)).toEqual([refs.dp2!.id, refs.dp1!.id]);
     expect(r.body.data[0].attributes.cohort).toEqual(["2023"]);
     expect(r.body.data[1].attributes.cohort).toEqual(["2024", "2025"]);
     expect(Object.keys(r.body.data[0].attributes)).toEqual(["name", "created_at", "updated_at", "cohort"]);
     expect(r.text).toContain(`{"id":"${refs.dp1!.id}","type":"delivery-partner","attributes":{"name":"DP One","created_at":"2025-01-03T10:00:00Z",`);
+    expect((await v3Get(t, "/api/v3/delivery-partners", tok("c"))).text).toBe('{"data":[]}');
   });
-  // spec/requests/api/v3/delivery_partners_spec.rb:21
-  test('"a filter by multiple cohorts (contract_period year) endpoint": the caller\'s pairings in those cohorts', async () => {
+  test('spec/requests/api/v3/delivery_partners_spec.rb:19 "a paginated endpoint": per_page/page split the list; past the end is empty; below 1 is the 400', async () => {
+    expect(ids((await v3Get(t, "/api/v3/delivery-partners?page[per_page]=1&page[page]=1", tok("a"))).body)).toEqual([refs.dp2!.id]);
+    expect(ids((await v3Get(t, "/api/v3/delivery-partners?page[per_page]=1&page[page]=2", tok("a"))).body)).toEqual([refs.dp1!.id]);
+    expect((await v3Get(t, "/api/v3/delivery-partners?page[per_page]=1&page[page]=3", tok("a"))).text).toBe('{"data":[]}');
+    for (const bad of ["page[per_page]=5&page[page]=-1", "page[per_page]=100&page[page]=0.8", "page[per_page]=abc&page[page]=1"]) {
+      const r = await v3Get(t, `/api/v3/delivery-partners?${bad}`, tok("a"));
+      expect(r.status).toBe(400);
+      expect(r.text).toBe(`{"errors":[{"title":"Bad request","detail":"The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"}]}`);
+    }
+  });
+  test('spec/requests/api/v3/delivery_partners_spec.rb:21 "a filter by multiple cohorts (contract_period year) endpoint": the caller\'s pairings in those cohorts', async () => {
     expect(ids((await v3Get(t, "/api/v3/delivery-partners?filter[cohort]=2025", tok("a"))).body)).toEqual([refs.dp1!.id]);
     expect(ids((await v3Get(t, "/api/v3/delivery-partners?filter[cohort]=2025", tok("b"))).body)).toEqual([refs.dp2!.id]);
     expect((await v3Get(t, "/api/v3/delivery-partners?filter[cohort]=invalid", tok("a"))).text).toBe('{"data":[]}');
@@ -143,8 +153,7 @@ describe("delivery partners (spec/requests/api/v3/delivery_partners_spec.rb)", (
   test("when filter[updated_since] is invalid, then it is ignored, not checked (delivery_partners_controller.rb:5-8)", async () => {
     expect((await v3Get(t, "/api/v3/delivery-partners?filter[updated_since]=nonsense", tok("a"))).status).toBe(200);
   });
-  // spec/requests/api/v3/delivery_partners_spec.rb:23
-  test('"a sortable endpoint": created_at, -created_at, updated_at, -updated_at', async () => {
+  test('spec/requests/api/v3/delivery_partners_spec.rb:23 "a sortable endpoint": created_at, -created_at, updated_at, -updated_at', async () => {
     const order = async (sort: string) => ids((await v3Get(t, `/api/v3/delivery-partners?sort=${sort}`, tok("b"))).body);
     expect(await order("created_at")).toEqual([refs.dp2!.id, refs.dp3!.id]);
     expect(await order("-created_at")).toEqual([refs.dp3!.id, refs.dp2!.id]);
@@ -153,26 +162,25 @@ describe("delivery partners (spec/requests/api/v3/delivery_partners_spec.rb)", (
     expect(await order("-name")).toEqual([refs.dp2!.id, refs.dp3!.id]);
     expect(await order("nonsense")).toEqual([refs.dp2!.id, refs.dp3!.id]);
   });
-  // spec/requests/api/v3/delivery_partners_spec.rb:33-34
-  test('"a show endpoint" and "a does not filter by cohort endpoint"', async () => {
+  test('spec/requests/api/v3/delivery_partners_spec.rb:33,34 "a show endpoint" and "a does not filter by cohort endpoint"', async () => {
     expect((await v3Get(t, `/api/v3/delivery-partners/${refs.dp1!.id}?filter[cohort]=2023`, tok("a"))).body.data.id).toBe(refs.dp1!.id);
-    expect((await v3Get(t, `/api/v3/delivery-partners/${refs.dp3!.id}`, tok("a"))).status).toBe(404);
+    for (const other of [refs.dp3!.id, crypto.randomUUID()]) expect((await v3Get(t, `/api/v3/delivery-partners/${other}`, tok("a"))).text).toBe('{"errors":[{"title":"Resource not found","detail":"Nothing could be found for the provided details"}]}');
   });
 });
 
 describe("schools (spec/requests/api/v3/schools_spec.rb)", () => {
-  // spec/requests/api/v3/schools_spec.rb:27
-  test('"an index endpoint": eligible schools and schools partnered in the cohort, created_at ascending; schools/query_spec.rb L95 "includes ineligible schools with partnerships"', async () => {
+  test('spec/requests/api/v3/schools_spec.rb:27 "an index endpoint" (two resources; the empty context cannot arise beside eligible schools): eligible schools and schools partnered in the cohort, created_at ascending; spec/services/api/schools/query_spec.rb:95 "includes ineligible schools with partnerships"', async () => {
     const r = await v3Get(t, "/api/v3/schools?filter[cohort]=2025", tok("a"));
     expect(ids(r.body)).toEqual([refs.s2!.id, refs.s1!.id, refs.s4!.id]);
     expect(ids((await v3Get(t, "/api/v3/schools?filter[cohort]=2024", tok("a"))).body)).toEqual([refs.s1!.id, refs.s4!.id]);
   });
-  test("the attributes, byte for byte: in_partnership, programme choice, expression_of_interest and the tutor fields", async () => {
+  test("spec/requests/api/v3/schools_spec.rb:57 \"a show endpoint\" (the attributes, byte for byte): in_partnership, programme choice, expression_of_interest and the tutor fields", async () => {
     const r = await v3Get(t, `/api/v3/schools/${refs.s1!.id}?filter[cohort]=2025`, tok("a"));
     const updated = (await t.admin("GET", "/admin/v3/world")).body.schools.find((s: any) => s.id === refs.s1!.id).updated_at;
     expect(r.text).toBe(
       `{"data":{"id":"${refs.s1!.id}","type":"school","attributes":{"name":"Eligible One","urn":"100001","cohort":"2025","in_partnership":true,"induction_programme_choice":"provider_led","expression_of_interest":true,"induction_tutor_name":"Tutor One","induction_tutor_email":"office@one.example","created_at":"2025-02-01T00:00:00Z","updated_at":"${updated}"}}}`,
     );
+    expect((await v3Get(t, `/api/v3/schools/${crypto.randomUUID()}?filter[cohort]=2025`, tok("a"))).text).toBe('{"errors":[{"title":"Resource not found","detail":"Nothing could be found for the provided details"}]}');
     // another provider: same school, no expression of interest, so no tutor details (school_serializer_spec.rb)
     const other = (await v3Get(t, `/api/v3/schools/${refs.s1!.id}?filter[cohort]=2025`, tok("b"))).body.data.attributes;
     expect([other.expression_of_interest, other.induction_tutor_name, other.induction_tutor_email]).toEqual([false, null, null]);
@@ -184,8 +192,7 @@ describe("schools (spec/requests/api/v3/schools_spec.rb)", () => {
     expect([s4.in_partnership, s4.induction_programme_choice, s4.expression_of_interest, s4.induction_tutor_email]).toEqual([false, "provider_led", true, "tutor4@example.com"]);
     expect((await v3Get(t, `/api/v3/schools/${refs.s4!.id}?filter[cohort]=2024`, tok("a"))).body.data.attributes.expression_of_interest).toBe(false);
   });
-  // spec/requests/api/v3/schools_spec.rb:46
-  test('"a filter validatable endpoint", %i[cohort]: no cohort key → 400 naming it; a filter that is not a hash → 400', async () => {
+  test('spec/requests/api/v3/schools_spec.rb:46 "a filter validatable endpoint", %i[cohort]: no cohort key → 400 naming it; a filter that is not a hash → 400', async () => {
     for (const path of ["/api/v3/schools", "/api/v3/schools?filter[urn]=100001", `/api/v3/schools/${refs.s1!.id}`]) {
       const r = await v3Get(t, path, tok("a"));
       expect(r.status).toBe(400);
@@ -193,32 +200,27 @@ describe("schools (spec/requests/api/v3/schools_spec.rb)", () => {
     }
     expect((await v3Get(t, "/api/v3/schools?filter=not-a-hash", tok("a"))).text).toBe('{"errors":[{"title":"Bad parameter","detail":"Filter must be a hash"}]}');
   });
-  // spec/requests/api/v3/schools_spec.rb:40
-  test('"a filter by a single cohort (contract_period year) endpoint": invalid and unknown years give [], the show 404', async () => {
+  test('spec/requests/api/v3/schools_spec.rb:40 "a filter by a single cohort (contract_period year) endpoint": invalid and unknown years give [], the show 404', async () => {
     for (const cohort of ["invalid", "1999", ""]) expect((await v3Get(t, `/api/v3/schools?filter[cohort]=${cohort}`, tok("a"))).text).toBe('{"data":[]}');
     expect((await v3Get(t, `/api/v3/schools/${refs.s1!.id}?filter[cohort]=1999`, tok("a"))).status).toBe(404);
     expect(ids((await v3Get(t, "/api/v3/schools?filter[cohort]=2024,2025", tok("a"))).body)).toEqual([refs.s1!.id, refs.s4!.id]);
   });
-  // spec/requests/api/v3/schools_spec.rb:47
-  test('"a filter by urn endpoint": leading digits count ("<urn>,invalid"); text matches nothing', async () => {
+  test('spec/requests/api/v3/schools_spec.rb:47 "a filter by urn endpoint": leading digits count ("<urn>,invalid"); text matches nothing', async () => {
     expect(ids((await v3Get(t, "/api/v3/schools?filter[cohort]=2025&filter[urn]=100004,invalid", tok("a"))).body)).toEqual([refs.s4!.id]);
     expect((await v3Get(t, "/api/v3/schools?filter[cohort]=2025&filter[urn]=abc", tok("a"))).text).toBe('{"data":[]}');
   });
-  // spec/requests/api/v3/schools_spec.rb:41
-  test('"a filter by updated_since endpoint" on the school\'s cohort record', async () => {
+  test('spec/requests/api/v3/schools_spec.rb:41 "a filter by updated_since endpoint" on the school\'s cohort record', async () => {
     const since = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 19) + "Z";
     expect(ids((await v3Get(t, `/api/v3/schools?filter[cohort]=2025&filter[updated_since]=${since}`, tok("a"))).body)).toEqual([refs.s2!.id, refs.s1!.id]);
   });
-  // spec/requests/api/v3/schools_spec.rb:29
-  test('"a sortable endpoint", with the updated_at quirk (schools_controller.rb:45-47)', async () => {
+  test('spec/requests/api/v3/schools_spec.rb:29 "a sortable endpoint", with the updated_at quirk (schools_controller.rb:45-47)', async () => {
     const order = async (sort: string) => ids((await v3Get(t, `/api/v3/schools?filter[cohort]=2025&sort=${sort}`, tok("a"))).body);
     expect(await order("-created_at")).toEqual([refs.s4!.id, refs.s1!.id, refs.s2!.id]);
     expect(await order("updated_at")).toEqual([refs.s4!.id, refs.s2!.id, refs.s1!.id]);
     expect(await order("-updated_at")).toEqual([refs.s1!.id, refs.s2!.id, refs.s4!.id]);
     expect(await order("-urn")).toEqual([refs.s4!.id, refs.s2!.id, refs.s1!.id]);
   });
-  // spec/requests/api/v3/schools_spec.rb:28,57-58
-  test('"a paginated endpoint" and "a does not filter by updated_since endpoint" (show)', async () => {
+  test('spec/requests/api/v3/schools_spec.rb:28,58 "a paginated endpoint" and "a does not filter by updated_since endpoint" (show)', async () => {
     expect(ids((await v3Get(t, "/api/v3/schools?filter[cohort]=2025&page[per_page]=2&page[page]=2", tok("a"))).body)).toEqual([refs.s4!.id]);
     expect((await v3Get(t, `/api/v3/schools/${refs.s4!.id}?filter[cohort]=2025&filter[updated_since]=2099-01-01T00:00:00Z`, tok("a"))).status).toBe(200);
     expect((await v3Get(t, `/api/v3/schools/${refs.s3!.id}?filter[cohort]=2025`, tok("a"))).status).toBe(404);

@@ -31,6 +31,16 @@ const CITATIONS: Record<string, string> = {
   "GET /api/v3/participant-declarations/:id": "spec/requests/api/v3/declarations_spec.rb:45",
   "POST /api/v3/participant-declarations": "spec/requests/api/v3/declarations_spec.rb:114",
   "PUT /api/v3/participant-declarations/:id/void": "spec/requests/api/v3/declarations_spec.rb:152,163",
+  "GET /api/v3/participants": "spec/requests/api/v3/participants_spec.rb:39",
+  "GET /api/v3/participants/:id": "spec/requests/api/v3/participants_spec.rb:55",
+  "GET /api/v3/participants/transfers": "spec/requests/api/v3/transfers_spec.rb:26",
+  "GET /api/v3/participants/:id/transfers": "spec/requests/api/v3/transfers_spec.rb:42",
+  "PUT /api/v3/participants/:id/change-schedule": "spec/requests/api/v3/participants_spec.rb:102",
+  "PUT /api/v3/participants/:id/defer": "spec/requests/api/v3/participants_spec.rb:149",
+  "PUT /api/v3/participants/:id/resume": "spec/requests/api/v3/participants_spec.rb:179",
+  "PUT /api/v3/participants/:id/withdraw": "spec/requests/api/v3/participants_spec.rb:212",
+  "GET /api/v3/unfunded-mentors": "spec/requests/api/v3/unfunded_mentors_spec.rb:44",
+  "GET /api/v3/unfunded-mentors/:id": "spec/requests/api/v3/unfunded_mentors_spec.rb:73",
 };
 
 let t: TestApp;

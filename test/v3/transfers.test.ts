@@ -99,7 +99,7 @@ const transfersOf = async (teacher: string, ref = "a") => {
 const NOT_FOUND = '{"errors":[{"title":"Resource not found","detail":"Nothing could be found for the provided details"}]}';
 
 describe("GET /api/v3/participants/transfers (spec/requests/api/v3/transfers_spec.rb #index)", () => {
-  test('L27 "an index endpoint": teachers with a transfer the caller is part of, created_at ascending; byte for byte (school_transfer_serializer_spec.rb:37 core attributes, :54 leaving and joining)', async () => {
+  test('spec/requests/api/v3/transfers_spec.rb:27 "an index endpoint": teachers with a transfer the caller is part of, created_at ascending; byte for byte (school_transfer_serializer_spec.rb:37 core attributes, :54 leaving and joining)', async () => {
     const r = await q("/api/v3/participants/transfers");
     expect(r.status).toBe(200);
     expect(r.type).toBe("application/json; charset=utf-8");
@@ -109,17 +109,17 @@ describe("GET /api/v3/participants/transfers (spec/requests/api/v3/transfers_spe
     const first = `{"id":"${id("newSchool")}","type":"participant-transfer","attributes":{"updated_at":"2025-04-01T00:00:00Z","transfers":[{"training_record_id":"${refs.newSchool!.ect_training_record_id}","transfer_type":"new_school","status":"complete","created_at":"2025-02-01T00:00:00Z","leaving":{"school_urn":"500001","provider":"${a}","date":"${day(-100)}"},"joining":{"school_urn":"500002","provider":"${a}","date":"${day(-99)}"}}]}}`;
     expect(r.text.startsWith(`{"data":[${first},`)).toBe(true);
   });
-  test('L27 "an index endpoint": the joining provider sees the transfer too; a provider in none → {"data":[]}; /participants/transfers is never read as an id', async () => {
+  test('spec/requests/api/v3/transfers_spec.rb:27 "an index endpoint": the joining provider sees the transfer too; a provider in none → {"data":[]}; /participants/transfers is never read as an id', async () => {
     expect(await listIds("", "b")).toEqual([id("newProvider")]);
     const r = await q("/api/v3/participants/transfers", "c");
     expect(r.text).toBe('{"data":[]}');
   });
-  test('L28 "a paginated endpoint"', async () => {
+  test('spec/requests/api/v3/transfers_spec.rb:28 "a paginated endpoint"', async () => {
     expect(await listIds("?page[per_page]=3&page[page]=2")).toEqual([id("schoolLed")]);
     expect(await listIds("?page[per_page]=3&page[page]=3")).toEqual([]);
     expect((await q("/api/v3/participants/transfers?page[per_page]=0")).status).toBe(400);
   });
-  test('L29 "a filter by updated_since endpoint": a first or last training period of the caller\'s transfer-updated at or after (query.rb:88-120)', async () => {
+  test('spec/requests/api/v3/transfers_spec.rb:29 "a filter by updated_since endpoint": a first or last training period of the caller\'s transfer-updated at or after (query.rb:88-120)', async () => {
     // newSchool: its joining period 2025-04-01; newProvider: a's leaving period 2025-05-01; the others: the load's clock
     expect(await listIds("?filter[updated_since]=2030-01-01T00:00:00Z")).toEqual([]);
     expect(await listIds(`?filter[updated_since]=${encodeURIComponent("2025-04-01T00:00:00Z")}`)).toEqual([id("newSchool"), id("newProvider"), id("unknown"), id("schoolLed")]);
@@ -136,13 +136,13 @@ describe("GET /api/v3/participants/transfers (spec/requests/api/v3/transfers_spe
 });
 
 describe("GET /api/v3/participants/{id}/transfers (spec/requests/api/v3/transfers_spec.rb #show)", () => {
-  test('L43 "a show endpoint": the document the list has', async () => {
+  test('spec/requests/api/v3/transfers_spec.rb:43 "a show endpoint": the document the list has', async () => {
     const list = await q("/api/v3/participants/transfers");
     const r = await q(`/api/v3/participants/${id("newProvider")}/transfers`);
     expect(r.status).toBe(200);
     expect(r.text).toBe(`{"data":${JSON.stringify(list.body.data[1])}}`);
   });
-  test('L43 "a show endpoint": a teacher without a transfer (ongoing, same school, completed induction), unknown or non-UUID id → 404', async () => {
+  test('spec/requests/api/v3/transfers_spec.rb:43 "a show endpoint": a teacher without a transfer (ongoing, same school, completed induction), unknown or non-UUID id → 404', async () => {
     for (const path of [id("ongoing"), id("sameSchool"), id("completed"), crypto.randomUUID(), "nope"]) {
       const r = await q(`/api/v3/participants/${path}/transfers`);
       expect(r.status).toBe(404);
@@ -154,17 +154,17 @@ describe("GET /api/v3/participants/{id}/transfers (spec/requests/api/v3/transfer
     expect(r.status).toBe(404);
     expect(r.text).toBe(NOT_FOUND);
   });
-  test('L44 "a does not filter by updated_since endpoint"', async () => {
+  test('spec/requests/api/v3/transfers_spec.rb:44 "a does not filter by updated_since endpoint"', async () => {
     const r = await q(`/api/v3/participants/${id("newSchool")}/transfers?filter[updated_since]=2030-01-01T00:00:00Z`);
     expect(r.status).toBe(200);
   });
 });
 
 describe("History#transfer_for (spec/services/api/teachers/school_transfers/history_spec.rb; transfer.rb)", () => {
-  test("L152 leaves provider-led at one school, joins another with the same provider: new_school, complete", async () => {
+  test("spec/services/api/teachers/school_transfers/history_spec.rb:152 leaves provider-led at one school, joins another with the same provider: new_school, complete", async () => {
     expect((await transfersOf("newSchool")).map((x: any) => [x.transfer_type, x.status])).toEqual([["new_school", "complete"]]);
   });
-  test("L196/L214 joins another school with a different provider: new_provider for both; incomplete while the joining period starts after today; updated_at the later of the two periods", async () => {
+  test("spec/services/api/teachers/school_transfers/history_spec.rb:196,214 joins another school with a different provider: new_provider for both; incomplete while the joining period starts after today; updated_at the later of the two periods", async () => {
     for (const ref of ["a", "b"]) {
       const r = await q(`/api/v3/participants/${id("newProvider")}/transfers`, ref);
       expect(r.body.data.attributes.updated_at).toBe("2025-05-01T00:00:00Z");
@@ -173,20 +173,20 @@ describe("History#transfer_for (spec/services/api/teachers/school_transfers/hist
     const later = await q(`/api/v3/participants/${id("newProvider")}/transfers`, "a", { "X-With-Server-Date": `${day(10)}T12:00:00Z` });
     expect(later.body.data.attributes.transfers[0].status).toBe("complete");
   });
-  test("L232 a third provider: no transfers (404)", async () => {
+  test("spec/services/api/teachers/school_transfers/history_spec.rb:232 a third provider: no transfers (404)", async () => {
     expect((await q(`/api/v3/participants/${id("newProvider")}/transfers`, "c")).status).toBe(404);
   });
-  test("L85 leaves without completing, no next school: unknown, joining null (school_transfer_serializer_spec.rb:156); incomplete while the leaving period ends after today", async () => {
+  test("spec/services/api/teachers/school_transfers/history_spec.rb:85 leaves without completing, no next school: unknown, joining null (school_transfer_serializer_spec.rb:156); incomplete while the leaving period ends after today", async () => {
     const [x] = await transfersOf("unknown");
     expect(x.transfer_type).toBe("unknown");
     expect(x.joining).toBeNull();
     expect(x.status).toBe("incomplete");
     expect(x.leaving.date).toBe(day(10));
   });
-  test("L117 leaves having completed induction, no next school: no transfer", async () => {
+  test("spec/services/api/teachers/school_transfers/history_spec.rb:117 leaves having completed induction, no next school: no transfer", async () => {
     expect((await q(`/api/v3/participants/${id("completed")}/transfers`)).status).toBe(404);
   });
-  test("L254 joins school-led training at another school: new_provider, the joining provider null (school_transfer_serializer_spec.rb:90)", async () => {
+  test("spec/services/api/teachers/school_transfers/history_spec.rb:254 joins school-led training at another school: new_provider, the joining provider null (school_transfer_serializer_spec.rb:90)", async () => {
     const [x] = await transfersOf("schoolLed");
     expect(x.transfer_type).toBe("new_provider");
     expect(x.joining).toEqual({ school_urn: "500002", provider: null, date: day(-99) });
