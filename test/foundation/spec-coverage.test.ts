@@ -42,7 +42,7 @@ describe("spec coverage counting", () => {
     const { entries, errors } = readNotReproduced(
       [
         {
-          path: "test/v3/not-reproduced/x.md",
+          path: "the-list",
           text: [
             "# heading",
             "- spec/services/api/schools/query_spec.rb:5 — an internal query object with no HTTP effect",
@@ -56,10 +56,10 @@ describe("spec coverage counting", () => {
       files,
     );
     expect(entries.map((e) => [e.file, e.lines, e.source])).toEqual([
-      ["spec/services/api/schools/query_spec.rb", [5], "test/v3/not-reproduced/x.md:2"],
-      ["spec/services/api/statements/query_spec.rb", [6, 7, 8, 10], "test/v3/not-reproduced/x.md:3"],
+      ["spec/services/api/schools/query_spec.rb", [5], "the-list:2"],
+      ["spec/services/api/statements/query_spec.rb", [6, 7, 8, 10], "the-list:3"],
     ]);
-    expect(errors.map((e) => e.split(":").slice(0, 2).join(":"))).toEqual(["test/v3/not-reproduced/x.md:4", "test/v3/not-reproduced/x.md:5", "test/v3/not-reproduced/x.md:6"]);
+    expect(errors.map((e) => e.split(":").slice(0, 2).join(":"))).toEqual(["the-list:4", "the-list:5", "the-list:6"]);
   });
 
   test("when the repository's own lists are read, then every entry is well formed and names an example of the index", () => {
