@@ -317,3 +317,66 @@ describe("API::Teachers::SchoolTransfers::Transfer (spec/services/api/teachers/s
     expect((await one("complete")).status).toBe("complete");
   });
 });
+
+describe("API::Teachers::SchoolTransferSerializer (spec/serializers/api/teachers/school_transfer_serializer_spec.rb)", () => {
+  const names = async () => Object.fromEntries((await t.admin("GET", "/admin/v3/world")).body.lead_providers.map((l: any) => [l.id, l.name]));
+  test("L54 a new-provider transfer with both periods (build_new_provider_transfer, leaving a, joining o): updated_at the leaving period's (3 days ago, the joining 5); the whole document", async () => {
+    const w = await world(["a", "o", "l"], [
+      {
+        ref: "t",
+        ect_periods: [
+          { school: "s1", started_on: "today-365d", finished_on: "today-182d", training: [pl("s1", "a", "today-365d", "today-182d", { ref: "leave", created_at: "2025-03-03T03:03:03Z", updated_at: "2025-06-03T00:00:00Z" })] },
+          { school: "s2", started_on: "today-181d", training: [pl("s2", "o", "today-180d", "today-90d", { ref: "join", updated_at: "2025-06-01T00:00:00Z" }), pl("s2", "l", "today-89d")] },
+        ],
+      },
+    ]);
+    const n = await names();
+    for (const lead of ["a", "o"]) {
+      const r = await show(w, "t", lead);
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({
+        data: {
+          id: w.t!.id,
+          type: "participant-transfer",
+          attributes: {
+            updated_at: "2025-06-03T00:00:00Z",
+            transfers: [
+              {
+                training_record_id: w.t!.ect_training_record_id,
+                transfer_type: "new_provider",
+                status: "complete",
+                created_at: "2025-03-03T03:03:03Z",
+                leaving: { school_urn: String(urn - 1), provider: n[w.a!.id], date: day(-182) },
+                joining: { school_urn: String(urn), provider: n[w.o!.id], date: day(-180) },
+              },
+            ],
+          },
+        },
+      });
+    }
+  });
+  test("L124 an ongoing school-led joining period (leaving a only): updated_at the joining period's (2 days ago, the leaving 3), joining provider null, complete", async () => {
+    const w = await world(["a"], [
+      {
+        ref: "t",
+        ect_periods: [
+          { school: "s1", started_on: "today-365d", finished_on: "today-182d", training: [pl("s1", "a", "today-365d", "today-182d", { updated_at: "2025-06-01T00:00:00Z" })] },
+          { school: "s2", started_on: "today-181d", training: [{ programme: "school_led", started_on: "today-180d", updated_at: "2025-06-02T00:00:00Z" }] },
+        ],
+      },
+    ]);
+    const n = await names();
+    const r = await show(w, "t", "a");
+    expect(r.status).toBe(200);
+    const a = r.body.data.attributes;
+    expect(a.updated_at).toBe("2025-06-02T00:00:00Z");
+    expect(a.transfers).toHaveLength(1);
+    expect(a.transfers[0]).toMatchObject({
+      training_record_id: w.t!.ect_training_record_id,
+      transfer_type: "new_provider",
+      status: "complete",
+      leaving: { school_urn: String(urn - 1), provider: n[w.a!.id], date: day(-182) },
+      joining: { school_urn: String(urn), provider: null, date: day(-180) },
+    });
+  });
+});
