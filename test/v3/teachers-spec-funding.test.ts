@@ -107,10 +107,10 @@ describe("Teachers::SetECTFundingEligibility#set! (spec/services/teachers/set_ec
     expect((await funding(r)).ect_eligible_at).toBeNull();
   });
   test("L92 no induction period containing today and no ECT period: not set; L96 no declaration is marked eligible", async () => {
-    const r = await build({ mentor_periods: [mentorPeriod([{ ref: "mtp", partnership: "p", started_on: "today-200d", declarations: [{ ref: "md", type: "started", date: "now-150d", state: "submitted" }] }])] });
+    const r = await build({ mentor_periods: [mentorPeriod([{ ref: "mtp", partnership: "p", started_on: "today-200d", declarations: [{ ref: "mdecl", type: "started", date: "now-150d", state: "submitted" }] }])] });
     expect((await addInduction(r, { started_on: "today-100d", finished_on: "today-50d" })).body.ect_funding_eligibility_set).toBe(false);
     expect((await funding(r)).ect_eligible_at).toBeNull();
-    expect((await declarations(r))[r.md!.id].state).toBe("submitted");
+    expect((await declarations(r))[r.mdecl!.id].state).toBe("submitted");
   });
   test("a past induction period recorded while an earlier-loaded one contains today: set (any induction period containing today, set_ect_funding_eligibility.rb:38)", async () => {
     const r = await build({ induction_periods: [{ started_on: "today-20d" }], ect_periods: [ectPeriod()] });
@@ -123,13 +123,13 @@ describe("Teachers::SetECTFundingEligibility#set! (spec/services/teachers/set_ec
   test("L111 does not touch mentor eligibility: the teacher's mentor date stays null, its submitted mentor declaration stays submitted", async () => {
     const r = await build({
       ect_periods: [ectPeriod()],
-      mentor_periods: [mentorPeriod([{ ref: "mtp", partnership: "p", started_on: "today-200d", declarations: [{ ref: "md", type: "started", date: "now-150d", state: "submitted" }] }])],
+      mentor_periods: [mentorPeriod([{ ref: "mtp", partnership: "p", started_on: "today-200d", declarations: [{ ref: "mdecl", type: "started", date: "now-150d", state: "submitted" }] }])],
     });
     expect((await addInduction(r)).body.ect_funding_eligibility_set).toBe(true);
     const f = await funding(r);
     expect(recent(f.ect_eligible_at)).toBe(true);
     expect(f.mentor_eligible_at).toBeNull();
-    expect((await declarations(r))[r.md!.id].state).toBe("submitted");
+    expect((await declarations(r))[r.mdecl!.id].state).toBe("submitted");
   });
   test("L147 an error while setting (no output statement to attach a declaration to: MarkDeclarationsEligible raises, mark_declarations_eligible.rb:26-33) rolls back: 422, nothing changed", async () => {
     const r = await build({ ect_periods: [ectPeriod({}, [{ ref: "tp", partnership: "p", started_on: "today-200d", declarations: [{ ref: "sub", type: "started", date: "now-150d", state: "submitted" }] }])] }, { statements: false });
