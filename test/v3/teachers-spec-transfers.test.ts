@@ -380,3 +380,20 @@ describe("API::Teachers::SchoolTransferSerializer (spec/serializers/api/teachers
     });
   });
 });
+
+describe("History#teacher_completed_induction? applies to every role (app/services/api/teachers/school_transfers/history.rb:34,51-53)", () => {
+  test("a mentor leaving with no next school: an unknown transfer, unless the teacher completed an induction (as an ECT, earlier)", async () => {
+    const w = await world(["a"], [
+      { ref: "plain", mentor_periods: [{ school: "s1", started_on: "today-300d", finished_on: "today-10d", training: [pl("s1", "a", "today-300d", "today-10d")] }] },
+      {
+        ref: "inducted",
+        induction_periods: [{ started_on: "today-900d", finished_on: "today-500d", outcome: "pass" }],
+        mentor_periods: [{ school: "s1", started_on: "today-300d", finished_on: "today-10d", training: [pl("s1", "a", "today-300d", "today-10d")] }],
+      },
+    ]);
+    const r = await show(w, "plain", "a");
+    expect(r.status).toBe(200);
+    expect(r.body.data.attributes.transfers.map((x: any) => [x.transfer_type, x.training_record_id])).toEqual([["unknown", w.plain!.mentor_training_record_id]]);
+    expect((await show(w, "inducted", "a")).status).toBe(404);
+  });
+});
