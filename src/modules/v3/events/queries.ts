@@ -186,6 +186,18 @@ export async function hasEctPeriod(db: DbOrTrx, teacherId: number): Promise<bool
   return (await db.selectFrom("rect_ect_at_school_periods").select("id").where("teacher_id", "=", teacherId).executeTakeFirst()) !== undefined;
 }
 
+/** `teacher.induction_periods.contains_today.any?` (set_ect_funding_eligibility.rb:38; the range is `[]`, db/schema.rb:417): any of the teacher's induction periods, not only a new one. */
+export async function hasInductionPeriodContaining(db: DbOrTrx, teacherId: number, day: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("rect_induction_periods")
+    .select("id")
+    .where("teacher_id", "=", teacherId)
+    .where("started_on", "<=", day)
+    .where((eb) => eb.or([eb("finished_on", "is", null), eb("finished_on", ">=", day)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 // ---- the nightly job (control-plane.md §4.5) ----------------------------------------------------
 
 /**

@@ -298,7 +298,8 @@ export async function patchPeriod(db: Db, id: string, body: Body, now: Date) {
 
 /**
  * POST /admin/v3/teachers/{id}/induction-periods (the appropriate body): an
- * induction period (touches the teacher, induction_period.rb:20); when one
+ * induction period (touches the teacher, induction_period.rb:20); then, as
+ * induction_periods/create_induction_period.rb:27,62-67 does, when any of the teacher's induction periods
  * contains today and the teacher has an ECT period, ECT funding eligibility
  * is set once, now, and the ECT's submitted declarations become eligible
  * (app/services/teachers/set_ect_funding_eligibility.rb:17-39).
@@ -322,7 +323,8 @@ export async function addInductionPeriod(db: Db, id: string, body: Body, now: Da
     }
     await q.update(trx, "rect_teachers", teacher.id, { api_updated_at: at });
     const today = londonDate(now);
-    const containsToday = started <= today && (finished === null || finished >= today);
+    // any induction period of the teacher containing today, the new one or an earlier one (set_ect_funding_eligibility.rb:37-39)
+    const containsToday = await q.hasInductionPeriodContaining(trx, teacher.id, today);
     const hasEctPeriod = await q.hasEctPeriod(trx, teacher.id);
     let fundingSet = false;
     if (containsToday && hasEctPeriod && teacher.ect_first_became_eligible_for_training_at === null) {

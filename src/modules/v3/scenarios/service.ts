@@ -376,8 +376,9 @@ async function applyTeachers(load: Load, teachers: unknown[]): Promise<void> {
         api_ect_training_record_id: ectRecord,
         api_mentor_training_record_id: mentorRecord,
         trn,
-        trs_first_name: optionalString(item.first_name, `${p}/first_name`) ?? "Test",
-        trs_last_name: optionalString(item.last_name, `${p}/last_name`) ?? `Teacher ${i + 1}`,
+        // absent: a default name; an explicit null: no TRS name, as RECT allows (spec/services/teachers/name_spec.rb:43-58)
+        trs_first_name: item.first_name === null ? null : (optionalString(item.first_name, `${p}/first_name`) ?? "Test"),
+        trs_last_name: item.last_name === null ? null : (optionalString(item.last_name, `${p}/last_name`) ?? `Teacher ${i + 1}`),
         corrected_name: optionalString(item.corrected_name, `${p}/corrected_name`),
         ect_first_became_eligible_for_training_at: resolveOptionalInstant(funding.ect_eligible_at, `${p}/funding/ect_eligible_at`, load.now),
         ect_became_ineligible_for_funding_on: resolveOptionalDate(funding.ect_ineligible_on, `${p}/funding/ect_ineligible_on`, load.now),
