@@ -375,7 +375,7 @@ describe("POST /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb:7
 
   describe("spec/services/api/school_partnerships/create_spec.rb validations (titles and texts mapped: docs/reference/rect/rules.md §3.2, Appendix B)", () => {
     const post = (attributes: Record<string, unknown>, headers: Record<string, string> = {}) => send("POST", "/api/v3/partnerships", w.c!.api_token, create(attributes), headers);
-    test("L31-L34 presence: every blank attribute (nil, \"\", spaces, false) at once, one item each; L159 guarded: one error per attribute", async () => {
+    test("L31-L34 presence: every blank attribute (nil, \"\", spaces, false) at once, one item each; L159 guarded: one error per attribute; spec/services/api/errors/mapper_spec.rb:11 and spec/services/api/errors/response_spec.rb:49,66 (RECT terms mapped in every item\'s title and detail: cohort, school_id, delivery_partner_id)", async () => {
       const r = await post({ cohort: " ", school_id: null, delivery_partner_id: false });
       expect(r.status).toBe(422);
       expect(r.text).toBe(errors(["cohort", M.cohortBlank], ["school_id", M.schoolBlank], ["delivery_partner_id", M.dpBlank]));
@@ -396,7 +396,7 @@ describe("POST /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb:7
         expect((await post({ cohort: 2025, school_id, delivery_partner_id: w.cdp!.id })).text).toBe(errors(["school_id", M.schoolInvalid]));
       }
     });
-    test("spec/services/api/school_partnerships/create_spec.rb:84 when the school is not eligible (P9); an ineligible school already partnered gets P9 and P12 (unguarded)", async () => {
+    test("spec/services/api/school_partnerships/create_spec.rb:84 when the school is not eligible (P9); an ineligible school already partnered gets P9 and P12 (unguarded): spec/services/api/errors/response_spec.rb:13, two messages under one title, one item each", async () => {
       expect((await post({ cohort: 2025, school_id: w.inel!.id, delivery_partner_id: w.cdp!.id })).text).toBe(errors(["school_id", M.schoolIneligible]));
       expect((await post({ cohort: 2025, school_id: w.inelp!.id, delivery_partner_id: w.cdp!.id })).text).toBe(errors(["school_id", M.schoolIneligible], ["school_id", M.already]));
     });
