@@ -21,6 +21,11 @@
  * (a range `:40-58` names every example in it, a list `:42,47,51` each), or, under a describe that
  * names the spec file, by `L42` alone (see readCitations). A line counts only if the index lists an
  * example at that line of that file.
+ *
+ * Deliberately not reproduced: a markdown file under test/v3/not-reproduced/ lists examples the
+ * sandbox does not reproduce, one entry per line, `- spec/…_spec.rb:12-40 — the reason` (see
+ * readNotReproduced). Those files never count as tests; an example both named by a test and listed
+ * there counts as covered. The reason is required (an entry without one is reported as an error).
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -66,9 +71,21 @@ export function readIndex(text: string): Example[] {
 function* testFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
+    if (path === NOT_REPRODUCED_DIR) continue;
     if (statSync(path).isDirectory()) yield* testFiles(path);
     else if (/\.(ts|tsx|md|json|yaml)$/.test(name) && !path.includes("spec-coverage")) yield path;
   }
+}
+
+const NOT_REPRODUCED_DIR = join(ROOT, "test/v3/not-reproduced");
+function* notReproducedFiles(): Generator<string> {
+  let names: string[] = [];
+  try {
+    names = readdirSync(NOT_REPRODUCED_DIR);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.endsWith(".md")) yield join(NOT_REPRODUCED_DIR, name);
 }
 
 /** Which index file a mention names: the path itself, or the one index path ending with it; when
@@ -116,40 +133,98 @@ export function readCitations(texts: { path: string; text: string }[], files: st
   return cited;
 }
 
-if (import.meta.main) {
-  const args = new Set(process.argv.slice(2));
-  if (args.has("--help") || args.has("-h")) {
-    console.log("usage: bun test/scripts/spec-coverage.ts [--missing] [--json]\n  --missing  list every example no test names\n  --json     the counts as JSON");
-    process.exit(0);
+export interface NotReproduced {
+  file: string;
+  lines: number[];
+  reason: string;
+  source: string;
+}
+
+/** The entries of the not-reproduced lists: `- <spec path>:<lines> — <reason>` (also `-` or `:` before the
+ * reason). A line that starts `- spec/` but has no lines, no reason or an unknown spec file is an error. */
+export function readNotReproduced(texts: { path: string; text: string }[], files: string[]): { entries: NotReproduced[]; errors: string[] } {
+  const entries: NotReproduced[] = [];
+  const errors: string[] = [];
+  for (const { path, text } of texts) {
+    text.split("\n").forEach((raw, i) => {
+      const line = raw.trim();
+      if (!/^[-*]\s+`?spec\//.test(line)) return;
+      const m = /^[-*]\s+`?(spec\/[\w/.-]+_spec\.rb):((?:\d+(?:-\d+)?)(?:,\s?\d+(?:-\d+)?)*)`?\s*(?:—|–|-|:)\s*(.+)$/.exec(line);
+      const where = `${path}:${i + 1}`;
+      if (!m) return void errors.push(`${where}: not "- spec/…_spec.rb:LINES — reason": ${line}`);
+      const [, file, spans, reason] = m;
+      if (!files.includes(file!)) return void errors.push(`${where}: ${file} is not in the index`);
+      if (reason!.trim().split(/\s+/).length < 4) return void errors.push(`${where}: the reason is too short: ${reason}`);
+      const lines: number[] = [];
+      for (const part of spans!.split(",")) {
+        const [a, b] = part.trim().split("-").map(Number);
+        for (let n = a!; n <= (b ?? a!) && n - a! < 2000; n++) lines.push(n);
+      }
+      entries.push({ file: file!, lines, reason: reason!.trim(), source: where });
+    });
   }
-  const examples = readIndex(readFileSync(INDEX, "utf8")).filter((e) => COUNTED_SECTIONS.has(e.section));
+  return { entries, errors };
+}
+
+/** The counts over the repository's own tests and not-reproduced lists. */
+export function coverage() {
+  const all = readIndex(readFileSync(INDEX, "utf8"));
+  const files = [...new Set(all.map((e) => e.file))];
+  const examples = all.filter((e) => COUNTED_SECTIONS.has(e.section));
   const texts = [...testFiles(join(ROOT, "test/v3"))].map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, "utf8") }));
-  const cited = readCitations(texts, [...new Set(readIndex(readFileSync(INDEX, "utf8")).map((e) => e.file))]);
-  const perFile = new Map<string, { section: number; total: number; covered: number; missing: Example[] }>();
+  const cited = readCitations(texts, files);
+  const nr = readNotReproduced([...notReproducedFiles()].map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, "utf8") })), files);
+  const excluded = new Map<string, Map<number, string>>();
+  for (const e of nr.entries) {
+    const m = excluded.get(e.file) ?? new Map<number, string>();
+    excluded.set(e.file, m);
+    for (const n of e.lines) m.set(n, e.reason);
+  }
+  const perFile = new Map<string, { section: number; total: number; covered: number; not_reproduced: number; missing: Example[] }>();
   for (const e of examples) {
-    const row = perFile.get(e.file) ?? { section: e.section, total: 0, covered: 0, missing: [] };
+    const row = perFile.get(e.file) ?? { section: e.section, total: 0, covered: 0, not_reproduced: 0, missing: [] };
     perFile.set(e.file, row);
     row.total++;
     if (cited.get(e.file)?.has(e.line)) row.covered++;
+    else if (excluded.get(e.file)?.has(e.line)) row.not_reproduced++;
     else row.missing.push(e);
   }
+  const exampleLines = new Set(all.map((e) => `${e.file}:${e.line}`));
+  const errors = [...nr.errors, ...nr.entries.filter((e) => !e.lines.some((n) => exampleLines.has(`${e.file}:${n}`))).map((e) => `${e.source}: names no example line of ${e.file}`)];
   const api = [...perFile].filter(([file]) => !NOT_API[file]);
   const notApi = [...perFile].filter(([file]) => NOT_API[file]);
-  const sum = (rows: typeof api, k: "total" | "covered") => rows.reduce((n, [, r]) => n + r[k], 0);
+  const sum = (k: "total" | "covered" | "not_reproduced") => api.reduce((n, [, r]) => n + r[k], 0);
   const summary = {
     examples: examples.length,
-    api_examples: sum(api, "total"),
-    covered: sum(api, "covered"),
-    not_api: sum(notApi, "total"),
+    api_examples: sum("total"),
+    covered: sum("covered"),
+    not_reproduced: sum("not_reproduced"),
+    remaining: sum("total") - sum("covered") - sum("not_reproduced"),
+    not_api: notApi.reduce((n, [, r]) => n + r.total, 0),
     files: api.length,
     files_with_a_covered_example: api.filter(([, r]) => r.covered > 0).length,
   };
-  if (args.has("--json")) {
-    console.log(JSON.stringify({ ...summary, per_file: Object.fromEntries(api.map(([f, r]) => [f, { total: r.total, covered: r.covered }])) }, null, 2));
+  return { summary, api, errors };
+}
+
+if (import.meta.main) {
+  const args = new Set(process.argv.slice(2));
+  if (args.has("--help") || args.has("-h")) {
+    console.log("usage: bun test/scripts/spec-coverage.ts [--missing] [--json]\n  --missing  list every example neither named by a test nor listed as not reproduced\n  --json     the counts as JSON\nexits 1 when an entry of test/v3/not-reproduced/*.md is malformed");
     process.exit(0);
   }
-  console.log("| section | spec file | examples | named by a test |\n| --- | --- | --- | --- |");
-  for (const [file, r] of api) console.log(`| §${r.section} | ${file} | ${r.total} | ${r.covered} |`);
-  console.log(`\n${summary.api_examples} API examples in §2–§7 of the index (of ${summary.examples}; ${summary.not_api} more are not API behaviour: ${Object.keys(NOT_API).join(", ")}); ${summary.covered} named by a test; ${summary.api_examples - summary.covered} not yet.`);
+  const { summary, api, errors } = coverage();
+  for (const e of errors) console.error(`error: ${e}`);
+  if (args.has("--json")) {
+    console.log(JSON.stringify({ ...summary, per_file: Object.fromEntries(api.map(([f, r]) => [f, { total: r.total, covered: r.covered, not_reproduced: r.not_reproduced }])) }, null, 2));
+    process.exit(errors.length ? 1 : 0);
+  }
+  console.log("| section | spec file | examples | named by a test | not reproduced (reason listed) |\n| --- | --- | --- | --- | --- |");
+  for (const [file, r] of api) console.log(`| §${r.section} | ${file} | ${r.total} | ${r.covered} | ${r.not_reproduced} |`);
+  console.log(
+    `\n${summary.api_examples} API examples in §2–§7 of the index (of ${summary.examples}; ${summary.not_api} more are not API behaviour: ${Object.keys(NOT_API).join(", ")}); ` +
+      `${summary.covered} named by a test; ${summary.not_reproduced} deliberately not reproduced (test/v3/not-reproduced/*.md); ${summary.remaining} not yet.`,
+  );
   if (args.has("--missing")) for (const [file, r] of api) for (const e of r.missing) console.log(`missing ${file}:${e.line}  ${e.text}`);
+  process.exit(errors.length ? 1 : 0);
 }
