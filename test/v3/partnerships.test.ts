@@ -56,7 +56,7 @@ const doc = (w: any, ref: string, extra: { participants: number; tutorName: stri
 };
 
 describe("GET /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb #index)", () => {
-  test('spec/requests/api/v3/partnerships_spec.rb:26 "an index endpoint": the caller\'s partnerships only, created_at ascending, byte for byte in the serializer\'s attribute order; spec/services/api/school_partnerships/query_spec.rb:37,44 (all, created_at ascending), :69 (filters by lead_provider), :104,159,183 (cohort, updated_since, delivery partner filters omitted → all)', async () => {
+  test('spec/requests/api/v3/partnerships_spec.rb:26 "an index endpoint": the caller\'s partnerships only, created_at ascending, byte for byte in the serializer\'s attribute order; spec/services/api/school_partnerships/query_spec.rb:37,44,69,104,159,183 (all, created_at ascending; filtered by the caller; the cohort, updated_since and delivery partner filters omitted → all)', async () => {
     const r = await v3Get(t, "/api/v3/partnerships", tok("a"));
     expect(r.status).toBe(200);
     expect(r.type).toBe("application/json; charset=utf-8");
