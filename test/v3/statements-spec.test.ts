@@ -232,3 +232,37 @@ describe("spec/services/statements/mark_as_payable_spec.rb .mark_all_eligible! t
     expect(declaration.body.data.attributes.state).toBe("payable");
   });
 });
+
+describe("spec/services/statements/search_spec.rb as the declarations use it (api/declarations/create.rb:117-125): the statement a new eligible declaration goes on", () => {
+  let t: TestApp;
+  let refs: Refs;
+  const id = (ref: string) => refs[ref]!.id as string;
+  beforeAll(async () => {
+    t = await createTestApp({ rectStatements: false });
+    refs = await v3Scenario(t, {
+      lead_providers: [lp("a", [2024, 2025]), lp("b", [2025])],
+      delivery_partners: [{ ref: "dp1", name: `Search DP ${crypto.randomUUID()}`, partnered_with: [{ lead_provider: "a", cohorts: [2025] }] }],
+      schools: [{ ref: "s1", urn: "470003", name: "Search School" }],
+      partnerships: [{ ref: "p", school: "s1", lead_provider: "a", delivery_partner: "dp1", cohort: 2025 }],
+      statements: [
+        statement("past", "a", 2025, 1, 2026, { deadline_date: "today-10d", payment_date: "today+1d" }),
+        // deadline today, paid late: the one (deadline order, not payment order)
+        statement("today", "a", 2025, 4, 2026, { deadline_date: "today", payment_date: "today+90d" }),
+        statement("later", "a", 2025, 8, 2026, { deadline_date: "today+30d", payment_date: "today+40d" }),
+        statement("payableSoon", "a", 2025, 11, 2026, { status: "payable", deadline_date: "today+1d", payment_date: "today+20d" }),
+        statement("service", "a", 2025, 12, 2026, { fee_type: "service", deadline_date: "today+1d", payment_date: "today+20d" }),
+        statement("cohort24", "a", 2024, 1, 2027, { deadline_date: "today+1d", payment_date: "today+20d" }),
+        statement("other", "b", 2025, 4, 2026, { deadline_date: "today+1d", payment_date: "today+20d" }),
+      ],
+      teachers: [{ ref: "t1", funding: { ect_eligible_at: "now-300d" }, ect_periods: [{ school: "s1", started_on: "2025-07-01", training: [{ partnership: "p", schedule: "ecf-standard-september", started_on: "2025-09-01" }] }] }],
+    });
+  });
+  afterAll(() => t.close());
+
+  test("spec/services/statements/search_spec.rb:35,69,109,114,196,240,309: the caller's (not b's), in the declaration's cohort (not 2024's), output fee (not the service one), deadline today or later (not the past one), open (not the payable one), the earliest deadline first (not the earliest payment)", async () => {
+    const attributes = { participant_id: id("t1"), declaration_type: "started", declaration_date: "2025-10-01T10:00:00Z", course_identifier: "ecf-induction", evidence_held: "training-event-attended" };
+    const r = await t.call("POST", "/api/v3/participant-declarations", { token: refs.a!.api_token, body: { data: { type: "participant-declaration", attributes } } });
+    expect(r.status).toBe(200);
+    expect([r.body.data.attributes.state, r.body.data.attributes.statement_id]).toEqual(["eligible", id("today")]);
+  });
+});
