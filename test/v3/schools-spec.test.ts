@@ -102,3 +102,13 @@ describe("spec/serializers/api/school_serializer_spec.rb", () => {
     expect([g2.induction_tutor_name, g2.induction_tutor_email]).toEqual([null, "deputy@school.example.com"]);
   });
 });
+
+describe("expression_of_interest counts training periods, not partnerships (app/models/school.rb:149-164, app/services/metadata/handlers/school.rb:43,56-57)", () => {
+  test("when the caller creates a partnership with a school that has no training periods, then in_partnership turns true but expression_of_interest stays false and the tutor fields stay null (docs/reference/rect/rules.md §13.2 step 3 and §14.2 say it becomes true)", async () => {
+    const more = await v3Scenario(t, { schools: [{ ref: "bare", urn: "491002", name: "Bare School", induction_tutor: { name: "Bea Tutor", email: "bea@bare.example" } }] });
+    const r = await t.call("POST", "/api/v3/partnerships", { token: tok("a"), body: { data: { type: "partnership", attributes: { cohort: 2025, school_id: more.bare!.id, delivery_partner_id: id("dp") } } } });
+    expect(r.status).toBe(200);
+    const school = (await v3Get(t, `/api/v3/schools/${more.bare!.id}?filter[cohort]=2025`, tok("a"))).body.data.attributes;
+    expect([school.in_partnership, school.expression_of_interest, school.induction_tutor_name, school.induction_tutor_email]).toEqual([true, false, null, null]);
+  });
+});

@@ -169,12 +169,16 @@ describe("spec/services/statements/mark_as_payable_spec.rb and spec/services/sta
   });
   test("spec/services/statements/mark_as_payable_spec.rb:71 \"transitions the statement from open to payable\"; L77 \"transitions eligible declarations to payable\"; L89 \"does not affect declarations in other payment states\" (voided, and a submitted one without a statement)", async () => {
     const before = await shown("open");
+    const stamp = async (ref: string) => (await v3Get(t, `/api/v3/participant-declarations/${id(ref)}`, tok())).body.data.attributes.updated_at;
+    const [eligibleBefore, voidedBefore] = [await stamp("eligible"), await stamp("voided")];
     const r = await move("open", "payable");
     expect([r.status, r.body]).toEqual([200, { id: id("open"), status: "payable" }]);
     expect((await t.admin("GET", "/admin/v3/world")).body.statements.find((s: any) => s.id === id("open")).status).toBe("payable");
     const after = await shown("open");
     expect([after.paid, after.updated_at > before.updated_at]).toEqual([false, true]);
     expect([await state("eligible"), await state("voided"), await state("submitted")]).toEqual(["payable", "voided", "submitted"]);
+    // a payment_status change touches the declaration (app/models/declaration.rb:101-116); the voided one is left alone
+    expect([(await stamp("eligible")) > eligibleBefore, await stamp("voided")]).toEqual([true, voidedBefore]);
   });
   test("spec/services/statements/authorise_payment_spec.rb:14 \"when the statement is not payable, raises NotAuthorisable\": open → 422; and the other refusals of can_authorise_payment? (app/models/statement.rb:92-98): nothing outstanding, deadline not passed, already paid", async () => {
     expect((await move("future", "paid")).body.errors[0].detail).toBe("only a payable statement becomes paid (this one is open)");
