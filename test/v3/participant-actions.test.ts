@@ -767,6 +767,26 @@ describe("change-schedule checks (spec/services/api/teachers/change_schedule_spe
   });
 });
 
+describe("change-schedule: a model validation RECT raises as a 500 (docs/rect-parity.md §18 E4)", () => {
+  test("when an in-place change moves a period whose declarations sit on another cohort's statement, then 422 with the model's message and nothing written (RECT: RecordInvalid, a 500; app/models/training_period.rb:89,251-258)", async () => {
+    const [y, m] = TODAY.split("-").map(Number) as [number, number];
+    const w = await build({
+      statements: [{ ref: "st", lead_provider: "a", cohort: 2025, month: m, year: y, deadline_date: "today+10d", payment_date: "today+20d", fee_type: "output" }],
+      training: [
+        { ref: "tp", partnership: "pa25", schedule: "ecf-extended-september", started_on: "today+5d", declarations: [{ ref: "d1", type: "started", date: "now-30d", state: "eligible", statement: "st" }] },
+      ],
+    });
+    const before = await w.teacher();
+    const r = await w.act("change-schedule", CS("ecf-extended-september", { cohort: "2024" }));
+    expect(r.status).toBe(422);
+    expect(r.body).toEqual(unprocessable(err("participant_id", "Contract period mismatch: schedule, EOI, school partnership, and declarations must have the same contract period.")));
+    expect(await w.teacher()).toEqual(before);
+    // the same change into the statement's own cohort is made in place (the rule is the statements' cohort, not the change)
+    expect((await w.act("change-schedule", CS("ecf-extended-january", { cohort: "2025" }))).status).toBe(200);
+    expect((await w.training()).map((p) => p.schedule)).toEqual(["ecf-extended-january"]);
+  });
+});
+
 describe("change-schedule effects (spec/services/api/teachers/change_schedule_spec.rb #change_schedule, spec/services/teachers/change_schedule_spec.rb)", () => {
   for (const role of ROLES) {
     test(`${role}: spec/services/api/teachers/change_schedule_spec.rb:28,239 valid, "the contract period year is not changing"; spec/services/teachers/change_schedule_spec.rb:31,54: TP ends yesterday, a new period from today on the new schedule`, async () => {
