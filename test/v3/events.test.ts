@@ -61,6 +61,9 @@ describe("DfE", () => {
     expect(funded.body.declarations_made_eligible).toBe(true);
     expect(await declarationOf(refs.t!.id)).toMatchObject({ state: "eligible", statement: refs.st!.id });
     expect((await t.admin("PUT", `/admin/v3/statements/${refs.st!.id}/status`, { status: "paid" })).body.errors[0].detail).toBe("only a payable statement becomes paid (this one is open)");
+    // the model refuses a payable statement whose deadline has not passed (app/models/statement.rb:43,135-139)
+    expect((await t.admin("PUT", `/admin/v3/statements/${refs.st!.id}/status`, { status: "payable" })).body.errors[0]).toEqual({ title: "deadline_date", detail: "Deadline date must be in the past" });
+    expect((await t.admin("PATCH", `/admin/v3/statements/${refs.st!.id}`, { deadline_date: "today-1d" })).status).toBe(200);
     expect((await t.admin("PUT", `/admin/v3/statements/${refs.st!.id}/status`, { status: "payable" })).status).toBe(200);
     expect((await declarationOf(refs.t!.id)).state).toBe("payable");
     expect((await t.admin("PUT", `/admin/v3/statements/${refs.st!.id}/status`, { status: "paid" })).status).toBe(200);

@@ -56,17 +56,17 @@ const doc = (w: any, ref: string, extra: { participants: number; tutorName: stri
 };
 
 describe("GET /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb #index)", () => {
-  test('spec/requests/api/v3/partnerships_spec.rb:26 "an index endpoint": the caller\'s partnerships only, created_at ascending, byte for byte in the serializer\'s attribute order', async () => {
+  test('spec/requests/api/v3/partnerships_spec.rb:26 "an index endpoint": the caller\'s partnerships only, created_at ascending, byte for byte in the serializer\'s attribute order; spec/services/api/school_partnerships/query_spec.rb:37,44,69,104,159,183 (all, created_at ascending; filtered by the caller; the cohort, updated_since and delivery partner filters omitted → all)', async () => {
     const r = await v3Get(t, "/api/v3/partnerships", tok("a"));
     expect(r.status).toBe(200);
     expect(r.type).toBe("application/json; charset=utf-8");
     const w = await world();
-    // spec/serializers/api/school_partnership_serializer_spec.rb:27,36 "serializes correctly"; :59 "uses the GIAS contact email" (s2: blank tutor email → GIAS primary; s3: → secondary)
+    // spec/serializers/api/school_partnership_serializer_spec.rb:27,36 "serializes correctly"; spec/serializers/api/school_partnership_serializer_spec.rb:59 "uses the GIAS contact email" (s2: blank tutor email → GIAS primary; s3: → secondary)
     expect(r.text).toBe(
       `{"data":[${doc(w, "p2", { participants: 0, tutorName: null, tutorEmail: "office@two.example" })},${doc(w, "p3", { participants: 0, tutorName: null, tutorEmail: "second@three.example" })},${doc(w, "p1", { participants: 2, tutorName: "Tutor One", tutorEmail: "tutor1@example.com" })}]}`,
     );
   });
-  test('spec/requests/api/v3/partnerships_spec.rb:26 "an index endpoint": none → exactly {"data":[]}', async () => {
+  test('spec/requests/api/v3/partnerships_spec.rb:26 "an index endpoint": none → exactly {"data":[]}; spec/services/api/school_partnerships/query_spec.rb:76 "returns empty if no school partnerships are found for the given `lead_provider`"', async () => {
     const none = await v3Scenario(t, { lead_providers: [lp("none")] });
     const r = await v3Get(t, "/api/v3/partnerships", none.none!.api_token);
     expect(r.text).toBe('{"data":[]}');
@@ -155,7 +155,7 @@ describe("GET /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb #i
 });
 
 describe("GET /api/v3/partnerships/{id} (spec/requests/api/v3/partnerships_spec.rb #show)", () => {
-  test('spec/requests/api/v3/partnerships_spec.rb:37 "a show endpoint": own → 200 and the document the list gives; random UUID → 404; another provider\'s → 404', async () => {
+  test('spec/requests/api/v3/partnerships_spec.rb:37 "a show endpoint": own → 200 and the document the list gives; random UUID → 404; another provider\'s → 404 (spec/services/api/school_partnerships/query_spec.rb:278,284)', async () => {
     const list = await v3Get(t, "/api/v3/partnerships", tok("a"));
     const r = await v3Get(t, `/api/v3/partnerships/${refs.p1!.id}`, tok("a"));
     expect(r.status).toBe(200);
@@ -260,7 +260,7 @@ describe("POST /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb:7
   });
   const valid = (school: string, extra: Record<string, unknown> = {}) => create({ cohort: 2025, school_id: w[school]!.id, delivery_partner_id: w.cdp!.id, ...extra });
 
-  test('spec/requests/api/v3/partnerships_spec.rb:72 "an API create endpoint": valid → 200 (not 201), one more partnership, the body is the document a GET gives; spec/services/api/school_partnerships/create_spec.rb:166 "creates a school partnership"', async () => {
+  test('spec/requests/api/v3/partnerships_spec.rb:72 "an API create endpoint": valid → 200 (not 201), one more partnership, the body is the document a GET gives; spec/services/api/school_partnerships/create_spec.rb:166 "creates a school partnership", spec/services/api/school_partnerships/create_spec.rb:29 (valid); spec/services/school_partnerships/create_spec.rb:23 "creates a school partnership"', async () => {
     const before = await count();
     const r = await send("POST", "/api/v3/partnerships", w.c!.api_token, valid("new"));
     expect(r.status).toBe(200);
@@ -273,7 +273,7 @@ describe("POST /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb:7
     expect(a).toMatchObject({ cohort: "2025", urn: "300001", school_id: w.new!.id, delivery_partner_id: w.cdp!.id, induction_tutor_name: "T", induction_tutor_email: "t@new.example", participants_currently_training: 0 });
     expect(r.body.data.type).toBe("partnership");
   });
-  test('spec/requests/api/v3/partnerships_spec.rb:73 "an endpoint that refreshes metadata": the EOI training periods of the caller in the cohort at the school are linked (ECT and mentor), their teachers\' updated_at moves; the school\'s in_partnership turns true and its updated_at moves', async () => {
+  test('spec/requests/api/v3/partnerships_spec.rb:73 "an endpoint that refreshes metadata": the EOI training periods of the caller in the cohort at the school are linked (ECT and mentor), their teachers\' updated_at moves; the school\'s in_partnership turns true and its updated_at moves; spec/services/school_partnerships/create_spec.rb:49 "links eligible training periods"; spec/services/school_partnerships/assign_training_periods_spec.rb:89,101,105 (only eligible ones: not another provider\'s EOI, not another cohort\'s)', async () => {
     const school = async () => (await v3Get(t, `/api/v3/schools/${w.eoi!.id}?filter[cohort]=2025`, w.c!.api_token)).body.data.attributes;
     const before = await school();
     expect(before.in_partnership).toBe(false);
@@ -375,7 +375,7 @@ describe("POST /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb:7
 
   describe("spec/services/api/school_partnerships/create_spec.rb validations (titles and texts mapped: docs/reference/rect/rules.md §3.2, Appendix B)", () => {
     const post = (attributes: Record<string, unknown>, headers: Record<string, string> = {}) => send("POST", "/api/v3/partnerships", w.c!.api_token, create(attributes), headers);
-    test("L31-L34 presence: every blank attribute (nil, \"\", spaces, false) at once, one item each; L159 guarded: one error per attribute", async () => {
+    test("L31-L34 presence: every blank attribute (nil, \"\", spaces, false) at once, one item each; L159 guarded: one error per attribute; spec/services/api/errors/mapper_spec.rb:11 and spec/services/api/errors/response_spec.rb:49,66 (RECT terms mapped in every item\'s title and detail: cohort, school_id, delivery_partner_id)", async () => {
       const r = await post({ cohort: " ", school_id: null, delivery_partner_id: false });
       expect(r.status).toBe(422);
       expect(r.text).toBe(errors(["cohort", M.cohortBlank], ["school_id", M.schoolBlank], ["delivery_partner_id", M.dpBlank]));
@@ -396,7 +396,7 @@ describe("POST /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb:7
         expect((await post({ cohort: 2025, school_id, delivery_partner_id: w.cdp!.id })).text).toBe(errors(["school_id", M.schoolInvalid]));
       }
     });
-    test("spec/services/api/school_partnerships/create_spec.rb:84 when the school is not eligible (P9); an ineligible school already partnered gets P9 and P12 (unguarded)", async () => {
+    test("spec/services/api/school_partnerships/create_spec.rb:84 when the school is not eligible (P9); an ineligible school already partnered gets P9 and P12 (unguarded): spec/services/api/errors/response_spec.rb:13, two messages under one title, one item each", async () => {
       expect((await post({ cohort: 2025, school_id: w.inel!.id, delivery_partner_id: w.cdp!.id })).text).toBe(errors(["school_id", M.schoolIneligible]));
       expect((await post({ cohort: 2025, school_id: w.inelp!.id, delivery_partner_id: w.cdp!.id })).text).toBe(errors(["school_id", M.schoolIneligible], ["school_id", M.already]));
     });
@@ -473,7 +473,7 @@ describe("PUT and PATCH /api/v3/partnerships/{id} (spec/requests/api/v3/partners
   const put = (ref: string, body: unknown, token = w.e!.api_token, method = "PUT") => send(method, `/api/v3/partnerships/${w[ref]!.id}`, token, body);
   const change = (dp: unknown) => create({ delivery_partner_id: dp });
 
-  test('spec/requests/api/v3/partnerships_spec.rb:105 "an API update endpoint": 200 with the changed partnership, the same id; spec/services/api/school_partnerships/update_spec.rb:68 "updates a school partnership"; the partnership, its declarations and its teachers move updated_at, the other provider\'s do not', async () => {
+  test('spec/requests/api/v3/partnerships_spec.rb:105 "an API update endpoint": 200 with the changed partnership, the same id; spec/services/api/school_partnerships/update_spec.rb:68 "updates a school partnership", spec/services/api/school_partnerships/update_spec.rb:17 (valid); spec/services/school_partnerships/update_spec.rb:15 "updates the delivery partner"; the partnership, its declarations and its teachers move updated_at, the other provider\'s do not', async () => {
     const before = await world();
     const r = await put("pe", change(w.e2!.id));
     expect(r.status).toBe(200);
@@ -515,8 +515,8 @@ describe("PUT and PATCH /api/v3/partnerships/{id} (spec/requests/api/v3/partners
   test("spec/requests/api/v3/partnerships_spec.rb:104 \"a token authenticated endpoint\" (PUT)", async () => {
     expect((await send("PUT", `/api/v3/partnerships/${w.pe!.id}`, null, change(w.e1!.id))).status).toBe(401);
   });
-  describe("spec/services/api/school_partnerships/update_spec.rb:82 validations; when invalid nothing changes", () => {
-    test("spec/services/api/school_partnerships/update_spec.rb:20 presence of delivery_partner_api_id (U2): null, blank", async () => {
+  describe("spec/services/api/school_partnerships/update_spec.rb:81,82 validations; when invalid nothing changes", () => {
+    test("spec/services/api/school_partnerships/update_spec.rb:20 presence of delivery_partner_api_id (U2): null, blank; spec/services/api/school_partnerships/update_spec.rb:61 guarded: that one error only", async () => {
       for (const dp of [null, "", false]) expect((await put("pe", change(dp))).text).toBe(errors(["delivery_partner_id", M.dpBlank]));
     });
     test("spec/services/api/school_partnerships/update_spec.rb:25 when the delivery partner does not exist (U3)", async () => {

@@ -54,18 +54,20 @@ describe('"a rate limited endpoint" on /api/v3 (spec/requests/rate_limiting_spec
     expect(answers.other).toBe(200);
   });
 
-  // spec/requests/rate_limiting_spec.rb:83 ("All other requests by ip")
+  // spec/requests/rate_limiting_spec.rb:83 ("All other requests by ip"); spec/requests/errors_spec.rb:44 ("when a rate limit is breached", that throttle: 429 "Retry later")
   test("when 1500 requests come from one address in a window (each with its own unknown token), then the 1501st is 429 even with a valid token; another address goes on", async () => {
     const token = refs.a!.api_token as string;
     const answers = await inOneWindow(async () => {
       const ip = `10.99.${windowOf() % 250}.${Math.floor(Math.random() * 250)}`;
       const statuses: number[] = [];
       for (let i = 0; i < 1500; i++) statuses.push((await get(`unknown-${i}-${crypto.randomUUID()}`, ip)).status);
-      return { statuses, limited: (await get(token, ip)).status, noToken: (await get(null, ip)).status, elsewhere: (await get(token, freshIp())).status };
+      const limitedResponse = await get(token, ip);
+      return { statuses, limited: limitedResponse.status, limitedText: await limitedResponse.text(), noToken: (await get(null, ip)).status, elsewhere: (await get(token, freshIp())).status };
     });
     // unknown tokens are counted (each under its own value), and answered 401 until the address is over its limit
     expect(answers.statuses.filter((s) => s !== 401)).toEqual([]);
     expect(answers.limited).toBe(429);
+    expect(answers.limitedText).toBe("Retry later\n");
     expect(answers.noToken).toBe(429);
     expect(answers.elsewhere).toBe(200);
   });

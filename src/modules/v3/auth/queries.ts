@@ -7,6 +7,11 @@ export async function insertToken(db: DbOrTrx, row: { id: string; lead_provider_
   await db.insertInto("rect_api_tokens").values(row).execute();
 }
 
+/** Whether a token with this hash is stored already. */
+export async function tokenHashExists(db: DbOrTrx, tokenHash: string): Promise<boolean> {
+  return (await db.selectFrom("rect_api_tokens").select("id").where("token_hash", "=", tokenHash).executeTakeFirst()) !== undefined;
+}
+
 const callerQuery = preparedQuery((db, tokenHash: string) =>
   db
     .selectFrom("rect_api_tokens as t")

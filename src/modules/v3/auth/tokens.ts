@@ -32,6 +32,11 @@ export async function storeV3Token(db: DbOrTrx, token: string, leadProviderId: n
   return id;
 }
 
+/** A token is unique (app/models/api/token.rb:11 "Hashed token must be unique"). */
+export async function v3TokenTaken(db: DbOrTrx, token: string): Promise<boolean> {
+  return q.tokenHashExists(db, hashToken(token));
+}
+
 export async function findV3Caller(db: Db, token: string): Promise<V3Caller | null> {
   const row = await q.callerByTokenHash(db, hashToken(token));
   return row ? { tokenId: row.token_id, leadProviderId: row.lead_provider_id, leadProviderApiId: row.api_id } : null;

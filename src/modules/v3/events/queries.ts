@@ -38,6 +38,17 @@ export async function milestone(db: DbOrTrx, scheduleId: number, type: string) {
   return db.selectFrom("rect_milestones").select(["declaration_type", "start_date", "milestone_date"]).where("schedule_id", "=", scheduleId).where("declaration_type", "=", type).executeTakeFirst();
 }
 
+/** Statement#has_outstanding_declarations? (app/models/statement.rb:141-143): a payable declaration on it, or one awaiting clawback. */
+export async function hasOutstandingDeclarations(db: DbOrTrx, statementId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("rect_declarations")
+    .select("id")
+    .where((eb) => eb.or([eb.and([eb("payment_statement_id", "=", statementId), eb("payment_status", "=", "payable")]), eb.and([eb("clawback_statement_id", "=", statementId), eb("clawback_status", "=", "awaiting_clawback")])]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Declarations paid or clawed back through a statement move (MarkAsPayable, AuthorisePayment). */
 export async function moveStatementDeclarations(db: DbOrTrx, statementId: number, to: "payable" | "paid", at: string) {
   if (to === "payable") {
@@ -241,7 +252,18 @@ export async function touchTeachers(db: DbOrTrx, ids: number[], at: string): Pro
   if (ids.length) await db.updateTable("rect_teachers").set({ api_updated_at: at }).where("id", "in", ids).execute();
 }
 
-/** Statements::MarkAsPayable.mark_all_eligible! (app/services/statements/mark_as_payable.rb:7-17): open, deadline before today, by deadline. */
+/**
+ * Statements::MarkAsPayable.mark_all_eligible! (app/services/statements/mark_as_payable.rb:7-17): open, deadline
+ * before today, by deadline; output fee statements only, Statements::Search's default (app/services/statements/search.rb:12).
+ */
 export async function openStatementsPastDeadline(db: DbOrTrx, today: string) {
-  return db.selectFrom("rect_statements").select(["id", "api_id"]).where("status", "=", "open").where("deadline_date", "<", today).orderBy("deadline_date").orderBy("id").execute();
+  return db
+    .selectFrom("rect_statements")
+    .select(["id", "api_id"])
+    .where("status", "=", "open")
+    .where("fee_type", "=", "output")
+    .where("deadline_date", "<", today)
+    .orderBy("deadline_date")
+    .orderBy("id")
+    .execute();
 }

@@ -44,7 +44,10 @@ export function adminV3EventRoutes(ctx: AppContext) {
       ...route,
       params: m.IdParams,
       body: m.StatementStatusBody,
-      detail: detail("Mark a statement payable or paid (DfE)", "payable: its eligible declarations become payable; paid: payable ones paid, awaiting_clawback ones clawed_back."),
+      detail: detail(
+        "Mark a statement payable or paid (DfE)",
+        "payable (MarkAsPayable): an open statement whose deadline has passed; its eligible declarations become payable. paid (AuthorisePayment): a payable output statement whose deadline has passed, with a payable or awaiting_clawback declaration; payable ones paid, awaiting_clawback ones clawed_back. Otherwise 422.",
+      ),
     })
     .patch("/statements/:id", async ({ params, body, now }) => json(await s.patchStatement(ctx.db, params.id, body, now)), {
       ...route,

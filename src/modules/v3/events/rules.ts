@@ -32,11 +32,40 @@ export function unprocessable(title: string, detail: string): ApiError {
   return ApiError.errors(422, [{ title, detail }]);
 }
 
-/** Statement moves DfE makes (docs/reference/rect/rules.md §5.11): open → payable (MarkAsPayable), payable → paid (AuthorisePayment). */
-export function statementMove(from: string, to: unknown): "payable" | "paid" {
+/**
+ * Statement moves DfE makes (docs/reference/rect/rules.md §5.11):
+ * - open → payable (Statements::MarkAsPayable#mark!, app/services/statements/mark_as_payable.rb:23-34): only an
+ *   open statement (:24), and, as the model refuses a payable or paid statement whose deadline is not in the past
+ *   (app/models/statement.rb:43,135-139, so `mark_as_payable!` fails), only once its deadline has passed;
+ * - payable → paid (Statements::AuthorisePayment#authorise!, app/services/statements/authorise_payment.rb:12-19):
+ *   only when `can_authorise_payment?` (app/models/statement.rb:92-98): an output fee statement, payable, not yet
+ *   marked as paid, with a payable or awaiting-clawback declaration on it, its deadline before today.
+ */
+export function statementMove(
+  statement: { status: string; fee_type: string; deadline_date: string; marked_as_paid_at: string | null },
+  to: unknown,
+  today: string,
+  hasOutstandingDeclarations: boolean,
+): "payable" | "paid" {
   if (to !== "payable" && to !== "paid") throw unprocessable("status", "must be payable or paid");
-  if (to === "payable" && from !== "open") throw unprocessable("status", `only an open statement becomes payable (this one is ${from})`);
-  if (to === "paid" && from !== "payable") throw unprocessable("status", `only a payable statement becomes paid (this one is ${from})`);
+  const from = statement.status;
+  if (to === "payable") {
+    if (from !== "open") throw unprocessable("status", `Cannot mark statement as payable: statement is ${from}`);
+    if (!(statement.deadline_date < today)) throw unprocessable("deadline_date", "Deadline date must be in the past");
+    return to;
+  }
+  if (from !== "payable") throw unprocessable("status", `only a payable statement becomes paid (this one is ${from})`);
+  const refusal =
+    statement.fee_type !== "output"
+      ? "it is a service fee statement"
+      : statement.marked_as_paid_at !== null
+        ? "it is already marked as paid"
+        : !hasOutstandingDeclarations
+          ? "it has no payable or awaiting_clawback declarations"
+          : !(statement.deadline_date < today)
+            ? "its deadline has not passed"
+            : null;
+  if (refusal) throw unprocessable("status", `the statement cannot be authorised for payment: ${refusal} (app/models/statement.rb:92-98)`);
   return to;
 }
 

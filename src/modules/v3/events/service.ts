@@ -79,7 +79,7 @@ export async function putMilestone(db: Db, yearText: string, identifier: string,
 export async function moveStatement(db: Db, id: string, body: Body, now: Date) {
   return db.transaction().execute(async (trx) => {
     const statement = await find(trx as unknown as Db, "rect_statements", id);
-    const to = statementMove(statement.status, body.status);
+    const to = statementMove(statement, body.status, londonDate(now), await q.hasOutstandingDeclarations(trx, statement.id));
     const at = toTimestamp(now);
     await q.update(trx, "rect_statements", statement.id, { status: to, updated_at: at, api_updated_at: at, ...(to === "paid" ? { marked_as_paid_at: at } : {}) });
     await q.moveStatementDeclarations(trx, statement.id, to, at);

@@ -10,7 +10,7 @@ import { ApiError } from "../../../errors";
 import { newId } from "../../../lib/ids";
 import { londonDate } from "../../../lib/london";
 import { toTimestamp } from "../../../lib/time";
-import { generateV3Token, storeV3Token } from "../auth/tokens";
+import { generateV3Token, storeV3Token, v3TokenTaken } from "../auth/tokens";
 import * as q from "./queries";
 import {
   DECLARATION_STATES,
@@ -189,6 +189,8 @@ export async function applyScenario(trx: DbOrTrx, document: unknown, options: Lo
     const cohorts = list(item.cohorts, `${p}/cohorts`).map((c, j) => load.cohort(c, `${p}/cohorts/${j}`));
     const token = optionalString(item.api_token, `${p}/api_token`);
     if (token !== null && !/^[\x21-\x7e]{1,128}$/.test(token)) throw new ScenarioError(`${p}/api_token`, "must be 1 to 128 printable characters without spaces");
+    // tokens are unique (app/models/api/token.rb:11): a taken one is the document's 422, not the table's constraint
+    if (token !== null && (await v3TokenTaken(trx, token))) throw new ScenarioError(`${p}/api_token`, "is already in use: tokens are unique (Hashed token must be unique)");
     const { created } = load.stamps(item, p);
     const made = await createV3LeadProvider(
       trx,
