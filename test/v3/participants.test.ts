@@ -6,7 +6,7 @@
  * spec/services/api/training_periods/{training_status,teacher_status}_spec.rb).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { londonDate } from "../../src/lib/london";
+import { addDays, londonDate } from "../../src/lib/london";
 import { type TestApp, createTestApp } from "../support/app";
 import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
 
@@ -344,19 +344,19 @@ describe("statuses and the latest training period (spec/services/api/training_pe
     expect((await enrolments("leftToday"))[0].participant_status).toBe("left");
   });
   test("teacher_status_spec.rb: X-With-Server-Date moves the day: joining becomes active, leaving becomes left", async () => {
-    const later = `${londonDate(new Date(Date.now() + 20 * 86_400_000))}T12:00:00Z`;
+    const later = `${addDays(londonDate(new Date()), 20)}T12:00:00Z`;
     expect((await enrolments("joining", "c", { "X-With-Server-Date": later }))[0].participant_status).toBe("active");
     expect((await enrolments("leaving", "c", { "X-With-Server-Date": later }))[0].participant_status).toBe("left");
   });
   test("teacher_status_spec.rb: an ECT whose induction ended on or before the period's end is active; ended after it: left (teacher_status.rb:16,61-67)", async () => {
     const done = (await enrolments("inductionDone"))[0];
     expect(done.participant_status).toBe("active");
-    expect(done.induction_end_date).toBe(londonDate(new Date(Date.now() - 20 * 86_400_000)));
+    expect(done.induction_end_date).toBe(addDays(londonDate(new Date()), -20));
     const later = (await enrolments("inductionLater"))[0];
     expect(later.participant_status).toBe("left");
     // spec/serializers/api/teacher_serializer_spec.rb:283 the latest induction period is ongoing: most_recent_induction_period_end_date null; L308 overall start from the earliest
     expect(later.most_recent_induction_period_end_date).toBeNull();
-    expect(later.overall_induction_start_date).toBe(londonDate(new Date(Date.now() - 390 * 86_400_000)));
+    expect(later.overall_induction_start_date).toBe(addDays(londonDate(new Date()), -390));
   });
   test("teacher_status_spec.rb: a mentor whose funding ended on or before the period's end is active; mentor_funding_end_date and reason shown", async () => {
     const e = (await enrolments("mentorDone"))[0];

@@ -6,7 +6,7 @@
  * spec/serializers/api/school_partnership_serializer_spec.rb).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { londonDate } from "../../src/lib/london";
+import { addDays, londonDate } from "../../src/lib/london";
 import { type TestApp, createTestApp } from "../support/app";
 import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
 
@@ -74,11 +74,11 @@ describe("GET /api/v3/partnerships (spec/requests/api/v3/partnerships_spec.rb #i
   test("spec/serializers/api/school_partnership_serializer_spec.rb:69,82 participants_currently_training: periods holding today (inclusive both ends), any role; with X-With-Server-Date the count follows that day", async () => {
     const r = await v3Get(t, `/api/v3/partnerships/${refs.p1!.id}`, tok("a"));
     expect(r.body.data.attributes.participants_currently_training).toBe(2);
-    const inTwoWeeks = londonDate(new Date(Date.now() + 14 * 86_400_000));
+    const inTwoWeeks = addDays(londonDate(new Date()), 14);
     const later = await v3Get(t, `/api/v3/partnerships/${refs.p1!.id}`, tok("a"), { "X-With-Server-Date": `${inTwoWeeks}T12:00:00Z` });
     // the first period (ongoing) and the future one, now started
     expect(later.body.data.attributes.participants_currently_training).toBe(2);
-    const yesterday = londonDate(new Date(Date.now() - 86_400_000));
+    const yesterday = addDays(londonDate(new Date()), -1);
     const before = await v3Get(t, `/api/v3/partnerships/${refs.p1!.id}`, tok("a"), { "X-With-Server-Date": `${yesterday}T12:00:00Z` });
     expect(before.body.data.attributes.participants_currently_training).toBe(3);
   });

@@ -5,7 +5,7 @@
  * spec/serializers/api/teachers/school_transfer_serializer_spec.rb).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { londonDate } from "../../src/lib/london";
+import { addDays, londonDate } from "../../src/lib/london";
 import { type TestApp, createTestApp } from "../support/app";
 import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
 
@@ -14,7 +14,7 @@ let refs: Refs;
 const tok = (ref: string) => refs[ref]!.api_token as string;
 const ids = (body: any) => body.data.map((r: any) => r.id);
 const id = (ref: string) => refs[ref]!.id as string;
-const day = (offset: number) => londonDate(new Date(Date.now() + offset * 86_400_000));
+const day = (offset: number) => addDays(londonDate(new Date()), offset);
 const world = async () => (await t.admin("GET", "/admin/v3/world")).body;
 
 beforeAll(async () => {

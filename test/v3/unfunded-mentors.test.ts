@@ -5,7 +5,7 @@
  * spec/serializers/api/teachers/unfunded_mentor_serializer_spec.rb).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { londonDate } from "../../src/lib/london";
+import { addDays, londonDate } from "../../src/lib/london";
 import { type TestApp, createTestApp } from "../support/app";
 import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
 
@@ -109,7 +109,7 @@ describe("GET /api/v3/unfunded-mentors (spec/requests/api/v3/unfunded_mentors_sp
   });
   test("a future mentorship counts (current or future, metadata/handlers/teacher.rb:74-82); one that finished yesterday does not; X-With-Server-Date moves that day", async () => {
     expect(ids((await v3Get(t, "/api/v3/unfunded-mentors", tok("a"))).body)).toContain(id("m5"));
-    const yesterday = londonDate(new Date(Date.now() - 2 * 86_400_000));
+    const yesterday = addDays(londonDate(new Date()), -2);
     const before = ids((await v3Get(t, "/api/v3/unfunded-mentors", tok("a"), { "X-With-Server-Date": `${yesterday}T12:00:00Z` })).body);
     expect(before).toContain(id("mf"));
   });
