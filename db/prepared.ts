@@ -1,7 +1,7 @@
 import type { Compilable, CompiledQuery } from "kysely";
 import type { DbOrTrx } from "./schema";
 
-type Argument = string | number | null;
+export type Argument = string | number | null;
 
 /**
  * A query that Kysely builds and compiles once and then runs with each call's

@@ -4,6 +4,7 @@
  * and the documents of participantResource over them.
  */
 import { type RawBuilder, sql } from "kysely";
+import { type Argument, preparedQuery } from "../../../../db/prepared";
 import type { DbOrTrx } from "../../../../db/schema";
 import { toTimestamp } from "../../../lib/time";
 import type { Page, SortPart } from "../http/params";
@@ -44,42 +45,64 @@ export interface ParticipantFilters {
   updatedSince: Date | null;
 }
 
+/** ParticipantFilters with the instant as stored text (`…Z`), the form the SQL compares. */
+type SqlFilters = Omit<ParticipantFilters, "updatedSince"> & { updatedSince: string | null };
+
 /**
- * Per teacher the caller trains: the latest (greatest `started_on`) training
- * period of each role whose school partnership is the caller's, any cohort or
- * state (`DISTINCT ON (lead_provider_id) … ORDER BY started_on DESC`, no
- * tie-breaker in RECT; here the later id).
+ * The caller's latest (greatest `started_on`) training period of one role for
+ * teacher `t0`: the period's school partnership is the caller's, any cohort or
+ * state (metadata/handlers/teacher.rb:65-90, `DISTINCT ON (lead_provider_id) …
+ * ORDER BY started_on DESC`, no tie-breaker in RECT; here the later id).
+ * Correlated, so a page reads only the teachers it walks past (indexes
+ * rect_{role}_at_school_periods_by_teacher, rect_training_periods_by_{role}).
  */
-function latest(db: DbOrTrx, leadProviderId: number) {
-  return db
-    .with("caller_tp", (w) =>
-      w
-        .selectFrom("rect_training_periods as tp")
-        .innerJoin("rect_school_partnerships as sp", "sp.id", "tp.school_partnership_id")
-        .innerJoin("rect_lead_provider_delivery_partnerships as lpdp", "lpdp.id", "sp.lead_provider_delivery_partnership_id")
-        .innerJoin("rect_active_lead_providers as alp", "alp.id", "lpdp.active_lead_provider_id")
-        .leftJoin("rect_ect_at_school_periods as ea", "ea.id", "tp.ect_at_school_period_id")
-        .leftJoin("rect_mentor_at_school_periods as ma", "ma.id", "tp.mentor_at_school_period_id")
-        .where("alp.lead_provider_id", "=", leadProviderId)
-        .select([
-          "tp.id as id",
-          sql<number>`COALESCE(ea.teacher_id, ma.teacher_id)`.as("teacher_id"),
-          sql<string>`CASE WHEN tp.ect_at_school_period_id IS NOT NULL THEN 'ect' ELSE 'mentor' END`.as("role"),
-          sql<number>`ROW_NUMBER() OVER (PARTITION BY COALESCE(ea.teacher_id, ma.teacher_id), tp.ect_at_school_period_id IS NULL ORDER BY tp.started_on DESC, tp.id DESC)`.as("rn"),
-        ]),
-    )
-    .with("latest", (w) =>
-      w
-        .selectFrom("caller_tp")
-        .where("rn", "=", 1)
-        .groupBy("teacher_id")
-        .select(["teacher_id", sql<number | null>`MAX(CASE WHEN role = 'ect' THEN id END)`.as("ect_tp_id"), sql<number | null>`MAX(CASE WHEN role = 'mentor' THEN id END)`.as("mentor_tp_id")]),
-    );
+const latestOf = (role: "ect" | "mentor", leadProviderId: number) => sql<number | null>`(SELECT tp.id
+  FROM ${sql.table(`rect_${role}_at_school_periods`)} AS x
+  JOIN rect_training_periods AS tp ON tp.${sql.ref(`${role}_at_school_period_id`)} = x.id
+  JOIN rect_school_partnerships AS sp ON sp.id = tp.school_partnership_id
+  JOIN rect_lead_provider_delivery_partnerships AS lpdp ON lpdp.id = sp.lead_provider_delivery_partnership_id
+  JOIN rect_active_lead_providers AS alp ON alp.id = lpdp.active_lead_provider_id
+  WHERE x.teacher_id = t0.id AND alp.lead_provider_id = ${leadProviderId}
+  ORDER BY tp.started_on DESC, tp.id DESC LIMIT 1)`;
+
+/**
+ * The caller's participants, one row per teacher (alias `te`: the teacher's
+ * columns plus `ect_tp_id` and `mentor_tp_id`, its latest training periods of
+ * each role with the caller) and, per role, the period's partnership and
+ * cohort (`etp`…`ealp`, `mtp`…`malp`), which the filters read.
+ */
+function candidates(db: DbOrTrx, leadProviderId: number) {
+  const teachers = db
+    .selectFrom("rect_teachers as t0")
+    .selectAll("t0")
+    .select([latestOf("ect", leadProviderId).as("ect_tp_id"), latestOf("mentor", leadProviderId).as("mentor_tp_id")]);
+  let q: any = db.selectFrom(teachers.as("te"));
+  for (const [p, tpId] of [
+    ["e", "te.ect_tp_id"],
+    ["m", "te.mentor_tp_id"],
+  ] as const) {
+    q = q
+      .leftJoin(`rect_training_periods as ${p}tp`, `${p}tp.id`, tpId)
+      .leftJoin(`rect_school_partnerships as ${p}sp`, `${p}sp.id`, `${p}tp.school_partnership_id`)
+      .leftJoin(`rect_lead_provider_delivery_partnerships as ${p}lpdp`, `${p}lpdp.id`, `${p}sp.lead_provider_delivery_partnership_id`)
+      .leftJoin(`rect_active_lead_providers as ${p}alp`, `${p}alp.id`, `${p}lpdp.active_lead_provider_id`);
+  }
+  return q.where(sql<boolean>`(te.ect_tp_id IS NOT NULL OR te.mentor_tp_id IS NOT NULL)`).select(["te.id as teacher_id", "te.ect_tp_id as ect_tp_id", "te.mentor_tp_id as mentor_tp_id"]);
 }
 
-/** The caller's participants with the aliases participantResource reads (resource.ts). */
-function participants(db: DbOrTrx, params: ParticipantSqlParams) {
-  let q: any = latest(db, params.leadProviderId).selectFrom("latest as l").innerJoin("rect_teachers as te", "te.id", "l.teacher_id");
+/**
+ * The documents of participantResource for the rows `page` selected (a CTE of
+ * teacher_id, ect_tp_id, mentor_tp_id), with the aliases resource.ts reads:
+ * rendering happens for those rows only, never for the rows a page skips.
+ */
+function rendered(db: DbOrTrx, page: any, params: ParticipantSqlParams) {
+  // CROSS JOIN keeps the page as the outer loop (SQLite does not reorder it): else the planner may walk
+  // every teacher in the sort's index and look each up in the page
+  let q: any = (db as any)
+    .with("page", () => page)
+    .selectFrom("page as l")
+    .crossJoin("rect_teachers as te")
+    .whereRef("te.id", "=", "l.teacher_id");
   for (const [p, role, tpId] of [
     ["e", "ect", "l.ect_tp_id"],
     ["m", "mentor", "l.mentor_tp_id"],
@@ -99,7 +122,7 @@ function participants(db: DbOrTrx, params: ParticipantSqlParams) {
 }
 
 /** query.rb:69-125 as SQL conditions. */
-function filtered(q: any, filters: ParticipantFilters) {
+function filtered(q: any, filters: SqlFilters) {
   if (filters.cohorts !== null) {
     const years = filters.cohorts;
     q = years.length === 0 ? q.where(sql<boolean>`0`) : q.where(sql<boolean>`(ealp.contract_period_year IN (${sql.join(years)}) OR malp.contract_period_year IN (${sql.join(years)}))`);
@@ -119,18 +142,67 @@ function filtered(q: any, filters: ParticipantFilters) {
     const id = filters.fromParticipantId;
     q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM rect_teacher_id_changes AS c WHERE c.teacher_id = te.id AND c.api_from_teacher_id = ${id})`);
   }
-  if (filters.updatedSince !== null) q = q.where("te.api_updated_at", ">=", toTimestamp(filters.updatedSince));
+  if (filters.updatedSince !== null) q = q.where("te.api_updated_at", ">=", filters.updatedSince);
   return q;
 }
 
-export async function participantDocuments(db: DbOrTrx, params: ParticipantSqlParams, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
-  let q = filtered(participants(db, params), filters);
+const order = (q: any, sort: SortPart[] | null) => {
   for (const part of sort ?? [{ attribute: "created_at", direction: "asc" as const }]) q = q.orderBy(TEACHER_SORT_COLUMNS[part.attribute]!, part.direction);
-  const rows: { document: string }[] = await q.orderBy("te.id").limit(page.limit).offset(page.offset).execute();
+  return q.orderBy("te.id");
+};
+
+/**
+ * The list query, built and compiled once per shape (which filters, how many
+ * cohorts, which training status, the sort) and then run with each request's
+ * values (db/prepared.ts): the document SQL is about 25 kB, and building and
+ * compiling it cost more than SQLite's answer.
+ */
+type Shape = { cohorts: number | null; trainingStatus: string | null; fromParticipantId: boolean; updatedSince: boolean; sort: SortPart[] | null };
+const listQueries = new Map<string, (db: DbOrTrx, ...args: Argument[]) => Promise<{ document: string }[]>>();
+function listQuery(shape: Shape) {
+  const key = JSON.stringify(shape);
+  let query = listQueries.get(key);
+  if (!query) {
+    query = preparedQuery((db: DbOrTrx, ...args: Argument[]) => {
+      let i = 0;
+      const next = () => args[i++];
+      const params = { leadProviderId: next() as number, today: next() as string };
+      const filters: SqlFilters = {
+        cohorts: shape.cohorts === null ? null : Array.from({ length: shape.cohorts }, () => next() as number),
+        trainingStatus: shape.trainingStatus,
+        fromParticipantId: shape.fromParticipantId ? (next() as string) : null,
+        updatedSince: shape.updatedSince ? (next() as string) : null,
+      };
+      const [limit, offset] = [next(), next()] as [number, number];
+      const selected = order(filtered(candidates(db, params.leadProviderId), filters), shape.sort).limit(limit).offset(offset);
+      return order(rendered(db, selected, params), shape.sort);
+    });
+    listQueries.set(key, query);
+  }
+  return query;
+}
+
+export async function participantDocuments(db: DbOrTrx, params: ParticipantSqlParams, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
+  const shape: Shape = {
+    cohorts: filters.cohorts === null ? null : filters.cohorts.length,
+    trainingStatus: filters.trainingStatus,
+    fromParticipantId: filters.fromParticipantId !== null,
+    updatedSince: filters.updatedSince !== null,
+    sort,
+  };
+  const args: Argument[] = [params.leadProviderId, params.today, ...(filters.cohorts ?? [])];
+  if (filters.fromParticipantId !== null) args.push(filters.fromParticipantId);
+  if (filters.updatedSince !== null) args.push(toTimestamp(filters.updatedSince));
+  args.push(page.limit, page.offset);
+  const rows = await listQuery(shape)(db, ...args);
   return rows.map((r) => r.document);
 }
 
+const oneQuery = preparedQuery((db: DbOrTrx, leadProviderId: number, today: string, apiId: string) =>
+  rendered(db, candidates(db, leadProviderId).where("te.api_id", "=", apiId), { leadProviderId, today }),
+);
+
 export async function participantDocument(db: DbOrTrx, params: ParticipantSqlParams, apiId: string): Promise<string | undefined> {
-  const row: { document: string } | undefined = await participants(db, params).where("te.api_id", "=", apiId).executeTakeFirst();
+  const [row] = (await oneQuery(db, params.leadProviderId, params.today, apiId)) as { document: string }[];
   return row?.document;
 }
