@@ -19,8 +19,6 @@ let refs: Refs;
 const tok = (ref: string) => refs[ref]!.api_token as string;
 const id = (ref: string) => refs[ref]!.id as string;
 const PATH = "/api/v3/participant-declarations";
-const V = "spec/validators/evidence_type_validator_spec.rb";
-const M = "spec/validators/declaration_date_within_milestone_validator_spec.rb";
 
 type Role = "ect" | "mentor";
 type Cohort = 2024 | 2025;
@@ -67,38 +65,38 @@ async function storedEvidence(apiId: string): Promise<string | null> {
 type Row = [string, Role, Cohort, string, string | null | undefined, string | { stored: string | null }];
 const ROWS: Row[] = [
   // ECT, simple evidence types (2024)
-  [`${V}:40 ECT, simple, started, evidence not present: valid; ${V}:328 evidence_type_required? is false (started, detailed not enabled)`, "ect", 2024, "started", undefined, { stored: null }],
-  [`${V}:58 ECT, simple, started, other: valid; ${V}:363 evidence_type_allowed? is false, so it is stored as null`, "ect", 2024, "started", "other", { stored: null }],
+  [`evidence_type_validator_spec.rb:40 ECT, simple, started, evidence not present: valid; evidence_type_validator_spec.rb:328 evidence_type_required? is false (started, detailed not enabled)`, "ect", 2024, "started", undefined, { stored: null }],
+  [`evidence_type_validator_spec.rb:58 ECT, simple, started, other: valid; evidence_type_validator_spec.rb:363 evidence_type_allowed? is false, so it is stored as null`, "ect", 2024, "started", "other", { stored: null }],
   ["ECT, simple, started, one-term-induction: the validator's error (evidence_type_validator_spec.rb, line 48) never shows over HTTP, create.rb:77-79 discards the value first", "ect", 2024, "started", "one-term-induction", { stored: null }],
-  [`${V}:70 ECT, simple, retained-1, evidence not present: one error, Enter a value; ${V}:341 evidence_type_required? is true (not started)`, "ect", 2024, "retained-1", null, BLANK],
-  [`${V}:80 ECT, simple, retained-1, one-term-induction: one error, Enter an available type`, "ect", 2024, "retained-1", "one-term-induction", UNAVAILABLE],
-  [`${V}:91 ECT, simple, retained-1, training-event-attended: valid; ${V}:369 evidence_type_allowed? is true, the value is stored`, "ect", 2024, "retained-1", "training-event-attended", { stored: "training-event-attended" }],
-  [`${V}:91 ECT, simple, retained-1, self-study-material-completed: valid`, "ect", 2024, "retained-1", "self-study-material-completed", { stored: "self-study-material-completed" }],
-  [`${V}:91 ECT, simple, retained-1, other: valid`, "ect", 2024, "retained-1", "other", { stored: "other" }],
+  [`evidence_type_validator_spec.rb:70 ECT, simple, retained-1, evidence not present: one error, Enter a value; evidence_type_validator_spec.rb:341 evidence_type_required? is true (not started)`, "ect", 2024, "retained-1", null, BLANK],
+  [`evidence_type_validator_spec.rb:80 ECT, simple, retained-1, one-term-induction: one error, Enter an available type`, "ect", 2024, "retained-1", "one-term-induction", UNAVAILABLE],
+  [`evidence_type_validator_spec.rb:91 ECT, simple, retained-1, training-event-attended: valid; evidence_type_validator_spec.rb:369 evidence_type_allowed? is true, the value is stored`, "ect", 2024, "retained-1", "training-event-attended", { stored: "training-event-attended" }],
+  [`evidence_type_validator_spec.rb:91 ECT, simple, retained-1, self-study-material-completed: valid`, "ect", 2024, "retained-1", "self-study-material-completed", { stored: "self-study-material-completed" }],
+  [`evidence_type_validator_spec.rb:91 ECT, simple, retained-1, other: valid`, "ect", 2024, "retained-1", "other", { stored: "other" }],
   ["ECT, simple, retained-1, materials-engaged-with-offline (a detailed-only value): Enter an available type (SIMPLE_EVIDENCE_TYPES, evidence_type_validator.rb:2-6)", "ect", 2024, "retained-1", "materials-engaged-with-offline", UNAVAILABLE],
   // ECT, detailed evidence types (2025)
-  [`${V}:108 ECT, detailed, started, evidence not present: one error, Enter a value; ${V}:334 evidence_type_required? is true (started, detailed enabled)`, "ect", 2025, "started", null, BLANK],
-  [`${V}:118 ECT, detailed, started, one-term-induction: one error, Enter an available type`, "ect", 2025, "started", "one-term-induction", UNAVAILABLE],
-  [`${V}:128 ECT, detailed, started, other: valid; ${V}:385 evidence_type_allowed? is true for started, the value is stored`, "ect", 2025, "started", "other", { stored: "other" }],
-  [`${V}:140 ECT, detailed, retained-1, evidence not present: one error, Enter a value`, "ect", 2025, "retained-1", undefined, BLANK],
-  [`${V}:150 ECT, detailed, retained-1, one-term-induction: one error, Enter an available type`, "ect", 2025, "retained-1", "one-term-induction", UNAVAILABLE],
-  [`${V}:160 ECT, detailed, retained-1, other: valid; ${V}:391 evidence_type_allowed? is true for retained-1, the value is stored`, "ect", 2025, "retained-1", "other", { stored: "other" }],
+  [`evidence_type_validator_spec.rb:108 ECT, detailed, started, evidence not present: one error, Enter a value; evidence_type_validator_spec.rb:334 evidence_type_required? is true (started, detailed enabled)`, "ect", 2025, "started", null, BLANK],
+  [`evidence_type_validator_spec.rb:118 ECT, detailed, started, one-term-induction: one error, Enter an available type`, "ect", 2025, "started", "one-term-induction", UNAVAILABLE],
+  [`evidence_type_validator_spec.rb:128 ECT, detailed, started, other: valid; evidence_type_validator_spec.rb:385 evidence_type_allowed? is true for started, the value is stored`, "ect", 2025, "started", "other", { stored: "other" }],
+  [`evidence_type_validator_spec.rb:140 ECT, detailed, retained-1, evidence not present: one error, Enter a value`, "ect", 2025, "retained-1", undefined, BLANK],
+  [`evidence_type_validator_spec.rb:150 ECT, detailed, retained-1, one-term-induction: one error, Enter an available type`, "ect", 2025, "retained-1", "one-term-induction", UNAVAILABLE],
+  [`evidence_type_validator_spec.rb:160 ECT, detailed, retained-1, other: valid; evidence_type_validator_spec.rb:391 evidence_type_allowed? is true for retained-1, the value is stored`, "ect", 2025, "retained-1", "other", { stored: "other" }],
   // Mentor, simple evidence types (2024: mentor funding not enabled, so retained-1 is allowed)
-  [`${V}:180 mentor, simple, started, evidence not present: valid`, "mentor", 2024, "started", undefined, { stored: null }],
-  [`${V}:198 mentor, simple, started, other: valid (stored as null)`, "mentor", 2024, "started", "other", { stored: null }],
+  [`evidence_type_validator_spec.rb:180 mentor, simple, started, evidence not present: valid`, "mentor", 2024, "started", undefined, { stored: null }],
+  [`evidence_type_validator_spec.rb:198 mentor, simple, started, other: valid (stored as null)`, "mentor", 2024, "started", "other", { stored: null }],
   ["mentor, simple, started, one-term-induction: the validator's error (evidence_type_validator_spec.rb, line 188) never shows over HTTP, the value is discarded first", "mentor", 2024, "started", "one-term-induction", { stored: null }],
-  [`${V}:210 mentor, simple, retained-1, evidence not present: one error, Enter a value`, "mentor", 2024, "retained-1", null, BLANK],
-  [`${V}:220 mentor, simple, retained-1, one-term-induction: one error, Enter an available type`, "mentor", 2024, "retained-1", "one-term-induction", UNAVAILABLE],
-  [`${V}:231 mentor, simple, retained-1, training-event-attended: valid`, "mentor", 2024, "retained-1", "training-event-attended", { stored: "training-event-attended" }],
-  [`${V}:231 mentor, simple, retained-1, self-study-material-completed: valid`, "mentor", 2024, "retained-1", "self-study-material-completed", { stored: "self-study-material-completed" }],
-  [`${V}:231 mentor, simple, retained-1, other: valid`, "mentor", 2024, "retained-1", "other", { stored: "other" }],
+  [`evidence_type_validator_spec.rb:210 mentor, simple, retained-1, evidence not present: one error, Enter a value`, "mentor", 2024, "retained-1", null, BLANK],
+  [`evidence_type_validator_spec.rb:220 mentor, simple, retained-1, one-term-induction: one error, Enter an available type`, "mentor", 2024, "retained-1", "one-term-induction", UNAVAILABLE],
+  [`evidence_type_validator_spec.rb:231 mentor, simple, retained-1, training-event-attended: valid`, "mentor", 2024, "retained-1", "training-event-attended", { stored: "training-event-attended" }],
+  [`evidence_type_validator_spec.rb:231 mentor, simple, retained-1, self-study-material-completed: valid`, "mentor", 2024, "retained-1", "self-study-material-completed", { stored: "self-study-material-completed" }],
+  [`evidence_type_validator_spec.rb:231 mentor, simple, retained-1, other: valid`, "mentor", 2024, "retained-1", "other", { stored: "other" }],
   // Mentor, detailed evidence types (2025)
-  [`${V}:248 mentor, detailed, started, evidence not present: one error, Enter a value`, "mentor", 2025, "started", null, BLANK],
-  [`${V}:258 mentor, detailed, started, one-term-induction: one error, Enter an available type`, "mentor", 2025, "started", "one-term-induction", UNAVAILABLE],
-  [`${V}:268 mentor, detailed, started, other: valid (stored)`, "mentor", 2025, "started", "other", { stored: "other" }],
-  [`${V}:280 mentor, detailed, completed, evidence not present: one error, Enter a value`, "mentor", 2025, "completed", undefined, BLANK],
-  [`${V}:290 mentor, detailed, completed, one-term-induction (an ECT-only completed value): one error, Enter an available type`, "mentor", 2025, "completed", "one-term-induction", UNAVAILABLE],
-  [`${V}:300 mentor, detailed, completed, 75-percent-engagement-met: valid (stored)`, "mentor", 2025, "completed", "75-percent-engagement-met", { stored: "75-percent-engagement-met" }],
+  [`evidence_type_validator_spec.rb:248 mentor, detailed, started, evidence not present: one error, Enter a value`, "mentor", 2025, "started", null, BLANK],
+  [`evidence_type_validator_spec.rb:258 mentor, detailed, started, one-term-induction: one error, Enter an available type`, "mentor", 2025, "started", "one-term-induction", UNAVAILABLE],
+  [`evidence_type_validator_spec.rb:268 mentor, detailed, started, other: valid (stored)`, "mentor", 2025, "started", "other", { stored: "other" }],
+  [`evidence_type_validator_spec.rb:280 mentor, detailed, completed, evidence not present: one error, Enter a value`, "mentor", 2025, "completed", undefined, BLANK],
+  [`evidence_type_validator_spec.rb:290 mentor, detailed, completed, one-term-induction (an ECT-only completed value): one error, Enter an available type`, "mentor", 2025, "completed", "one-term-induction", UNAVAILABLE],
+  [`evidence_type_validator_spec.rb:300 mentor, detailed, completed, 75-percent-engagement-met: valid (stored)`, "mentor", 2025, "completed", "75-percent-engagement-met", { stored: "75-percent-engagement-met" }],
 ];
 
 const rowRef = (i: number) => `r${i}`;
@@ -151,7 +149,7 @@ describe("the contract period's flag, not the year, decides (evidence_type_valid
     const r = await t.admin("PUT", `/admin/v3/contract-periods/${year}`, { detailed_evidence_types_enabled: on });
     expect(r.status).toBe(200);
   };
-  test(`${V}:334 detailed evidence types enabled on 2024: a 2024 started without evidence is refused (evidence_type_required? true)`, async () => {
+  test(`evidence_type_validator_spec.rb:334 detailed evidence types enabled on 2024: a 2024 started without evidence is refused (evidence_type_required? true)`, async () => {
     await flag(2024, true);
     try {
       const r = await post(tok("a"), { participant_id: id("f24"), declaration_type: "started", declaration_date: dateFor(2024, "started"), course_identifier: "ecf-induction" });
@@ -161,7 +159,7 @@ describe("the contract period's flag, not the year, decides (evidence_type_valid
       await flag(2024, false);
     }
   });
-  test(`${V}:328,363 detailed evidence types disabled on 2025: a started without evidence is accepted, and a started evidence is discarded (not required, not allowed)`, async () => {
+  test(`evidence_type_validator_spec.rb:328,363 detailed evidence types disabled on 2025: a started without evidence is accepted, and a started evidence is discarded (not required, not allowed)`, async () => {
     await flag(2025, false);
     try {
       const none = await post(tok("a"), { participant_id: id("f25"), declaration_type: "started", declaration_date: dateFor(2025, "started"), course_identifier: "ecf-induction" });
@@ -194,28 +192,28 @@ describe("DeclarationDateWithinMilestoneValidator over POST (spec/validators/dec
     post(tok("a"), { participant_id: id(ref), declaration_type: "retained-2", declaration_date: date, course_identifier: "ecf-induction", evidence_held: "other" });
   const BEFORE = errors(["declaration_date", "Declaration date must be on or after the milestone start date for the same declaration type."]);
   const AFTER = errors(["declaration_date", "Declaration date must be on or before the milestone date for the same declaration type."]);
-  test(`${M}:28 "when before the milestone start": 28 July, and one second before 00:00 London on the 29th`, async () => {
+  test(`declaration_date_within_milestone_validator_spec.rb:28 "when before the milestone start": 28 July, and one second before 00:00 London on the 29th`, async () => {
     expect((await declare("m1", "2025-07-28T12:00:00Z")).text).toBe(BEFORE);
     const edge = await declare("m1", "2025-07-28T22:59:59Z");
     expect(edge.text).toBe(BEFORE);
     expect(edge.status).toBe(422);
   });
-  test(`${M}:34 "when at the milestone start": 00:00 London on the start date is valid`, async () => {
+  test(`declaration_date_within_milestone_validator_spec.rb:34 "when at the milestone start": 00:00 London on the start date is valid`, async () => {
     const r = await declare("m1", "2025-07-29T00:00:00+01:00");
     expect(r.status).toBe(200);
     expect(r.body.data.attributes).toMatchObject({ declaration_type: "retained-2", declaration_date: "2025-07-28T23:00:00Z", state: "submitted" });
   });
-  test(`${M}:40 "when in the middle of milestone": 30 July is valid`, async () => {
+  test(`declaration_date_within_milestone_validator_spec.rb:40 "when in the middle of milestone": 30 July is valid`, async () => {
     const r = await declare("m2", "2025-07-30T10:00:00Z");
     expect(r.status).toBe(200);
     expect(r.body.data.attributes.declaration_date).toBe("2025-07-30T10:00:00Z");
   });
-  test(`${M}:46 "when at the milestone end": the last second of 31 July London is valid`, async () => {
+  test(`declaration_date_within_milestone_validator_spec.rb:46 "when at the milestone end": the last second of 31 July London is valid`, async () => {
     const r = await declare("m3", "2025-07-31T23:59:59+01:00");
     expect(r.status).toBe(200);
     expect(r.body.data.attributes.declaration_date).toBe("2025-07-31T22:59:59Z");
   });
-  test(`${M}:52 "when after the milestone start" (after the milestone date): 00:00 London on 1 August, and 1 August`, async () => {
+  test(`declaration_date_within_milestone_validator_spec.rb:52 "when after the milestone start" (after the milestone date): 00:00 London on 1 August, and 1 August`, async () => {
     const edge = await declare("m4", "2025-07-31T23:00:00Z");
     expect(edge.text).toBe(AFTER);
     expect(edge.status).toBe(422);
