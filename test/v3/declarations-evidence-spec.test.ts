@@ -97,6 +97,9 @@ const ROWS: Row[] = [
   [`evidence_type_validator_spec.rb:280 mentor, detailed, completed, evidence not present: one error, Enter a value`, "mentor", 2025, "completed", undefined, BLANK],
   [`evidence_type_validator_spec.rb:290 mentor, detailed, completed, one-term-induction (an ECT-only completed value): one error, Enter an available type`, "mentor", 2025, "completed", "one-term-induction", UNAVAILABLE],
   [`evidence_type_validator_spec.rb:300 mentor, detailed, completed, 75-percent-engagement-met: valid (stored)`, "mentor", 2025, "completed", "75-percent-engagement-met", { stored: "75-percent-engagement-met" }],
+  // API::Declarations::Create's own example (its factories' contract period has detailed evidence types)
+  ["spec/services/api/declarations/create_spec.rb:137,138 ECT, detailed, started, 75-percent-engagement-met (a completed value): one error only, Enter an available type", "ect", 2025, "started", "75-percent-engagement-met", UNAVAILABLE],
+  ["spec/services/api/declarations/create_spec.rb:137,138 mentor, detailed, started, 75-percent-engagement-met: one error only, Enter an available type", "mentor", 2025, "started", "75-percent-engagement-met", UNAVAILABLE],
 ];
 
 const rowRef = (i: number) => `r${i}`;
