@@ -36,6 +36,8 @@ async function build(doc: Record<string, any>): Promise<World> {
   const world = (await t.admin("GET", "/admin/v3/world")).body;
   return { refs, names, world, id: (ref) => refs[ref]!.id as string, tok: (ref) => refs[ref]!.api_token as string };
 }
+/** The same world, its document read again (after writes through the API). */
+const reread = async (w: World): Promise<World> => ({ ...w, world: (await t.admin("GET", "/admin/v3/world")).body });
 const school = () => ({ ref: "s1", urn: String(++urn), name: `Query Spec School ${urn}` });
 const dp = (ref: string, partnered_with: unknown[]) => ({ ref, name: `Query Spec DP ${ref} ${crypto.randomUUID().slice(0, 8)}`, partnered_with });
 
@@ -238,4 +240,280 @@ describe("spec/services/api/declarations/query_spec.rb", () => {
       expect(r.text).toBe(NOT_FOUND);
     });
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * `create_resource` of declarations_spec.rb:8-21: each resource a new teacher at a new school, in a new
+ * partnership of the lead provider (a new delivery partner), an ECT period from two years ago and a training
+ * period from a year ago, with one `started` declaration (submitted). `created` / `updated` fix its timestamps.
+ */
+interface Res {
+  ref: string;
+  lead: string;
+  cohort: number;
+  created: string;
+  updated?: string;
+}
+function resourceDoc(leads: [string, number[]][], resources: Res[]) {
+  const doc: Record<string, any[]> = { lead_providers: leads.map(([ref, cohorts]) => lp(ref, cohorts)), delivery_partners: [], schools: [], partnerships: [], teachers: [] };
+  for (const r of resources) {
+    const u = ++urn;
+    doc.schools!.push({ ref: `s_${r.ref}`, urn: String(u), name: `Declarations Request School ${u}` });
+    doc.delivery_partners!.push(dp(`dp_${r.ref}`, [{ lead_provider: r.lead, cohorts: [r.cohort] }]));
+    doc.partnerships!.push({ ref: `p_${r.ref}`, school: `s_${r.ref}`, lead_provider: r.lead, delivery_partner: `dp_${r.ref}`, cohort: r.cohort });
+    doc.teachers!.push({
+      ref: `t_${r.ref}`,
+      ect_periods: [
+        {
+          school: `s_${r.ref}`,
+          started_on: "today-730d",
+          training: [{ partnership: `p_${r.ref}`, started_on: "today-365d", declarations: [{ ref: r.ref, type: "started", date: "now-300d", evidence_held: "other", created_at: r.created, updated_at: r.updated }] }],
+        },
+      ],
+    });
+  }
+  return doc;
+}
+const NOT_FOUND = '{"errors":[{"title":"Resource not found","detail":"Nothing could be found for the provided details"}]}';
+const PAGE_ERROR = `{"errors":[{"title":"Bad request","detail":"The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"}]}`;
+const JSON_TYPE = "application/json; charset=utf-8";
+
+describe("spec/requests/api/v3/declarations_spec.rb #index", () => {
+  test('L31 "an index endpoint": the caller\'s two, rendered in created_at order, not another provider\'s (next cohort); none → {"data":[]}', async () => {
+    const w = await build(
+      resourceDoc(
+        [["i", [2024]], ["iother", [2025]], ["iempty", [2024]]],
+        [
+          { ref: "b", lead: "i", cohort: 2024, created: "now-5d" },
+          { ref: "a", lead: "i", cohort: 2024, created: "now-10d" },
+          { ref: "c", lead: "iother", cohort: 2025, created: "now-7d" },
+        ],
+      ),
+    );
+    const r = await v3Get(t, LIST, w.tok("i"));
+    expect(r.status).toBe(200);
+    expect(r.type).toBe(JSON_TYPE);
+    expect(r.text).toBe(listText([resource(w, "a", { lead: "i" }), resource(w, "b", { lead: "i" })]));
+    const none = await v3Get(t, LIST, w.tok("iempty"));
+    expect([none.status, none.type, none.text]).toEqual([200, JSON_TYPE, '{"data":[]}']);
+  });
+
+  test('L32 "a paginated endpoint": 8 resources, 5 on page 1, 3 on page 2, none on page 3; page -1, page 0.8, per_page "abc" → 400', async () => {
+    const refs = Array.from({ length: 8 }, (_, i) => `r${i}`);
+    const w = await build(resourceDoc([["pg", [2024]]], refs.map((ref, i) => ({ ref, lead: "pg", cohort: 2024, created: `now-${20 - i}d` }))));
+    const page = async (q: string) => v3Get(t, `${LIST}?${q}`, w.tok("pg"));
+    const one = await page("page[per_page]=5&page[page]=1");
+    expect(one.status).toBe(200);
+    expect(ids(one.body)).toEqual(refs.slice(0, 5).map(w.id));
+    expect(ids((await page("page[per_page]=5&page[page]=2")).body)).toEqual(refs.slice(5).map(w.id));
+    expect((await page("page[per_page]=5&page[page]=3")).text).toBe('{"data":[]}');
+    for (const q of ["page[per_page]=5&page[page]=-1", "page[per_page]=100&page[page]=0.8", "page[per_page]=abc&page[page]=1"]) {
+      const bad = await page(q);
+      expect([bad.status, bad.type, bad.text]).toEqual([400, JSON_TYPE, PAGE_ERROR]);
+    }
+  });
+
+  test('L33 "a filter by multiple cohorts (contract_period year) endpoint": the previous and next cohorts\' only; invalid items ignored; blank → all; no valid year → none', async () => {
+    const w = await build(
+      resourceDoc(
+        [["c", [2023, 2024, 2025]]],
+        [
+          { ref: "prev", lead: "c", cohort: 2023, created: "now-10d" },
+          { ref: "next", lead: "c", cohort: 2025, created: "now-9d" },
+          { ref: "current", lead: "c", cohort: 2024, created: "now-8d" },
+        ],
+      ),
+    );
+    const get = (cohort: string) => v3Get(t, `${LIST}?filter[cohort]=${encodeURIComponent(cohort)}`, w.tok("c"));
+    const doc = (ref: string) => resource(w, ref, { lead: "c" });
+    const both = await get("2023,2025");
+    expect([both.status, both.type]).toEqual([200, JSON_TYPE]);
+    expect(both.text).toBe(listText([doc("prev"), doc("next")]));
+    expect((await get(`2024,invalid,cohort,,20A1,nil,null, ,1099,${crypto.randomUUID()}`)).text).toBe(listText([doc("current")]));
+    expect((await get("")).text).toBe(listText([doc("prev"), doc("next"), doc("current")]));
+    expect((await get("invalid")).text).toBe('{"data":[]}');
+  });
+
+  test('L34 "a filter by delivery_partner_id endpoint" (delivery_partner_when_created): only that resource; an invalid id in the list is ignored', async () => {
+    const w = await build(
+      resourceDoc(
+        [["d", [2024]]],
+        [
+          { ref: "one", lead: "d", cohort: 2024, created: "now-10d" },
+          { ref: "two", lead: "d", cohort: 2024, created: "now-9d" },
+        ],
+      ),
+    );
+    const expected = listText([resource(w, "one", { lead: "d" })]);
+    const r = await v3Get(t, `${LIST}?filter[delivery_partner_id]=${w.id("dp_one")}`, w.tok("d"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, expected]);
+    expect((await v3Get(t, `${LIST}?filter[delivery_partner_id]=${w.id("dp_one")},invalid`, w.tok("d"))).text).toBe(expected);
+  });
+
+  test('L35 "a filter by participant_id endpoint": only that teacher\'s; an unknown one → none', async () => {
+    const w = await build(
+      resourceDoc(
+        [["p", [2024]]],
+        [
+          { ref: "mine", lead: "p", cohort: 2024, created: "now-10d" },
+          { ref: "theirs", lead: "p", cohort: 2024, created: "now-9d" },
+        ],
+      ),
+    );
+    const r = await v3Get(t, `${LIST}?filter[participant_id]=${w.id("t_mine")}`, w.tok("p"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, listText([resource(w, "mine", { lead: "p" })])]);
+    expect((await v3Get(t, `${LIST}?filter[participant_id]=${crypto.randomUUID()}`, w.tok("p"))).text).toBe('{"data":[]}');
+  });
+
+  test('L36 "a filter by updated_since endpoint": since two months ago, those updated a week and a month ago (not three months); URL-encoded twice also; "invalid-date" → 400', async () => {
+    const w = await build(
+      resourceDoc(
+        [["u", [2024]]],
+        [
+          { ref: "week", lead: "u", cohort: 2024, created: "now-100d", updated: "now-7d" },
+          { ref: "month", lead: "u", cohort: 2024, created: "now-99d", updated: "now-1m" },
+          { ref: "old", lead: "u", cohort: 2024, created: "now-98d", updated: "now-3m" },
+        ],
+      ),
+    );
+    const since = instant(-60 * 86_400_000);
+    const expected = listText([resource(w, "week", { lead: "u" }), resource(w, "month", { lead: "u" })]);
+    const r = await v3Get(t, `${LIST}?filter[updated_since]=${since}`, w.tok("u"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, expected]);
+    const offset = since.replace("Z", "+00:00");
+    expect((await v3Get(t, `${LIST}?filter[updated_since]=${encodeURIComponent(encodeURIComponent(offset))}`, w.tok("u"))).text).toBe(expected);
+    const bad = await v3Get(t, `${LIST}?filter[updated_since]=invalid-date`, w.tok("u"));
+    expect([bad.status, bad.type, bad.text]).toEqual([400, JSON_TYPE, `{"errors":[{"title":"Bad request","detail":"The filter '#/updated_since' must be a valid ISO 8601 date"}]}`]);
+  });
+});
+
+describe("spec/requests/api/v3/declarations_spec.rb #show", () => {
+  let w: World;
+  const path = () => `${LIST}/${w.id("r")}`;
+  const expected = () => showText(resource(w, "r", { lead: "s" }));
+  beforeAll(async () => {
+    w = await build(
+      resourceDoc(
+        [["s", [2024, 2025]], ["sother", [2025]]],
+        [
+          { ref: "r", lead: "s", cohort: 2024, created: "now-10d", updated: "now-3d" },
+          { ref: "different", lead: "s", cohort: 2024, created: "now-9d" },
+          { ref: "foreign", lead: "sother", cohort: 2025, created: "now-8d" },
+        ],
+      ),
+    );
+  });
+  test('L46 "a show endpoint": the resource rendered; an unknown id → 404; another provider\'s (next cohort) → 404', async () => {
+    const r = await v3Get(t, path(), w.tok("s"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, expected()]);
+    for (const other of [crypto.randomUUID(), w.id("foreign")]) {
+      const missing = await v3Get(t, `${LIST}/${other}`, w.tok("s"));
+      expect([missing.status, missing.type, missing.text]).toEqual([404, JSON_TYPE, NOT_FOUND]);
+    }
+  });
+  test('L47 "a does not filter by cohort endpoint": filter[cohort] of the next year is ignored', async () => {
+    const r = await v3Get(t, `${path()}?filter[cohort]=2025`, w.tok("s"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, expected()]);
+  });
+  test('L48 "a does not filter by delivery_partner_id endpoint": another resource\'s delivery partner is ignored', async () => {
+    const r = await v3Get(t, `${path()}?filter[delivery_partner_id]=${w.id("dp_different")}`, w.tok("s"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, expected()]);
+  });
+  test('L49 "a does not filter by participant_id endpoint": another teacher is ignored', async () => {
+    const r = await v3Get(t, `${path()}?filter[participant_id]=${w.id("t_different")}`, w.tok("s"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, expected()]);
+  });
+  test('L50 "a does not filter by updated_since endpoint": a day after its updated_at is ignored', async () => {
+    const after = new Date(Date.parse(locate(w, w.id("r")).d.updated_at) + 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const r = await v3Get(t, `${path()}?filter[updated_since]=${after}`, w.tok("s"));
+    expect([r.status, r.type, r.text]).toEqual([200, JSON_TYPE, expected()]);
+  });
+});
+
+describe("spec/requests/api/v3/declarations_spec.rb #create", () => {
+  let w: World;
+  const PERIOD = { school: "s1", started_on: "2024-07-01" };
+  const TRAINING = { partnership: "p24", schedule: "ecf-standard-september", started_on: "2024-09-01" };
+  beforeAll(async () => {
+    // declarations_spec.rb:54-112: a 2024 lead provider, its partnership, the teacher's period of the type, a started milestone
+    w = await build({
+      lead_providers: [lp("cr", [2024])],
+      delivery_partners: [dp("dpc", [{ lead_provider: "cr", cohorts: [2024] }])],
+      schools: [school()],
+      partnerships: [{ ref: "p24", school: "s1", lead_provider: "cr", delivery_partner: "dpc", cohort: 2024 }],
+      teachers: [
+        { ref: "ect", ect_periods: [{ ...PERIOD, training: [TRAINING] }] },
+        { ref: "ect2", ect_periods: [{ ...PERIOD, training: [TRAINING] }] },
+        { ref: "mentor", mentor_periods: [{ ...PERIOD, training: [TRAINING] }] },
+        { ref: "mentor2", mentor_periods: [{ ...PERIOD, training: [TRAINING] }] },
+      ],
+    });
+  });
+  async function post(body: unknown, token = w.tok("cr")) {
+    const response = await t.request("POST", LIST, { token, body });
+    const text = await response.text();
+    let parsed: any = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: response.status, type: response.headers.get("content-type"), text, body: parsed };
+  }
+  const params = (teacher: string, course: string, extra: Record<string, unknown> = {}) => ({
+    data: { type: "participant-declaration", attributes: { participant_id: w.id(teacher), declaration_type: "started", declaration_date: "2024-10-01T10:00:00Z", course_identifier: course, evidence_held: "other", ...extra } },
+  });
+  const count = async (teacher: string) => (await v3Get(t, `${LIST}?filter[participant_id]=${w.id(teacher)}`, w.tok("cr"))).body.data.length;
+
+  for (const [type, course] of [["ect", "ecf-induction"], ["mentor", "ecf-mentor"]] as const) {
+    describe(`for ${type}`, () => {
+      test(`L115 "an API create endpoint" (create_endpoint.rb:4,12): one more declaration, 200, rendered as GET renders it, with the attributes sent (${course})`, async () => {
+        const participant = await v3Get(t, `/api/v3/participants/${w.id(type)}`, w.tok("cr"));
+        expect(participant.status).toBe(200);
+        expect(await count(type)).toBe(0);
+        const r = await post(params(type, course));
+        expect([r.status, r.type]).toEqual([200, JSON_TYPE]);
+        expect(await count(type)).toBe(1);
+        expect(r.text).toBe((await v3Get(t, `${LIST}/${r.body.data.id}`, w.tok("cr"))).text);
+        const { teacher, d } = locate(await reread(w), r.body.data.id);
+        expect(teacher.id).toBe(w.id(type));
+        const a = r.body.data.attributes;
+        // a 2024 `started` keeps no evidence (evidence_type_validator.rb:29-31); not funded: submitted, no statement
+        expect([a.participant_id, a.declaration_type, a.course_identifier, a.declaration_date, a.evidence_held, a.state, a.statement_id, a.delivery_partner_id]).toEqual([
+          w.id(type), "started", course, "2024-10-01T10:00:00Z", null, "submitted", null, w.id("dpc"),
+        ]);
+        expect(d.type).toBe("started");
+        // L116 "an endpoint that refreshes metadata": what RECT reads through its metadata agrees at once (the caller sees the
+        // declaration by participant, above; the participant document is unchanged, a declaration touches nothing)
+        expect((await v3Get(t, `/api/v3/participants/${w.id(type)}`, w.tok("cr"))).text).toBe(participant.text);
+      });
+      test(`L116 "an endpoint that refreshes metadata": the participant filter and the caller's participants list agree after the POST (${type})`, async () => {
+        const listed = await v3Get(t, `${LIST}?filter[participant_id]=${w.id(type)}`, w.tok("cr"));
+        expect(listed.body.data.map((x: any) => [x.attributes.participant_id, x.attributes.course_identifier])).toEqual([[w.id(type), course]]);
+        const participants = await v3Get(t, "/api/v3/participants", w.tok("cr"));
+        expect(participants.body.data.map((x: any) => x.id).sort()).toEqual(["ect", "ect2", "mentor", "mentor2"].map(w.id).sort());
+      });
+      test(`L115 "an API create endpoint" (create_endpoint.rb:20): a service error → 422 in the errors shape, nothing created (${type})`, async () => {
+        const r = await post(params(`${type}2`, course, { declaration_date: "2099-01-01T00:00:00Z" }));
+        expect([r.status, r.type, r.text]).toEqual([422, JSON_TYPE, `{"errors":[{"title":"declaration_date","detail":"The '#/declaration_date' value cannot be a future date. Check the date and try again."}]}`]);
+        expect(await count(`${type}2`)).toBe(0);
+      });
+      test(`L115 "an API create endpoint" (create_endpoint.rb:32): a malformed body → 400 (${type})`, async () => {
+        const r = await post({ not_a_valid: "body" });
+        expect([r.status, r.type, r.text]).toEqual([400, JSON_TYPE, '{"errors":[{"title":"Bad request","detail":"Correct json data structure required. See API docs for reference."}]}']);
+      });
+      test(`L115 "an API create endpoint" (create_endpoint.rb:40): extra params are ignored, the declaration is made from the known ones (${type})`, async () => {
+        const r = await post(params(`${type}2`, course, { any_param1: "test", any_param2: "test" }));
+        expect(r.status).toBe(200);
+        const a = r.body.data.attributes;
+        expect(Object.keys(a)).not.toContain("any_param1");
+        expect([a.participant_id, a.declaration_type, a.course_identifier, a.declaration_date]).toEqual([w.id(`${type}2`), "started", course, "2024-10-01T10:00:00Z"]);
+        expect(await count(`${type}2`)).toBe(1);
+      });
+      test(`L122 "when the \`declaration_type\` is invalid": 422 "Enter a valid declaration type." (${type})`, async () => {
+        const r = await post(params(type, course, { declaration_type: "invalid" }));
+        expect([r.status, r.type, r.text]).toEqual([422, JSON_TYPE, '{"errors":[{"title":"declaration_type","detail":"Enter a valid declaration type."}]}']);
+      });
+    });
+  }
 });
