@@ -10,6 +10,7 @@
  * API answer, and compared byte for byte.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Ajv2020 from "ajv/dist/2020";
 import { type TestApp, createTestApp } from "../support/app";
 import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
 
@@ -516,4 +517,200 @@ describe("spec/requests/api/v3/declarations_spec.rb #create", () => {
       });
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe("spec/serializers/api/declaration_serializer_spec.rb", () => {
+  let w: World;
+  const show = async (ref: string) => {
+    const r = await v3Get(t, `${LIST}/${w.id(ref)}`, w.tok("z"));
+    expect(r.status).toBe(200);
+    return r;
+  };
+  beforeAll(async () => {
+    w = await build({
+      lead_providers: [lp("z", [2024, 2025])],
+      delivery_partners: [dp("dpz", [{ lead_provider: "z", cohorts: [2024, 2025] }])],
+      schools: [school()],
+      partnerships: [
+        { ref: "z24", school: "s1", lead_provider: "z", delivery_partner: "dpz", cohort: 2024 },
+        { ref: "z25", school: "s1", lead_provider: "z", delivery_partner: "dpz", cohort: 2025 },
+      ],
+      statements: [{ ref: "st24", lead_provider: "z", cohort: 2024, month: 11, year: 2027, deadline_date: "2027-11-01", payment_date: "2027-11-25" }],
+      teachers: [
+        // the mentor (declaration_serializer_spec.rb:123-128), with a mentor declaration of its own (:68-74)
+        { ref: "mz", mentor_periods: [{ ref: "mzp", school: "s1", started_on: "today-500d", training: [{ partnership: "z25", started_on: "today-300d", declarations: [{ ref: "zmentor", type: "started", date: "now-200d", evidence_held: "other", created_at: "now-30d" }] }] }] },
+        // an ECT with no mentor (:38-55, :60-66)
+        { ref: "ez1", ect_periods: [{ school: "s1", started_on: "today-400d", training: [{ partnership: "z25", started_on: "today-300d", declarations: [{ ref: "zplain", type: "started", date: "now-250d", evidence_held: "training-event-attended", created_at: "now-29d", updated_at: "now-3d" }] }] }] },
+        // an ECT mentored by mz (:123-134)
+        { ref: "ez2", ect_periods: [{ school: "s1", started_on: "today-400d", mentorships: [{ mentor: "mzp", started_on: "today-400d" }], training: [{ partnership: "z25", started_on: "today-300d", declarations: [{ ref: "zmentored", type: "started", date: "now-250d", evidence_held: "other", created_at: "now-28d" }] }] }] },
+        // paid with an uplift (:136-143)
+        { ref: "ez3", ect_periods: [{ school: "s1", started_on: "today-800d", training: [{ partnership: "z24", started_on: "today-700d", declarations: [{ ref: "zpaid", type: "started", date: "now-650d", evidence_held: null, state: "paid", statement: "st24", uplifts: { pupil_premium: true, sparsity: false }, created_at: "now-27d" }] }] }] },
+      ],
+    });
+  });
+
+  test('L28 "core attributes": id is the declaration\'s API id, type "participant-declaration", then attributes', async () => {
+    const r = await show("zplain");
+    expect(Object.keys(r.body.data)).toEqual(["id", "type", "attributes"]);
+    expect([r.body.data.id, r.body.data.type]).toEqual([w.id("zplain"), "participant-declaration"]);
+  });
+  test('L38 "nested attributes": participant, type, date, timestamps, delivery partner, no statements, no mentor, the evidence as stored, the lead provider\'s name', async () => {
+    const r = await show("zplain");
+    const { d } = locate(w, w.id("zplain"));
+    expect(r.body.data.attributes).toEqual({
+      participant_id: w.id("ez1"),
+      declaration_type: "started",
+      course_identifier: "ecf-induction",
+      declaration_date: d.date,
+      mentor_id: null,
+      state: "submitted",
+      updated_at: d.updated_at,
+      created_at: d.created_at,
+      delivery_partner_id: w.id("dpz"),
+      statement_id: null,
+      clawback_statement_id: null,
+      ineligible_for_funding_reason: null,
+      uplift_paid: false,
+      evidence_held: "training-event-attended",
+      lead_provider_name: w.names.z,
+    });
+    expect(d.updated_at).not.toBe(d.created_at);
+    expect(r.text).toBe(showText(resource(w, "zplain", { lead: "z" })));
+  });
+  test('L63 course_identifier "when ECT": ecf-induction', async () => {
+    expect((await show("zplain")).body.data.attributes.course_identifier).toBe("ecf-induction");
+  });
+  test('L71 course_identifier "when Mentor": ecf-mentor', async () => {
+    const r = await show("zmentor");
+    expect(r.body.data.attributes.course_identifier).toBe("ecf-mentor");
+    expect(r.body.data.attributes.participant_id).toBe(w.id("mz"));
+  });
+  test("L130 mentor_id: the mentor teacher of the declaration's mentorship", async () => {
+    const r = await show("zmentored");
+    expect(r.body.data.attributes.mentor_id).toBe(w.id("mz"));
+    expect(r.text).toBe(showText(resource(w, "zmentored", { lead: "z", mentor: "mz" })));
+  });
+  test("L139 uplift_paid: true for a paid declaration with an uplift", async () => {
+    const a = (await show("zpaid")).body.data.attributes;
+    expect([a.uplift_paid, a.state, a.statement_id]).toEqual([true, "paid", w.id("st24")]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The rswag documentation spec (its shared contexts, spec/support/shared_contexts/api/docs/
+ * api_{index,show,create,update}_endpoint_documentation_support.rb): each operation documents its responses
+ * and a real request per response is checked against the documented schema. Here, as test/v3/docs-spec.test.ts
+ * does for the other resources: the served /api-docs/v3/json documents each of those statuses for the
+ * operation, and a real answer of each status validates against the schema documented for it.
+ */
+describe("spec/requests/api/docs/v3/declarations_spec.rb", () => {
+  let w: World;
+  let doc: any;
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  function deref(node: any, seen = new Set<string>()): any {
+    if (Array.isArray(node)) return node.map((n) => deref(n, seen));
+    if (node === null || typeof node !== "object") return node;
+    if (typeof node.$ref === "string" && node.$ref.startsWith("#/")) {
+      if (seen.has(node.$ref)) return {};
+      const target = node.$ref.slice(2).split("/").reduce((o: any, k: string) => o?.[k], doc);
+      return deref(target, new Set([...seen, node.$ref]));
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, deref(v, seen)]));
+  }
+  async function checkOperation(path: string, method: string, answers: [string, () => Promise<{ status: number; body: any }>][]) {
+    const op = doc.paths[path]?.[method];
+    expect(op).toBeDefined();
+    const failures: string[] = [];
+    for (const [status, call] of answers) {
+      const documented = op.responses[status];
+      if (!documented) {
+        failures.push(`${method} ${path} ${status}: not documented`);
+        continue;
+      }
+      const r = await call();
+      if (String(r.status) !== status) failures.push(`${method} ${path}: expected ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
+      const schema = Object.values<any>(documented.content ?? {})[0]?.schema;
+      if (!schema) {
+        failures.push(`${method} ${path} ${status}: no schema`);
+        continue;
+      }
+      const validate = ajv.compile(deref(schema));
+      if (!validate(r.body)) failures.push(`${method} ${path} ${status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(r.body).slice(0, 300)}`);
+    }
+    expect(failures).toEqual([]);
+  }
+  const call = (method: string, path: string, body?: unknown, token: string | null = w.tok("doc")) => async () => t.call(method, path, { token, body });
+  const declaration = (attributes: Record<string, unknown>) => ({ data: { type: "participant-declaration", attributes } });
+
+  beforeAll(async () => {
+    doc = (await t.call("GET", "/api-docs/v3/json")).body;
+    // declarations_spec.rb:6-24: a partnership of the caller's, an ECT training period in it, a declaration
+    w = await build({
+      lead_providers: [lp("doc", [2024])],
+      delivery_partners: [dp("dpdoc", [{ lead_provider: "doc", cohorts: [2024] }])],
+      schools: [school()],
+      partnerships: [{ ref: "p", school: "s1", lead_provider: "doc", delivery_partner: "dpdoc", cohort: 2024 }],
+      statements: [{ ref: "st", lead_provider: "doc", cohort: 2024, month: 11, year: 2029, deadline_date: "2029-11-01", payment_date: "2029-11-25" }],
+      teachers: [
+        { ref: "ect", ect_periods: [{ school: "s1", started_on: "2024-07-01", training: [{ partnership: "p", schedule: "ecf-standard-september", started_on: "2024-09-01" }] }] },
+        {
+          ref: "other",
+          ect_periods: [
+            {
+              school: "s1",
+              started_on: "2024-07-01",
+              training: [
+                {
+                  partnership: "p",
+                  schedule: "ecf-standard-september",
+                  started_on: "2024-09-01",
+                  declarations: [
+                    { ref: "shown", type: "started", date: "2024-10-01T10:00:00Z", evidence_held: null, created_at: "now-5d" },
+                    // declarations_spec.rb:102-109: a payable one to void, a voided one (422)
+                    { ref: "payable", type: "retained-1", date: "2025-02-01T10:00:00Z", evidence_held: "other", state: "payable", statement: "st" },
+                    { ref: "voided", type: "retained-2", date: "2025-05-01T10:00:00Z", evidence_held: "other", state: "voided", statement: "st" },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  test('L28 "an API create endpoint documentation": 200, 401, 400 ({data: {}}) and 422 (an unknown participant, an invalid evidence)', async () => {
+    const valid = declaration({ participant_id: w.id("ect"), declaration_type: "started", declaration_date: "2024-10-01T00:00:00Z", course_identifier: "ecf-induction", evidence_held: "other" });
+    await checkOperation("/api/v3/participant-declarations", "post", [
+      ["401", call("POST", LIST, valid, "invalid")],
+      ["400", call("POST", LIST, { data: {} })],
+      ["422", call("POST", LIST, declaration({ participant_id: crypto.randomUUID(), declaration_type: "started", declaration_date: instant(0), course_identifier: "ecf-induction", evidence_held: "invalid" }))],
+      ["200", call("POST", LIST, valid)],
+    ]);
+  });
+  test('L72 "an API index endpoint documentation": 200 and 401', async () => {
+    await checkOperation("/api/v3/participant-declarations", "get", [
+      ["200", call("GET", LIST)],
+      ["401", call("GET", LIST, undefined, "invalid")],
+    ]);
+  });
+  test('L82 "an API show endpoint documentation": 200, 401 and 404', async () => {
+    await checkOperation("/api/v3/participant-declarations/{id}", "get", [
+      ["200", call("GET", `${LIST}/${w.id("shown")}`)],
+      ["401", call("GET", `${LIST}/${w.id("shown")}`, undefined, "invalid")],
+      ["404", call("GET", `${LIST}/${crypto.randomUUID()}`)],
+    ]);
+  });
+  test('L91 "an API update endpoint documentation" (void, no request body so no 400): 200 (a payable one), 401, 422 (a voided one) and 404', async () => {
+    await checkOperation("/api/v3/participant-declarations/{id}/void", "put", [
+      ["401", call("PUT", `${LIST}/${w.id("payable")}/void`, {}, "invalid")],
+      ["422", call("PUT", `${LIST}/${w.id("voided")}/void`, {})],
+      ["404", call("PUT", `${LIST}/${crypto.randomUUID()}/void`, {})],
+      ["200", call("PUT", `${LIST}/${w.id("payable")}/void`, {})],
+    ]);
+  });
 });
