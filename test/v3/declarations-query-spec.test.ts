@@ -714,3 +714,88 @@ describe("spec/requests/api/docs/v3/declarations_spec.rb", () => {
     ]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Declarations::Actions::MarkDeclarationsEligible (app/services/declarations/actions/mark_declarations_eligible.rb:13-35),
+ * run by Teachers::SetECTFundingEligibility / SetMentorFundingEligibility when a role first becomes eligible for
+ * funding (set_ect_funding_eligibility.rb:27-35): here through DfE's PUT /admin/v3/teachers/{id}/funding
+ * (docs/reference/rect/control-plane.md §4.3), seen through GET /api/v3/participant-declarations.
+ */
+describe("spec/services/api/declarations/actions/mark_declarations_eligible_spec.rb", () => {
+  let w: World;
+  const state = async (ref: string) => {
+    const r = await v3Get(t, `${LIST}/${w.id(ref)}`, w.tok(ref.startsWith("y") ? "k2" : "k"));
+    expect(r.status).toBe(200);
+    return [r.body.data.attributes.state, r.body.data.attributes.statement_id];
+  };
+  const fund = (teacher: string) => t.admin("PUT", `/admin/v3/teachers/${w.id(teacher)}/funding`, { role: "ect", eligible_at: "now" });
+  const submitted = (ref: string, type: string, date: string) => ({ ref, type, date, evidence_held: "other", state: "submitted" });
+  beforeAll(async () => {
+    w = await build({
+      lead_providers: [lp("k", [2025]), lp("k2", [2025])],
+      delivery_partners: [dp("dpk", [{ lead_provider: "k", cohorts: [2025] }]), dp("dpk2", [{ lead_provider: "k2", cohorts: [2025] }])],
+      schools: [school()],
+      partnerships: [
+        { ref: "pk", school: "s1", lead_provider: "k", delivery_partner: "dpk", cohort: 2025 },
+        { ref: "pk2", school: "s1", lead_provider: "k2", delivery_partner: "dpk2", cohort: 2025 },
+      ],
+      // mark_declarations_eligible_spec.rb:12-47: output statements due today, tomorrow and yesterday, a service fee one due today
+      statements: [
+        { ref: "next", lead_provider: "k", cohort: 2025, month: 1, year: 2031, deadline_date: "today", payment_date: "today+20d", status: "open", fee_type: "output" },
+        { ref: "later", lead_provider: "k", cohort: 2025, month: 2, year: 2031, deadline_date: "today+1d", payment_date: "today+20d", status: "open", fee_type: "output" },
+        { ref: "past", lead_provider: "k", cohort: 2025, month: 3, year: 2031, deadline_date: "today-1d", payment_date: "today+20d", status: "open", fee_type: "output" },
+        { ref: "service", lead_provider: "k", cohort: 2025, month: 4, year: 2031, deadline_date: "today", payment_date: "today+20d", status: "open", fee_type: "service" },
+      ],
+      teachers: [
+        // :8-10: two no-payment declarations of one training period
+        { ref: "ek", ect_periods: [{ school: "s1", started_on: "today-400d", training: [{ partnership: "pk", started_on: "today-300d", declarations: [submitted("x1", "retained-1", "now-200d"), submitted("x2", "extended-1", "now-100d")] }] }] },
+        // :82: the second declaration's lead provider (k2) has no output statement
+        {
+          ref: "ek2",
+          ect_periods: [
+            {
+              school: "s1",
+              started_on: "today-400d",
+              training: [
+                { partnership: "pk", started_on: "today-300d", finished_on: "today-150d", declarations: [submitted("z1", "retained-1", "now-200d")] },
+                { partnership: "pk2", started_on: "today-149d", declarations: [submitted("yz2", "extended-1", "now-100d")] },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  test("L49 marks declarations as eligible: both submitted ones become eligible", async () => {
+    expect(await state("x1")).toEqual(["submitted", null]);
+    expect(await state("x2")).toEqual(["submitted", null]);
+    const r = await fund("ek");
+    expect(r.status).toBe(200);
+    expect(r.body.declarations_made_eligible).toBe(true);
+    expect((await state("x1"))[0]).toBe("eligible");
+    expect((await state("x2"))[0]).toBe("eligible");
+  });
+  test("L59 assigns the next output fee statement: the output one due today (not tomorrow's, not yesterday's, not the service fee one)", async () => {
+    expect(await state("x1")).toEqual(["eligible", w.id("next")]);
+    expect(await state("x2")).toEqual(["eligible", w.id("next")]);
+  });
+  test("L84 a missing payment statement (RECT raises MissingPaymentStatementError): the call is refused with a 422", async () => {
+    const r = await fund("ek2");
+    expect(r.status).toBe(422);
+    expect(r.body).toEqual({ errors: [{ title: "eligible_at", detail: "the lead provider has no output statement with a deadline of today or later to attach the declarations to (RECT raises here)" }] });
+  });
+  test("L90 rolls back all updates: both declarations stay submitted without a statement, the teacher's funding unset", async () => {
+    const before = (await t.admin("GET", "/admin/v3/world")).body.teachers.find((x: any) => x.id === w.id("ek2"));
+    expect(await state("z1")).toEqual(["submitted", null]);
+    expect(await state("yz2")).toEqual(["submitted", null]);
+    expect((await fund("ek2")).status).toBe(422);
+    const after = (await t.admin("GET", "/admin/v3/world")).body.teachers.find((x: any) => x.id === w.id("ek2"));
+    expect(after).toEqual(before);
+    expect(after.funding.ect_eligible_at).toBeNull();
+    expect(await state("z1")).toEqual(["submitted", null]);
+    expect(await state("yz2")).toEqual(["submitted", null]);
+  });
+});
