@@ -20,6 +20,12 @@ export interface ParticipantSqlParams {
   leadProviderId: number;
   /** London `YYYY-MM-DD` (RECT's `Date.current`) */
   today: string;
+  /**
+   * The stored form (read-model.ts): the two attributes that depend on today,
+   * `participant_status` and the ECT's `mentor_id`, are null, set per request
+   * from the stored parts (StatusParts, the ECT's school period).
+   */
+  stored?: boolean;
 }
 
 export type Role = "ect" | "mentor";
@@ -52,23 +58,49 @@ export const inductionEndDateSql = sql`COALESCE((SELECT ip.finished_on FROM rect
     WHERE ip.teacher_id = te.id AND ip.finished_on IS NOT NULL AND ip.outcome IS NOT NULL ORDER BY ip.started_on DESC, ip.id DESC LIMIT 1),
   te.trs_induction_completed_date)`;
 
+/** What `participant_status` is decided from, per role: the parts that do not depend on today (read-model.ts stores them). */
+export interface StatusParts {
+  /** withdrawn or deferred (a condition) */
+  stopped: RawBuilder<unknown>;
+  /** the induction (ECT) or the mentor's funding is over, before the period ends (a condition) */
+  completed: RawBuilder<unknown>;
+  started: RawBuilder<unknown>;
+  finished: RawBuilder<unknown>;
+}
+
+export const statusParts = (role: Role): StatusParts => {
+  const tp = (c: string) => ref(role, "tp", c);
+  return {
+    stopped: sql`(${tp("withdrawn_at")} IS NOT NULL OR ${tp("deferred_at")} IS NOT NULL)`,
+    completed:
+      role === "ect"
+        ? sql`(${inductionEndDateSql} IS NOT NULL AND (${tp("finished_on")} IS NULL OR ${inductionEndDateSql} <= ${tp("finished_on")}))`
+        : sql`(te.mentor_became_ineligible_for_funding_on IS NOT NULL AND (${tp("finished_on")} IS NULL OR te.mentor_became_ineligible_for_funding_on <= ${tp("finished_on")}))`,
+    started: tp("started_on"),
+    finished: tp("finished_on"),
+  };
+};
+
 /**
  * `API::TrainingPeriods::TeacherStatus#status` (teacher_status.rb:13-25),
  * first match wins; `future?` is after today.
  */
-export const participantStatusSql = (role: Role, today: string) => {
-  const tp = (c: string) => ref(role, "tp", c);
-  const finishedOrLeft = sql`CASE WHEN ${tp("finished_on")} > ${today} THEN 'leaving' ELSE 'left' END`;
-  const completed =
-    role === "ect"
-      ? sql`(${inductionEndDateSql} IS NOT NULL AND (${tp("finished_on")} IS NULL OR ${inductionEndDateSql} <= ${tp("finished_on")}))`
-      : sql`(te.mentor_became_ineligible_for_funding_on IS NOT NULL AND (${tp("finished_on")} IS NULL OR te.mentor_became_ineligible_for_funding_on <= ${tp("finished_on")}))`;
-  return sql`CASE WHEN ${tp("withdrawn_at")} IS NOT NULL OR ${tp("deferred_at")} IS NOT NULL THEN ${finishedOrLeft}
-    WHEN ${completed} THEN 'active'
-    WHEN ${tp("finished_on")} IS NOT NULL THEN ${finishedOrLeft}
-    WHEN ${tp("started_on")} > ${today} THEN 'joining'
+export const participantStatusFrom = (x: StatusParts, today: string) => {
+  const finishedOrLeft = sql`CASE WHEN ${x.finished} > ${today} THEN 'leaving' ELSE 'left' END`;
+  return sql`CASE WHEN ${x.stopped} THEN ${finishedOrLeft}
+    WHEN ${x.completed} THEN 'active'
+    WHEN ${x.finished} IS NOT NULL THEN ${finishedOrLeft}
+    WHEN ${x.started} > ${today} THEN 'joining'
     ELSE 'active' END`;
 };
+export const participantStatusSql = (role: Role, today: string) => participantStatusFrom(statusParts(role), today);
+
+/** The ECT's `mentor_id`: the mentor of the school period's current or next mentorship (metadata/handlers/teacher.rb:74-82). */
+export const mentorIdSql = (ectAtSchoolPeriodId: RawBuilder<unknown>, today: string) => sql`(SELECT mt.api_id FROM rect_mentorship_periods AS mp
+  JOIN rect_mentor_at_school_periods AS mmp ON mmp.id = mp.mentor_at_school_period_id
+  JOIN rect_teachers AS mt ON mt.id = mmp.teacher_id
+  WHERE mp.ect_at_school_period_id = ${ectAtSchoolPeriodId} AND (mp.finished_on IS NULL OR mp.finished_on >= ${today})
+  ORDER BY mp.started_on, mp.id LIMIT 1)`;
 
 /** `API::Teachers::EligibilityForFunding#eligible?` (eligibility_for_funding.rb:9-30): null when neither date; a tie is true. */
 const eligibleForFundingSql = (role: Role) => {
@@ -104,15 +136,7 @@ function enrolmentFields(role: Role): Record<string, Attribute<ParticipantSqlPar
     email: { schema: nullable(t.String({ description: "The school period's email" })), sql: ref(role, "as", "email"), example: "ada@example.com" },
     mentor_id: {
       schema: nullable(t.String({ format: "uuid", description: "ECT only: the mentor of the school period's current or next mentorship (metadata/handlers/teacher.rb:74-82)" })),
-      sql: (p: ParticipantSqlParams) =>
-        ectOnly(
-          role,
-          sql`(SELECT mt.api_id FROM rect_mentorship_periods AS mp
-            JOIN rect_mentor_at_school_periods AS mmp ON mmp.id = mp.mentor_at_school_period_id
-            JOIN rect_teachers AS mt ON mt.id = mmp.teacher_id
-            WHERE mp.ect_at_school_period_id = ${tp("ect_at_school_period_id")} AND (mp.finished_on IS NULL OR mp.finished_on >= ${p.today})
-            ORDER BY mp.started_on, mp.id LIMIT 1)`,
-        ),
+      sql: (p: ParticipantSqlParams) => ectOnly(role, p.stored ? sql`NULL` : mentorIdSql(tp("ect_at_school_period_id"), p.today)),
       example: null,
     },
     school_urn: { schema: t.String({ description: "The URN of the partnership's school" }), sql: sql`CAST(${ref(role, "sc", "urn")} AS TEXT)`, example: "123456" },
@@ -121,7 +145,7 @@ function enrolmentFields(role: Role): Record<string, Attribute<ParticipantSqlPar
     training_status: { schema: t.String({ enum: ["active", "deferred", "withdrawn"] }), sql: trainingStatusSql(role), example: "active" },
     participant_status: {
       schema: t.String({ enum: ["joining", "active", "leaving", "left"], description: "Depends on today: it can change without `updated_at` moving" }),
-      sql: (p: ParticipantSqlParams) => participantStatusSql(role, p.today),
+      sql: (p: ParticipantSqlParams) => (p.stored ? sql`NULL` : participantStatusSql(role, p.today)),
       example: "active",
     },
     eligible_for_funding: { schema: nullable(t.Boolean()), sql: eligibleForFundingSql(role), example: true },
