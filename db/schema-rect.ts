@@ -27,6 +27,7 @@ export interface RectDatabase {
   rect_training_periods: RectTrainingPeriodsTable;
   rect_induction_periods: RectInductionPeriodsTable;
   rect_declarations: RectDeclarationsTable;
+  rect_participant_documents: RectParticipantDocumentsTable;
 }
 
 type B = 0 | 1;
@@ -279,3 +280,29 @@ export type RectStatement = Selectable<RectStatementsTable>;
 export type RectSchool = Selectable<RectSchoolsTable>;
 export type RectTeacher = Selectable<RectTeachersTable>;
 export type RectTrainingPeriod = Selectable<RectTrainingPeriodsTable>;
+
+/** The v3 participants' read model (migration 0007; src/modules/v3/participants/read-model.ts). */
+export interface RectParticipantDocumentsTable {
+  lead_provider_id: number;
+  teacher_id: number;
+  teacher_created_at: string;
+  api_updated_at: string;
+  e_tp_id: number | null;
+  m_tp_id: number | null;
+  e_cohort: number | null;
+  m_cohort: number | null;
+  e_withdrawn: B;
+  e_deferred: B;
+  m_withdrawn: B;
+  m_deferred: B;
+  e_as_id: number | null;
+  e_stopped: B;
+  e_completed: B;
+  e_started_on: string | null;
+  e_finished_on: string | null;
+  m_stopped: B;
+  m_completed: B;
+  m_started_on: string | null;
+  m_finished_on: string | null;
+  document: string;
+}

@@ -5,7 +5,7 @@ import * as participantDocuments from "./0003_participant_documents";
 import * as profileScheduleAndFrozenMove from "./0004_profile_schedule_and_frozen_move";
 import * as rectWorld from "./0005_rect_world";
 import * as derivedObjects from "./0006_derived_objects";
-import * as rectMentorshipsByEct from "./0007_rect_mentorships_by_ect";
+import * as rectParticipantDocuments from "./0007_rect_participant_documents";
 
 /** Registered by static import so that a compiled binary carries every migration. */
 export const migrations: Record<string, Migration> = {
@@ -15,7 +15,7 @@ export const migrations: Record<string, Migration> = {
   "0004_profile_schedule_and_frozen_move": profileScheduleAndFrozenMove,
   "0005_rect_world": rectWorld,
   "0006_derived_objects": derivedObjects,
-  "0007_rect_mentorships_by_ect": rectMentorshipsByEct,
+  "0007_rect_participant_documents": rectParticipantDocuments,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -10,7 +10,7 @@ import { prepareDatabase } from "../../src/bootstrap";
 describe("database", () => {
   test("when migrations run twice, then the second run applies nothing and the schema stands", async () => {
     const { db, close } = openDatabase(":memory:");
-    expect(await migrateToLatest(db)).toEqual(["0001_initial", "0002_list_sort_keys", "0003_participant_documents", "0004_profile_schedule_and_frozen_move", "0005_rect_world", "0006_derived_objects", "0007_rect_mentorships_by_ect"]);
+    expect(await migrateToLatest(db)).toEqual(["0001_initial", "0002_list_sort_keys", "0003_participant_documents", "0004_profile_schedule_and_frozen_move", "0005_rect_world", "0006_derived_objects", "0007_rect_participant_documents"]);
     expect(await migrateToLatest(db)).toEqual([]);
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely_%' and name not like 'sqlite_%' order by name`.execute(db);
     expect(tables.rows.map((r) => r.name)).toContain("declarations");

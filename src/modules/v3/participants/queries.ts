@@ -49,21 +49,46 @@ export interface ParticipantFilters {
 type SqlFilters = Omit<ParticipantFilters, "updatedSince"> & { updatedSince: string | null };
 
 /**
- * The caller's latest (greatest `started_on`) training period of one role for
- * teacher `t0`: the period's school partnership is the caller's, any cohort or
- * state (metadata/handlers/teacher.rb:65-90, `DISTINCT ON (lead_provider_id) …
- * ORDER BY started_on DESC`, no tie-breaker in RECT; here the later id).
- * Correlated, so a page reads only the teachers it walks past (indexes
- * rect_{role}_at_school_periods_by_teacher, rect_training_periods_by_{role}).
+ * The latest (greatest `started_on`) training period of one role of a
+ * teacher with a lead provider: the period's school partnership is the
+ * provider's, any cohort or state (metadata/handlers/teacher.rb:65-90,
+ * `DISTINCT ON (lead_provider_id) … ORDER BY started_on DESC`, no tie-breaker
+ * in RECT; here the later id). Correlated, so a page reads only the teachers
+ * it walks past (indexes rect_{role}_at_school_periods_by_teacher,
+ * rect_training_periods_by_{role}).
  */
-const latestOf = (role: "ect" | "mentor", leadProviderId: number) => sql<number | null>`(SELECT tp.id
+export const latestOf = (role: "ect" | "mentor", teacherId: RawBuilder<unknown>, leadProviderId: RawBuilder<unknown> | number) => sql<number | null>`(SELECT tp.id
   FROM ${sql.table(`rect_${role}_at_school_periods`)} AS x
   JOIN rect_training_periods AS tp ON tp.${sql.ref(`${role}_at_school_period_id`)} = x.id
   JOIN rect_school_partnerships AS sp ON sp.id = tp.school_partnership_id
   JOIN rect_lead_provider_delivery_partnerships AS lpdp ON lpdp.id = sp.lead_provider_delivery_partnership_id
   JOIN rect_active_lead_providers AS alp ON alp.id = lpdp.active_lead_provider_id
-  WHERE x.teacher_id = t0.id AND alp.lead_provider_id = ${leadProviderId}
+  WHERE x.teacher_id = ${teacherId} AND alp.lead_provider_id = ${leadProviderId}
   ORDER BY tp.started_on DESC, tp.id DESC LIMIT 1)`;
+
+/**
+ * The tables participantResource reads besides `te`, per role `p` (`e`, `m`),
+ * from the role's training period `tpId` (resource.ts names the aliases):
+ * `[table, alias, column, equals]`, each a LEFT JOIN.
+ */
+export function documentJoins(ectTpId: string, mentorTpId: string): [string, string, string, string][] {
+  return (
+    [
+      ["e", "ect", ectTpId],
+      ["m", "mentor", mentorTpId],
+    ] as const
+  ).flatMap(([p, role, tpId]): [string, string, string, string][] => [
+    ["rect_training_periods", `${p}tp`, `${p}tp.id`, tpId],
+    [`rect_${role}_at_school_periods`, `${p}as`, `${p}as.id`, `${p}tp.${role}_at_school_period_id`],
+    ["rect_school_partnerships", `${p}sp`, `${p}sp.id`, `${p}tp.school_partnership_id`],
+    ["rect_lead_provider_delivery_partnerships", `${p}lpdp`, `${p}lpdp.id`, `${p}sp.lead_provider_delivery_partnership_id`],
+    ["rect_active_lead_providers", `${p}alp`, `${p}alp.id`, `${p}lpdp.active_lead_provider_id`],
+    ["rect_contract_periods", `${p}cp`, `${p}cp.year`, `${p}alp.contract_period_year`],
+    ["rect_schools", `${p}sc`, `${p}sc.id`, `${p}sp.school_id`],
+    ["rect_delivery_partners", `${p}dp`, `${p}dp.id`, `${p}lpdp.delivery_partner_id`],
+    ["rect_schedules", `${p}sch`, `${p}sch.id`, `${p}tp.schedule_id`],
+  ]);
+}
 
 /**
  * The caller's participants, one row per teacher (alias `te`: the teacher's
@@ -75,7 +100,7 @@ function candidates(db: DbOrTrx, leadProviderId: number) {
   const teachers = db
     .selectFrom("rect_teachers as t0")
     .selectAll("t0")
-    .select([latestOf("ect", leadProviderId).as("ect_tp_id"), latestOf("mentor", leadProviderId).as("mentor_tp_id")]);
+    .select([latestOf("ect", sql`t0.id`, leadProviderId).as("ect_tp_id"), latestOf("mentor", sql`t0.id`, leadProviderId).as("mentor_tp_id")]);
   let q: any = db.selectFrom(teachers.as("te"));
   for (const [p, tpId] of [
     ["e", "te.ect_tp_id"],
@@ -103,21 +128,7 @@ function rendered(db: DbOrTrx, page: any, params: ParticipantSqlParams) {
     .selectFrom("page as l")
     .crossJoin("rect_teachers as te")
     .whereRef("te.id", "=", "l.teacher_id");
-  for (const [p, role, tpId] of [
-    ["e", "ect", "l.ect_tp_id"],
-    ["m", "mentor", "l.mentor_tp_id"],
-  ] as const) {
-    q = q
-      .leftJoin(`rect_training_periods as ${p}tp`, `${p}tp.id`, tpId)
-      .leftJoin(`rect_${role}_at_school_periods as ${p}as`, `${p}as.id`, `${p}tp.${role}_at_school_period_id`)
-      .leftJoin(`rect_school_partnerships as ${p}sp`, `${p}sp.id`, `${p}tp.school_partnership_id`)
-      .leftJoin(`rect_lead_provider_delivery_partnerships as ${p}lpdp`, `${p}lpdp.id`, `${p}sp.lead_provider_delivery_partnership_id`)
-      .leftJoin(`rect_active_lead_providers as ${p}alp`, `${p}alp.id`, `${p}lpdp.active_lead_provider_id`)
-      .leftJoin(`rect_contract_periods as ${p}cp`, `${p}cp.year`, `${p}alp.contract_period_year`)
-      .leftJoin(`rect_schools as ${p}sc`, `${p}sc.id`, `${p}sp.school_id`)
-      .leftJoin(`rect_delivery_partners as ${p}dp`, `${p}dp.id`, `${p}lpdp.delivery_partner_id`)
-      .leftJoin(`rect_schedules as ${p}sch`, `${p}sch.id`, `${p}tp.schedule_id`);
-  }
+  for (const [table, alias, column, equals] of documentJoins("l.ect_tp_id", "l.mentor_tp_id")) q = q.leftJoin(`${table} as ${alias}`, column, equals);
   return q.select(participantResource.documentSql(params).as("document"));
 }
 
@@ -182,7 +193,8 @@ function listQuery(shape: Shape) {
   return query;
 }
 
-export async function participantDocuments(db: DbOrTrx, params: ParticipantSqlParams, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
+/** The live rendering (no stored rows): what the read model (read-model.ts) is held to. */
+export async function liveParticipantDocuments(db: DbOrTrx, params: ParticipantSqlParams, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
   const shape: Shape = {
     cohorts: filters.cohorts === null ? null : filters.cohorts.length,
     trainingStatus: filters.trainingStatus,
@@ -202,7 +214,7 @@ const oneQuery = preparedQuery((db: DbOrTrx, leadProviderId: number, today: stri
   rendered(db, candidates(db, leadProviderId).where("te.api_id", "=", apiId), { leadProviderId, today }),
 );
 
-export async function participantDocument(db: DbOrTrx, params: ParticipantSqlParams, apiId: string): Promise<string | undefined> {
+export async function liveParticipantDocument(db: DbOrTrx, params: ParticipantSqlParams, apiId: string): Promise<string | undefined> {
   const [row] = (await oneQuery(db, params.leadProviderId, params.today, apiId)) as { document: string }[];
   return row?.document;
 }

@@ -7,11 +7,14 @@ import { castUuid } from "../../../http/ruby-compat";
 import { V3_NOT_FOUND } from "../http/envelope";
 import type { Page, SortPart } from "../http/params";
 import { listDocumentText, singleDocumentText } from "../http/resource";
-import { type ParticipantFilters, participantDocument, participantDocuments } from "./queries";
+import type { ParticipantFilters } from "./queries";
+import { storedParticipantDocument, storedParticipantDocuments } from "./read-model";
+import { toTimestamp } from "../../../lib/time";
 
 export async function listParticipants(db: DbOrTrx, leadProviderId: number, today: string, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string> {
   if (page.beyond) return listDocumentText([]);
-  return listDocumentText(await participantDocuments(db, { leadProviderId, today }, filters, sort, page));
+  const since = filters.updatedSince === null ? null : toTimestamp(filters.updatedSince);
+  return listDocumentText(await storedParticipantDocuments(db, leadProviderId, today, { ...filters, updatedSince: since }, sort, page));
 }
 
 /**
@@ -22,10 +25,13 @@ export async function listParticipants(db: DbOrTrx, leadProviderId: number, toda
  */
 export async function showParticipant(db: DbOrTrx, leadProviderId: number, apiId: string, today: string): Promise<string> {
   const id = castUuid(apiId);
-  const document = id === null ? undefined : await participantDocument(db, { leadProviderId, today }, id);
+  const document = id === null ? undefined : await storedParticipantDocument(db, leadProviderId, today, id);
   if (document === undefined) throw V3_NOT_FOUND;
   return singleDocumentText(document);
 }
 
 /** `sort` on Teacher's columns, shared with the transfers list (transfers_controller.rb:36-42 sorts Teacher too). */
 export { TEACHER_SORT_COLUMNS } from "./queries";
+
+/** The read model's derived objects (src/derived-objects.ts rebuilds them). */
+export { RECT_PARTICIPANT_DOCUMENTS } from "./read-model";

@@ -1,0 +1,344 @@
+/**
+ * The v3 participants' read model: per lead provider and teacher it trains,
+ * the participant document of participantResource (resource.ts) stored as
+ * text in rect_participant_documents (migration 0007), kept current by
+ * triggers in the writer's transaction, whoever writes. A page is one walk of
+ * an index over stored rows; nothing is joined or shaped per request but the
+ * two attributes that depend on today, which no stored text can hold:
+ * `participant_status` (from the stored StatusParts) and the ECT's
+ * `mentor_id` (one indexed lookup), set into the stored text with json_set.
+ *
+ * The view and the triggers are derived objects (db/derived.ts), generated
+ * here from the definition and the live query's own pieces (queries.ts
+ * `latestOf`, `documentJoins`), rebuilt at start when they changed. The live
+ * rendering (queries.ts liveParticipantDocuments) is what
+ * test/reliability/v3-read-model.test.ts holds this to, byte for byte.
+ */
+import { type CompiledQuery, DummyDriver, Kysely, type RawBuilder, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from "kysely";
+import type { DerivedObjects } from "../../../../db/derived";
+import { type Argument, preparedQuery } from "../../../../db/prepared";
+import type { Database, DbOrTrx } from "../../../../db/schema";
+import type { Page, SortPart } from "../http/params";
+import { type ParticipantFilters, TEACHER_SORT_COLUMNS, documentJoins, latestOf } from "./queries";
+import { type Role, type StatusParts, mentorIdSql, participantResource, participantStatusFrom, statusParts } from "./resource";
+
+// ---------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------
+
+const storedParts = (p: "e" | "m"): StatusParts => ({
+  stopped: sql`${sql.ref(`d.${p}_stopped`)} = 1`,
+  completed: sql`${sql.ref(`d.${p}_completed`)} = 1`,
+  started: sql.ref(`d.${p}_started_on`),
+  finished: sql.ref(`d.${p}_finished_on`),
+});
+const ENROLMENT = (i: number, name: string) => sql.lit(`$.attributes.ecf_enrolments[${i}].${name}`);
+
+/** The stored document with today's `participant_status` of each enrolment and the ECT's `mentor_id`. */
+const documentFor = (today: string) => {
+  const ectStatus = participantStatusFrom(storedParts("e"), today);
+  const mentorStatus = participantStatusFrom(storedParts("m"), today);
+  const mentorId = mentorIdSql(sql.ref("d.e_as_id"), today);
+  return sql<string>`CASE
+    WHEN d.e_tp_id IS NOT NULL AND d.m_tp_id IS NOT NULL
+      THEN json_set(d.document, ${ENROLMENT(0, "mentor_id")}, ${mentorId}, ${ENROLMENT(0, "participant_status")}, ${ectStatus}, ${ENROLMENT(1, "participant_status")}, ${mentorStatus})
+    WHEN d.e_tp_id IS NOT NULL THEN json_set(d.document, ${ENROLMENT(0, "mentor_id")}, ${mentorId}, ${ENROLMENT(0, "participant_status")}, ${ectStatus})
+    ELSE json_set(d.document, ${ENROLMENT(0, "participant_status")}, ${mentorStatus}) END`;
+};
+
+/** query.rb:69-125 over the stored columns (the live conditions: queries.ts `filtered`). */
+function storedFiltered(q: any, filters: { cohorts: number[] | null; trainingStatus: string | null; fromParticipantId: string | null; updatedSince: string | null }) {
+  if (filters.cohorts !== null) {
+    const years = filters.cohorts;
+    q = years.length === 0 ? q.where(sql<boolean>`0`) : q.where(sql<boolean>`(d.e_cohort IN (${sql.join(years)}) OR d.m_cohort IN (${sql.join(years)}))`);
+  }
+  if (filters.trainingStatus !== null) {
+    const condition =
+      filters.trainingStatus === "withdrawn"
+        ? sql`(d.e_withdrawn = 1 OR d.m_withdrawn = 1)`
+        : filters.trainingStatus === "deferred"
+          ? sql`(d.e_deferred = 1 OR d.m_deferred = 1)`
+          : filters.trainingStatus === "active"
+            ? sql`((d.e_tp_id IS NOT NULL AND d.e_withdrawn = 0 AND d.e_deferred = 0) OR (d.m_tp_id IS NOT NULL AND d.m_withdrawn = 0 AND d.m_deferred = 0))`
+            : sql`0`;
+    q = q.where(sql<boolean>`${condition}`);
+  }
+  if (filters.fromParticipantId !== null) {
+    q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM rect_teacher_id_changes AS c WHERE c.teacher_id = d.teacher_id AND c.api_from_teacher_id = ${filters.fromParticipantId})`);
+  }
+  if (filters.updatedSince !== null) q = q.where("d.api_updated_at", ">=", filters.updatedSince);
+  return q;
+}
+
+/** The default order walks the index (lead provider, the teacher's created_at, id); another sort reads the teacher's columns. */
+function storedOrdered(q: any, sort: SortPart[] | null) {
+  if (sort === null) return q.orderBy("d.teacher_created_at").orderBy("d.teacher_id");
+  q = q.innerJoin("rect_teachers as te", "te.id", "d.teacher_id");
+  for (const part of sort) q = q.orderBy(TEACHER_SORT_COLUMNS[part.attribute]!, part.direction);
+  return q.orderBy("d.teacher_id");
+}
+
+type Shape = { cohorts: number | null; trainingStatus: string | null; fromParticipantId: boolean; updatedSince: boolean; sort: SortPart[] | null };
+/**
+ * The list query, built and compiled once per shape (which filters, how many
+ * cohorts, which training status, the sort) and then run with each request's
+ * values (db/prepared.ts).
+ */
+const listQueries = new Map<string, (db: DbOrTrx, ...args: Argument[]) => Promise<{ document: string }[]>>();
+function listQuery(shape: Shape) {
+  const key = JSON.stringify(shape);
+  let query = listQueries.get(key);
+  if (!query) {
+    query = preparedQuery((db: DbOrTrx, ...args: Argument[]) => {
+      let i = 0;
+      const next = () => args[i++];
+      const [leadProviderId, today] = [next() as number, next() as string];
+      const filters = {
+        cohorts: shape.cohorts === null ? null : Array.from({ length: shape.cohorts }, () => next() as number),
+        trainingStatus: shape.trainingStatus,
+        fromParticipantId: shape.fromParticipantId ? (next() as string) : null,
+        updatedSince: shape.updatedSince ? (next() as string) : null,
+      };
+      const [limit, offset] = [next(), next()] as [number, number];
+      const q = storedFiltered(db.selectFrom("rect_participant_documents as d").where("d.lead_provider_id", "=", leadProviderId), filters);
+      return storedOrdered(q, shape.sort).select(documentFor(today).as("document")).limit(limit).offset(offset);
+    });
+    listQueries.set(key, query);
+  }
+  return query;
+}
+
+/** A page of the caller's participants (`updatedSince` as stored text, `…Z`), as of `today`. */
+export async function storedParticipantDocuments(
+  db: DbOrTrx,
+  leadProviderId: number,
+  today: string,
+  filters: Omit<ParticipantFilters, "updatedSince"> & { updatedSince: string | null },
+  sort: SortPart[] | null,
+  page: Page,
+): Promise<string[]> {
+  const shape: Shape = {
+    cohorts: filters.cohorts === null ? null : filters.cohorts.length,
+    trainingStatus: filters.trainingStatus,
+    fromParticipantId: filters.fromParticipantId !== null,
+    updatedSince: filters.updatedSince !== null,
+    sort,
+  };
+  const args: Argument[] = [leadProviderId, today, ...(filters.cohorts ?? [])];
+  if (filters.fromParticipantId !== null) args.push(filters.fromParticipantId);
+  if (filters.updatedSince !== null) args.push(filters.updatedSince);
+  args.push(page.limit, page.offset);
+  return (await listQuery(shape)(db, ...args)).map((r) => r.document);
+}
+
+const oneQuery = preparedQuery((db: DbOrTrx, leadProviderId: number, today: string, apiId: string) =>
+  db
+    .selectFrom("rect_participant_documents as d")
+    .where("d.lead_provider_id", "=", leadProviderId)
+    .where("d.teacher_id", "=", (eb) => eb.selectFrom("rect_teachers").select("id").where("api_id", "=", apiId))
+    .select(documentFor(today).as("document")),
+);
+
+/** The caller's participant with that api_id, as of `today`; undefined when the caller does not train that teacher. */
+export async function storedParticipantDocument(db: DbOrTrx, leadProviderId: number, today: string, apiId: string): Promise<string | undefined> {
+  const [row] = await oneQuery(db, leadProviderId, today, apiId);
+  return row?.document;
+}
+
+// ---------------------------------------------------------------------------
+// The stored rows: derived objects, rebuilt from participantResource
+// ---------------------------------------------------------------------------
+
+/** Kysely without a database: compiles the derived objects' SQL. */
+const compiler = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+});
+
+/** A compiled query's text with its parameters written in (a view or trigger takes none); `?` inside quotes is left alone. */
+export function inlined(compiled: CompiledQuery<unknown>): string {
+  const literal = (v: unknown) => {
+    if (v === null || v === undefined) return "NULL";
+    if (typeof v === "number" && Number.isFinite(v)) return String(v);
+    if (typeof v === "boolean") return v ? "1" : "0";
+    if (typeof v === "string") return `'${v.replaceAll("'", "''")}'`;
+    throw new Error(`inlined: cannot write ${typeof v} into SQL`);
+  };
+  let out = "";
+  let quote: string | null = null;
+  let n = 0;
+  for (const ch of compiled.sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"' || ch === "`") {
+      quote = ch;
+      out += ch;
+    } else if (ch === "?") {
+      if (n >= compiled.parameters.length) throw new Error("inlined: more placeholders than parameters");
+      out += literal(compiled.parameters[n++]);
+    } else out += ch;
+  }
+  if (n !== compiled.parameters.length) throw new Error("inlined: fewer placeholders than parameters");
+  return out;
+}
+
+const COLUMNS = [
+  "lead_provider_id",
+  "teacher_id",
+  "teacher_created_at",
+  "api_updated_at",
+  "e_tp_id",
+  "m_tp_id",
+  "e_cohort",
+  "m_cohort",
+  "e_withdrawn",
+  "e_deferred",
+  "m_withdrawn",
+  "m_deferred",
+  "e_as_id",
+  "e_stopped",
+  "e_completed",
+  "e_started_on",
+  "e_finished_on",
+  "m_stopped",
+  "m_completed",
+  "m_started_on",
+  "m_finished_on",
+  "document",
+] as const;
+
+const flag = (condition: RawBuilder<unknown>) => sql`CASE WHEN ${condition} THEN 1 ELSE 0 END`;
+const partsColumns = (role: Role, p: "e" | "m") => {
+  const x = statusParts(role);
+  const tp = (c: string) => sql.ref(`${p}tp.${c}`);
+  return sql`${flag(sql`${tp("withdrawn_at")} IS NOT NULL`)} AS ${sql.id(`${p}_withdrawn`)},
+    ${flag(sql`${tp("deferred_at")} IS NOT NULL`)} AS ${sql.id(`${p}_deferred`)},
+    ${flag(x.stopped)} AS ${sql.id(`${p}_stopped`)}, ${flag(x.completed)} AS ${sql.id(`${p}_completed`)},
+    ${x.started} AS ${sql.id(`${p}_started_on`)}, ${x.finished} AS ${sql.id(`${p}_finished_on`)}`;
+};
+
+/**
+ * The rows of rect_participant_documents for the teachers whose ids are
+ * `teacherIds` (the inside of an `IN (…)`: a list or a SELECT; every teacher
+ * when null): one per lead provider with a training period of the teacher in
+ * one of its partnerships.
+ */
+function sourceSql(teacherIds: string | null): RawBuilder<unknown> {
+  const only = (column: string) => (teacherIds === null ? sql`` : sql`WHERE ${sql.ref(column)} IN (${sql.raw(teacherIds)})`);
+  const pairs = sql`SELECT DISTINCT alp.lead_provider_id AS lead_provider_id, x.teacher_id AS teacher_id FROM (
+      SELECT a.teacher_id AS teacher_id, tp.school_partnership_id AS school_partnership_id FROM rect_ect_at_school_periods AS a
+        JOIN rect_training_periods AS tp ON tp.ect_at_school_period_id = a.id ${only("a.teacher_id")}
+      UNION ALL
+      SELECT a.teacher_id, tp.school_partnership_id FROM rect_mentor_at_school_periods AS a
+        JOIN rect_training_periods AS tp ON tp.mentor_at_school_period_id = a.id ${only("a.teacher_id")}) AS x
+    JOIN rect_school_partnerships AS sp ON sp.id = x.school_partnership_id
+    JOIN rect_lead_provider_delivery_partnerships AS lpdp ON lpdp.id = sp.lead_provider_delivery_partnership_id
+    JOIN rect_active_lead_providers AS alp ON alp.id = lpdp.active_lead_provider_id`;
+  const latest = sql`SELECT p.lead_provider_id, p.teacher_id,
+      ${latestOf("ect", sql`p.teacher_id`, sql`p.lead_provider_id`)} AS ect_tp_id,
+      ${latestOf("mentor", sql`p.teacher_id`, sql`p.lead_provider_id`)} AS mentor_tp_id
+    FROM (${pairs}) AS p`;
+  const joins = sql.join(
+    documentJoins("l.ect_tp_id", "l.mentor_tp_id").map(([table, alias, column, equals]) => sql`LEFT JOIN ${sql.table(table)} AS ${sql.id(alias)} ON ${sql.ref(column)} = ${sql.ref(equals)}`),
+    sql` `,
+  );
+  return sql`SELECT l.lead_provider_id AS lead_provider_id, te.id AS teacher_id, te.created_at AS teacher_created_at, te.api_updated_at AS api_updated_at,
+      l.ect_tp_id AS e_tp_id, l.mentor_tp_id AS m_tp_id, ealp.contract_period_year AS e_cohort, malp.contract_period_year AS m_cohort,
+      ${partsColumns("ect", "e")}, ${partsColumns("mentor", "m")}, etp.ect_at_school_period_id AS e_as_id,
+      ${participantResource.documentSql({ leadProviderId: 0, today: "", stored: true })} AS document
+    FROM (${latest}) AS l
+    JOIN rect_teachers AS te ON te.id = l.teacher_id
+    ${joins}`;
+}
+
+const sqlText = (query: RawBuilder<unknown>) => inlined(query.compile(compiler));
+const LIST = COLUMNS.join(", ");
+/** Rewrites the rows of those teachers: delete, then insert from the source (a pair that stopped existing leaves no row). */
+const refresh = (teacherIds: string) =>
+  `delete from rect_participant_documents where teacher_id in (${teacherIds});
+    insert into rect_participant_documents (${LIST}) select ${LIST} from (${sqlText(sourceSql(teacherIds))});`;
+
+const ofPeriod = (period: string) =>
+  `select teacher_id from rect_ect_at_school_periods where id = ${period}.ect_at_school_period_id union all select teacher_id from rect_mentor_at_school_periods where id = ${period}.mentor_at_school_period_id`;
+/** the teachers with a training period in the partnerships `partnerships` selects */
+const inPartnerships = (partnerships: string) =>
+  `select a.teacher_id from rect_training_periods tp join rect_ect_at_school_periods a on a.id = tp.ect_at_school_period_id where tp.school_partnership_id in (${partnerships})
+    union all select a.teacher_id from rect_training_periods tp join rect_mentor_at_school_periods a on a.id = tp.mentor_at_school_period_id where tp.school_partnership_id in (${partnerships})`;
+const pairingPartnerships = (pairings: string) => `select id from rect_school_partnerships where lead_provider_delivery_partnership_id in (${pairings})`;
+
+/** Every write that can change a document, and the teachers it changes (`new`/`old` as SQLite names the row). */
+const SOURCES: Record<string, { table: string; events: ("insert" | "update" | "delete")[]; teachers: (row: "new" | "old") => string }> = {
+  teacher: { table: "rect_teachers", events: ["update", "delete"], teachers: (r) => `select ${r}.id` },
+  ect_period: { table: "rect_ect_at_school_periods", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
+  mentor_period: { table: "rect_mentor_at_school_periods", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
+  training_period: { table: "rect_training_periods", events: ["insert", "update", "delete"], teachers: (r) => ofPeriod(r) },
+  induction_period: { table: "rect_induction_periods", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
+  id_change: { table: "rect_teacher_id_changes", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
+  partnership: { table: "rect_school_partnerships", events: ["update"], teachers: (r) => inPartnerships(`${r}.id`) },
+  pairing: { table: "rect_lead_provider_delivery_partnerships", events: ["update"], teachers: (r) => inPartnerships(pairingPartnerships(`${r}.id`)) },
+  active_provider: {
+    table: "rect_active_lead_providers",
+    events: ["update"],
+    teachers: (r) => inPartnerships(pairingPartnerships(`select id from rect_lead_provider_delivery_partnerships where active_lead_provider_id = ${r}.id`)),
+  },
+  delivery_partner: {
+    table: "rect_delivery_partners",
+    events: ["update"],
+    teachers: (r) => inPartnerships(pairingPartnerships(`select id from rect_lead_provider_delivery_partnerships where delivery_partner_id = ${r}.id`)),
+  },
+  school: { table: "rect_schools", events: ["update"], teachers: (r) => inPartnerships(`select id from rect_school_partnerships where school_id = ${r}.id`) },
+  school_funding: {
+    table: "rect_school_funding",
+    events: ["insert", "update", "delete"],
+    teachers: (r) => inPartnerships(`select id from rect_school_partnerships where school_id = ${r}.school_id`),
+  },
+  contract_period: {
+    table: "rect_contract_periods",
+    events: ["update"],
+    teachers: (r) =>
+      inPartnerships(
+        pairingPartnerships(
+          `select lpdp.id from rect_lead_provider_delivery_partnerships lpdp join rect_active_lead_providers alp on alp.id = lpdp.active_lead_provider_id where alp.contract_period_year = ${r}.year`,
+        ),
+      ),
+  },
+  schedule: {
+    table: "rect_schedules",
+    events: ["update"],
+    teachers: (r) =>
+      `select a.teacher_id from rect_training_periods tp join rect_ect_at_school_periods a on a.id = tp.ect_at_school_period_id where tp.schedule_id = ${r}.id
+        union all select a.teacher_id from rect_training_periods tp join rect_mentor_at_school_periods a on a.id = tp.mentor_at_school_period_id where tp.schedule_id = ${r}.id`,
+  },
+};
+
+const TRIGGERS: Record<string, string> = {};
+for (const [name, source] of Object.entries(SOURCES)) {
+  for (const event of source.events) {
+    const rows: ("new" | "old")[] = event === "insert" ? ["new"] : event === "delete" ? ["old"] : ["old", "new"];
+    const teachers = rows.map((r) => source.teachers(r)).join(" union ");
+    TRIGGERS[`${name}_${event}`] =
+      name === "teacher" && event === "delete"
+        ? `after delete on rect_teachers begin delete from rect_participant_documents where teacher_id = old.id; end`
+        : `after ${event} on ${source.table} begin ${refresh(teachers)} end`;
+  }
+}
+
+/**
+ * rect_participant_documents' view, triggers and rows (db/derived.ts):
+ * rebuilt at start, and after a snapshot restore, whenever their SQL here
+ * (generated from participantResource) is not the SQL the rows were rendered by.
+ */
+export const RECT_PARTICIPANT_DOCUMENTS: DerivedObjects = {
+  name: "rect_participant_documents",
+  drop: [...Object.keys(TRIGGERS).map((name) => `drop trigger if exists rect_participant_documents_${name}`), "drop view if exists rect_participant_document_source"],
+  create: [
+    `create view rect_participant_document_source as ${sqlText(sourceSql(null))}`,
+    ...Object.entries(TRIGGERS).map(([name, body]) => `create trigger rect_participant_documents_${name} ${body}`),
+  ],
+  render: ["delete from rect_participant_documents", `insert into rect_participant_documents (${LIST}) select ${LIST} from rect_participant_document_source`],
+};
