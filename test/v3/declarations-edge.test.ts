@@ -73,7 +73,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("the previous-provider bound (query.rb:104-110: timestamp ≤ the period's end date, i.e. 00:00 UTC)", () => {
-  test("00:00:00Z on the end day is visible to the later provider, 00:00:01Z is not; the owner sees both", async () => {
+  test("spec/services/api/declarations/query_spec.rb:161 (a previous provider's declaration dated after the caller's period finished is not returned): 00:00:00Z on the end day is visible to the later provider, 00:00:01Z is not; the owner sees both", async () => {
     expect(ids((await v3Get(t, `${PATH}?filter[participant_id]=${id("bound")}`, tok("b"))).body)).toEqual([id("atMidnight")]);
     expect(ids((await v3Get(t, `${PATH}?filter[participant_id]=${id("bound")}`, tok("a"))).body)).toEqual([id("atMidnight"), id("afterMidnight")]);
   });
@@ -86,7 +86,7 @@ describe("time travel and zone-less dates (docs/reference/rect/rules.md §10.5.1
     expect(r.status).toBe(422);
     expect(r.text).toBe('{"errors":[{"title":"declaration_date","detail":"The \'#/declaration_date\' value cannot be a future date. Check the date and try again."}]}');
   });
-  test("byte-exact POST answer at a travelled clock: created_at and updated_at are the request's now; the date as London time", async () => {
+  test("spec/serializers/api/declaration_serializer_spec.rb:38 nested attributes of a submitted declaration with no mentor: byte-exact POST answer at a travelled clock: created_at and updated_at are the request's now; the date as London time", async () => {
     const at = { "X-With-Server-Date": "2025-10-02T08:00:00Z" };
     const r = await post(tok("a"), { participant_id: id("zone"), declaration_type: "started", declaration_date: "2025-10-01T11:00:00", course_identifier: "ecf-induction", evidence_held: "other" }, at);
     expect(r.status).toBe(200);
