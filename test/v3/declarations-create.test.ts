@@ -272,7 +272,7 @@ function id0(ref: string) {
 }
 
 describe("mentor completion (app/services/declarations/mentor_completion.rb:10-24)", () => {
-  test("a mentor's completed declaration sets the funding end and finishes the open training period on its date", async () => {
+  test("spec/services/declarations/mentor_completion_spec.rb:26,36: a mentor's completed declaration sets the funding end and finishes the open training period on its date", async () => {
     const r = await post(tok("a"), attrs("m25", { course_identifier: "ecf-mentor", declaration_type: "completed", declaration_date: "2025-11-01T10:00:00Z", evidence_held: "75-percent-engagement-met" }));
     expect(r.status).toBe(200);
     expect(r.body.data.attributes).toMatchObject({ state: "eligible", statement_id: id("a25"), course_identifier: "ecf-mentor", mentor_id: null });
