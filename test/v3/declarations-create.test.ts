@@ -105,7 +105,7 @@ beforeAll(async () => {
       ectTeacher("e25b", [{ partnership: "pa25", schedule: "ecf-standard-september", started_on: "2025-09-01" }]),
       ectTeacher("c25", [{ partnership: "pc25", schedule: "ecf-standard-september", started_on: "2025-09-01" }], ECT_FUNDED),
       ectTeacher("c25nf", [{ partnership: "pc25", schedule: "ecf-standard-september", started_on: "2025-09-01" }]),
-      // create_spec.rb:357-383: a past finished period and a future one with the same provider
+      // the set-up of the create spec's "a past finished training period and a future training period" context: a past finished period and a future one with the same provider
       ectTeacher(
         "efut",
         [
@@ -138,8 +138,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe("a valid declaration (declarations_spec.rb:115 \"an API create endpoint\"; create_spec.rb:637-690)", () => {
-  test('create_endpoint.rb "creates and returns the resource in a serialized format": 200, eligible on the next open output statement, uplift copied, evidence discarded (2024 started), closest mentorship', async () => {
+describe("a valid declaration (spec/requests/api/v3/declarations_spec.rb:115 \"an API create endpoint\")", () => {
+  test('create_endpoint.rb "creates and returns the resource in a serialized format" and spec/services/api/declarations/create_spec.rb:681 "creates a new declaration via declarations create service": 200, eligible on the next open output statement, uplift copied, evidence discarded (2024 started), closest mentorship', async () => {
     const before = Date.now();
     const r = await post(tok("a"), attrs("e24", { evidence_held: "anything-goes" }));
     expect(r.status).toBe(200);
@@ -174,17 +174,17 @@ describe("a valid declaration (declarations_spec.rb:115 \"an API create endpoint
     const shown = await v3Get(t, `${PATH}/${d.id}`, tok("a"));
     expect(shown.text).toBe(r.text);
   });
-  test('create_spec.rb:309-323 "when a duplicate declaration already exists": the exact copy is refused (the swagger says otherwise, Appendix A 1)', async () => {
+  test('spec/services/api/declarations/create_spec.rb:320,321 "when a duplicate declaration already exists" (payment status eligible): the exact copy is refused (the swagger says otherwise, Appendix A 1)', async () => {
     const r = await post(tok("a"), attrs("e24", { evidence_held: "anything-goes" }));
     expect(r.status).toBe(422);
     expect(r.text).toBe(errors(["declaration_type", "A declaration has already been submitted that will be, or has been, paid for this event."]));
   });
-  test('create_spec.rb:191 "when not eligible for funding": submitted, no statement', async () => {
+  test('spec/services/api/declarations/create_spec.rb:196 "when not eligible for funding": submitted, no statement', async () => {
     const r = await post(tok("a"), attrs("e24n"));
     expect(r.status).toBe(200);
     expect(r.body.data.attributes).toMatchObject({ state: "submitted", statement_id: null, mentor_id: null });
   });
-  test('create_spec.rb:380 "selects the future training period": the latest started period with the caller, even in the future (its 2025 schedule)', async () => {
+  test('spec/services/api/declarations/create_spec.rb:380 "selects the future training period": the latest started period with the caller, even in the future (its 2025 schedule)', async () => {
     // a 2024 `retained-1` window would refuse this date; the future period's 2025 schedule has no end
     const r = await post(tok("a"), attrs("efut", { declaration_type: "started", declaration_date: "2025-10-01T10:00:00Z", evidence_held: "materials-engaged-with-offline" }));
     expect(r.status).toBe(200);
@@ -206,39 +206,39 @@ describe("a valid declaration (declarations_spec.rb:115 \"an API create endpoint
   });
 });
 
-describe("the checks in order (create_spec.rb:35-600, docs/reference/rect/rules.md §10.5)", () => {
+describe("the checks in order (spec/services/api/declarations/create_spec.rb validations, docs/reference/rect/rules.md §10.5)", () => {
   const cases: [string, string, Record<string, unknown>, string, [string, string][]][] = [
-    ['create_spec.rb:79 "when the teacher does not exist"', "a", { participant_id: "non-existent-participant-id" }, "e24b", [["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."]]],
+    ['spec/services/api/declarations/create_spec.rb:82,83 "when the teacher does not exist"', "a", { participant_id: "non-existent-participant-id" }, "e24b", [["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."]]],
     ["an unknown participant and a bad date: step 2 and step 12 (docs/reference/rect/rules.md §10.5 notes)", "a", { participant_id: crypto.randomUUID(), declaration_date: "2024-10-01" }, "e24b", [
       ["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."],
       ["declaration_date", "Enter a valid RCF3339 '#/declaration_date'."],
     ]],
-    ['create_spec.rb:99 "when a nil teacher type is provided"', "a", { course_identifier: null }, "e24b", [["course_identifier", "Enter a '#/course_identifier'."]]],
+    ['spec/services/api/declarations/create_spec.rb:102 "when a nil teacher type is provided"', "a", { course_identifier: null }, "e24b", [["course_identifier", "Enter a '#/course_identifier'."]]],
     ["an unknown course_identifier is a missing one (teacher_type.rb:7-16)", "a", { course_identifier: "ecf-other" }, "e24b", [["course_identifier", "Enter a '#/course_identifier'."]]],
-    ['create_spec.rb:65 "when a matching training period does not exist (different teacher type)"', "a", { course_identifier: "ecf-mentor" }, "e24b", [["course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."]]],
-    ['create_spec.rb:72 "when a matching training period does not exist (different lead provider)"', "b", {}, "e24b", [["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."]]],
+    ['spec/services/api/declarations/create_spec.rb:68,69 "when a matching training period does not exist (different teacher type)"', "a", { course_identifier: "ecf-mentor" }, "e24b", [["course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check details and try again."]]],
+    ['spec/services/api/declarations/create_spec.rb:75,76 "when a matching training period does not exist (different lead provider)"', "b", {}, "e24b", [["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."]]],
     ["another provider's participant with a future date: step 10 runs before step 20", "b", { declaration_date: "2099-01-01T00:00:00Z" }, "e24b", [
       ["declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."],
       ["participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant details and try again."],
     ]],
-    ['create_spec.rb:105 "when `declaration_date` is nil"', "a", { declaration_date: null }, "e24b", [["declaration_date", "Enter a '#/declaration_date'."]]],
-    ['create_spec.rb:112 "when `declaration_date` is in the future"', "a", { declaration_date: "2099-01-01T00:00:00Z" }, "e24b", [["declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."]]],
-    ['create_spec.rb:119 "when `declaration_date` is not in the correct format" (`to_s`)', "a", { declaration_date: "2024-10-01 10:00:00 +0000" }, "e24b", [["declaration_date", "Enter a valid RCF3339 '#/declaration_date'."]]],
-    ['create_spec.rb:126 "when `declaration_type` is nil"', "a", { declaration_type: null }, "e24b", [["declaration_type", "Enter a '#/declaration_type'."]]],
-    ['declarations_spec.rb:119 "when the `declaration_type` is invalid"', "a", { declaration_type: "invalid" }, "e24b", [["declaration_type", "Enter a valid declaration type."]]],
-    ['create_spec.rb:134 "when `evidence_type` is invalid for the given `declaration_type`" (2024 retained-1)', "a", { declaration_type: "retained-1", declaration_date: "2025-02-01T10:00:00Z", evidence_held: "75-percent-engagement-met" }, "e24b", [["evidence_held", "Enter an available '#/evidence_held' type for this participant."]]],
+    ['spec/services/api/declarations/create_spec.rb:108,109 "when `declaration_date` is nil"', "a", { declaration_date: null }, "e24b", [["declaration_date", "Enter a '#/declaration_date'."]]],
+    ['spec/services/api/declarations/create_spec.rb:115,116 "when `declaration_date` is in the future"', "a", { declaration_date: "2099-01-01T00:00:00Z" }, "e24b", [["declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."]]],
+    ['spec/services/api/declarations/create_spec.rb:122,123 "when `declaration_date` is not in the correct format" (`to_s`)', "a", { declaration_date: "2024-10-01 10:00:00 +0000" }, "e24b", [["declaration_date", "Enter a valid RCF3339 '#/declaration_date'."]]],
+    ['spec/services/api/declarations/create_spec.rb:130,131 "when `declaration_type` is nil"', "a", { declaration_type: null }, "e24b", [["declaration_type", "Enter a '#/declaration_type'."]]],
+    ['spec/requests/api/v3/declarations_spec.rb:122 "when the `declaration_type` is invalid"', "a", { declaration_type: "invalid" }, "e24b", [["declaration_type", "Enter a valid declaration type."]]],
+    ['spec/services/api/declarations/create_spec.rb:137,138 "when `evidence_type` is invalid for the given `declaration_type`" (2024 retained-1)', "a", { declaration_type: "retained-1", declaration_date: "2025-02-01T10:00:00Z", evidence_held: "75-percent-engagement-met" }, "e24b", [["evidence_held", "Enter an available '#/evidence_held' type for this participant."]]],
     ["a 2024 retained-1 without evidence (evidence_type_validator.rb:22-27)", "a", { declaration_type: "retained-1", declaration_date: "2025-02-01T10:00:00Z", evidence_held: null }, "e24b", [["evidence_held", "Enter a '#/evidence_held' value for this participant."]]],
-    ['create_spec.rb:141 "when milestone does not exist" (extended-1 on a standard schedule)', "a", { declaration_type: "extended-1", evidence_held: "other" }, "e24b", [["declaration_type", "The property '#/declaration_type' does not exist for this schedule."]]],
-    ['create_spec.rb:150 "when declaration date does not match the milestone start date": 23:00Z on 31 December is before 00:00 London on 1 January', "a", { declaration_type: "retained-1", declaration_date: "2024-12-31T23:59:59Z", evidence_held: "other" }, "e24b", [["declaration_date", "Declaration date must be on or after the milestone start date for the same declaration type."]]],
-    ['create_spec.rb:157 "when declaration date does not match the milestone date": 23:30Z on 31 March 2025 is 00:30 London on 1 April', "a", { declaration_type: "retained-1", declaration_date: "2025-03-31T23:30:00Z", evidence_held: "other" }, "e24b", [["declaration_date", "Declaration date must be on or before the milestone date for the same declaration type."]]],
-    ['create_spec.rb:164 "when teacher withdrew before the declaration date": the withdrawal instant itself is refused', "a", { participant_id: id0("ew24"), declaration_date: "2024-10-01T09:00:00Z" }, "e24b", [["participant_id", "This participant withdrew from this course on 2024-10-01T09:00:00Z. Enter a '#/declaration_date' that's on or before the withdrawal date."]]],
-    ['create_spec.rb:242 "frozen contract period … but participant is not eligible for funding"', "a", { participant_id: id0("fz"), declaration_date: "2022-10-01T10:00:00Z" }, "e24b", [["cohort", "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
-    ['create_spec.rb:232 "frozen contract period and participant is eligible for funding": frozen, then no statement', "a", { participant_id: id0("fzf"), declaration_date: "2022-10-01T10:00:00Z" }, "e24b", [["cohort", "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
-    ['create_spec.rb:216 "when payment statement is not open" (fundable, only a payable statement)', "c", { participant_id: id0("c25"), declaration_date: "2025-10-01T10:00:00Z", evidence_held: "other" }, "e24b", [["cohort", "You cannot submit or void declarations for the 2025 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
+    ['spec/services/api/declarations/create_spec.rb:146,147 "when milestone does not exist" (extended-1 on a standard schedule)', "a", { declaration_type: "extended-1", evidence_held: "other" }, "e24b", [["declaration_type", "The property '#/declaration_type' does not exist for this schedule."]]],
+    ['spec/services/api/declarations/create_spec.rb:153,154 "when declaration date does not match the milestone start date": 23:00Z on 31 December is before 00:00 London on 1 January', "a", { declaration_type: "retained-1", declaration_date: "2024-12-31T23:59:59Z", evidence_held: "other" }, "e24b", [["declaration_date", "Declaration date must be on or after the milestone start date for the same declaration type."]]],
+    ['spec/services/api/declarations/create_spec.rb:160,161 "when declaration date does not match the milestone date": 23:30Z on 31 March 2025 is 00:30 London on 1 April', "a", { declaration_type: "retained-1", declaration_date: "2025-03-31T23:30:00Z", evidence_held: "other" }, "e24b", [["declaration_date", "Declaration date must be on or before the milestone date for the same declaration type."]]],
+    ['spec/services/api/declarations/create_spec.rb:171,172 "when teacher withdrew before the declaration date": the withdrawal instant itself is refused', "a", { participant_id: id0("ew24"), declaration_date: "2024-10-01T09:00:00Z" }, "e24b", [["participant_id", "This participant withdrew from this course on 2024-10-01T09:00:00Z. Enter a '#/declaration_date' that's on or before the withdrawal date."]]],
+    ['spec/services/api/declarations/create_spec.rb:248,249 "frozen contract period … but participant is not eligible for funding"', "a", { participant_id: id0("fz"), declaration_date: "2022-10-01T10:00:00Z" }, "e24b", [["cohort", "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
+    ['spec/services/api/declarations/create_spec.rb:238,239 "frozen contract period and participant is eligible for funding": frozen, then no statement', "a", { participant_id: id0("fzf"), declaration_date: "2022-10-01T10:00:00Z" }, "e24b", [["cohort", "You cannot submit declarations for the 2022 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
+    ['spec/services/api/declarations/create_spec.rb:223,224 "when payment statement is not open" (fundable, only a payable statement)', "c", { participant_id: id0("c25"), declaration_date: "2025-10-01T10:00:00Z", evidence_held: "other" }, "e24b", [["cohort", "You cannot submit or void declarations for the 2025 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us."]]],
     ["2025 started without evidence (detailed evidence types, docs/reference/rect/rules.md §10.5.2)", "a", { participant_id: id0("e25b"), declaration_date: "2025-10-01T10:00:00Z", evidence_held: null }, "e24b", [["evidence_held", "Enter a '#/evidence_held' value for this participant."]]],
     ["2025 ECT retained-2 with a simple evidence (Appendix A 10: only the 75-percent values)", "a", { participant_id: id0("e25"), declaration_type: "retained-2", declaration_date: "2025-11-01T10:00:00Z", evidence_held: "other" }, "e24b", [["evidence_held", "Enter an available '#/evidence_held' type for this participant."]]],
-    ['create_spec.rb:448 "when `completed` is submitted before `started` declaration date" (2025 sequence)', "a", { participant_id: id0("e25"), declaration_type: "completed", declaration_date: "2025-09-30T10:00:00Z", evidence_held: "75-percent-engagement-met" }, "e24b", [["declaration_date", "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant."]]],
-    ['create_spec.rb:176 "when declaration type is not started or completed" (a 2025 mentor)', "a", { participant_id: id0("m25"), course_identifier: "ecf-mentor", declaration_type: "retained-1", declaration_date: "2025-10-01T10:00:00Z", evidence_held: "other" }, "e24b", [["declaration_type", "You cannot send retained or extended declarations for participants who began their mentor training after June 2025. Resubmit this declaration with either a started or completed declaration."]]],
+    ['spec/services/api/declarations/create_spec.rb:452,453 "when `completed` is submitted before `started` declaration date" (2025 sequence)', "a", { participant_id: id0("e25"), declaration_type: "completed", declaration_date: "2025-09-30T10:00:00Z", evidence_held: "75-percent-engagement-met" }, "e24b", [["declaration_date", "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant."]]],
+    ['spec/services/api/declarations/create_spec.rb:179,180 "when declaration type is not started or completed" (a 2025 mentor)', "a", { participant_id: id0("m25"), course_identifier: "ecf-mentor", declaration_type: "retained-1", declaration_date: "2025-10-01T10:00:00Z", evidence_held: "other" }, "e24b", [["declaration_type", "You cannot send retained or extended declarations for participants who began their mentor training after June 2025. Resubmit this declaration with either a started or completed declaration."]]],
     ["a previous provider's billable declaration of the type blocks (step 9 is teacher-wide for the role)", "a", { participant_id: id0("mx"), course_identifier: "ecf-mentor", declaration_date: "2025-10-02T10:00:00Z", evidence_held: "other" }, "e24b", [["declaration_type", "A declaration has already been submitted that will be, or has been, paid for this event."]]],
     ["a missing course reads the mentor periods (create.rb:59-61): the mentor-funding check still runs", "a", { participant_id: id0("m25"), course_identifier: null, declaration_type: "retained-1", declaration_date: "2025-10-01T10:00:00Z" }, "e24b", [
       ["course_identifier", "Enter a '#/course_identifier'."],
@@ -272,7 +272,7 @@ function id0(ref: string) {
 }
 
 describe("mentor completion (app/services/declarations/mentor_completion.rb:10-24)", () => {
-  test("a mentor's completed declaration sets the funding end and finishes the open training period on its date", async () => {
+  test("spec/services/declarations/mentor_completion_spec.rb:26,36: a mentor's completed declaration sets the funding end and finishes the open training period on its date", async () => {
     const r = await post(tok("a"), attrs("m25", { course_identifier: "ecf-mentor", declaration_type: "completed", declaration_date: "2025-11-01T10:00:00Z", evidence_held: "75-percent-engagement-met" }));
     expect(r.status).toBe(200);
     expect(r.body.data.attributes).toMatchObject({ state: "eligible", statement_id: id("a25"), course_identifier: "ecf-mentor", mentor_id: null });

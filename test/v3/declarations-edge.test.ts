@@ -73,7 +73,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("the previous-provider bound (query.rb:104-110: timestamp ≤ the period's end date, i.e. 00:00 UTC)", () => {
-  test("00:00:00Z on the end day is visible to the later provider, 00:00:01Z is not; the owner sees both", async () => {
+  test("spec/services/api/declarations/query_spec.rb:161 (a previous provider's declaration dated after the caller's period finished is not returned): 00:00:00Z on the end day is visible to the later provider, 00:00:01Z is not; the owner sees both", async () => {
     expect(ids((await v3Get(t, `${PATH}?filter[participant_id]=${id("bound")}`, tok("b"))).body)).toEqual([id("atMidnight")]);
     expect(ids((await v3Get(t, `${PATH}?filter[participant_id]=${id("bound")}`, tok("a"))).body)).toEqual([id("atMidnight"), id("afterMidnight")]);
   });
@@ -86,7 +86,7 @@ describe("time travel and zone-less dates (docs/reference/rect/rules.md §10.5.1
     expect(r.status).toBe(422);
     expect(r.text).toBe('{"errors":[{"title":"declaration_date","detail":"The \'#/declaration_date\' value cannot be a future date. Check the date and try again."}]}');
   });
-  test("byte-exact POST answer at a travelled clock: created_at and updated_at are the request's now; the date as London time", async () => {
+  test("spec/serializers/api/declaration_serializer_spec.rb:38 nested attributes of a submitted declaration with no mentor: byte-exact POST answer at a travelled clock: created_at and updated_at are the request's now; the date as London time", async () => {
     const at = { "X-With-Server-Date": "2025-10-02T08:00:00Z" };
     const r = await post(tok("a"), { participant_id: id("zone"), declaration_type: "started", declaration_date: "2025-10-01T11:00:00", course_identifier: "ecf-induction", evidence_held: "other" }, at);
     expect(r.status).toBe(200);
@@ -99,18 +99,18 @@ describe("time travel and zone-less dates (docs/reference/rect/rules.md §10.5.1
   });
 });
 
-describe("sequence (create_spec.rb:403-560)", () => {
+describe("sequence (spec/services/api/declarations/create_spec.rb \"validate declaration types are in sequence order\", 2025)", () => {
   const attrs = (type: string, date: string, evidence: string) => ({ participant_id: id("seq"), declaration_type: type, declaration_date: date, course_identifier: "ecf-induction", evidence_held: evidence });
   const SEQUENCE = '{"errors":[{"title":"declaration_date","detail":"This \'#/declaration_date\' is invalid. Check that it is in sequence with existing declaration dates for this participant."}]}';
-  test('create_spec.rb:526 "when declaration date is before started" and :534 "after completed"', async () => {
+  test('spec/services/api/declarations/create_spec.rb:530,531,538,539 retained-1 "when declaration date is before started" and "when declaration date is after completed"', async () => {
     expect((await post(tok("a"), attrs("retained-1", "2025-09-30T10:00:00Z", "other"))).text).toBe(SEQUENCE);
     expect((await post(tok("a"), attrs("retained-1", "2026-03-02T10:00:00Z", "other"))).text).toBe(SEQUENCE);
   });
-  test('create_spec.rb:550 "when `extended-1` is submitted after `completed`": no extended milestone on a standard schedule instead', async () => {
+  test("extended-1 after `completed` on a standard schedule: refused for the missing milestone, not for the sequence (RECT's example gives the schedule an extended-1 milestone and expects it valid, reproduced in declarations-create-spec.test.ts)", async () => {
     const r = await post(tok("a"), attrs("extended-1", "2026-03-02T10:00:00Z", "other"));
     expect(r.text).toBe('{"errors":[{"title":"declaration_type","detail":"The property \'#/declaration_type\' does not exist for this schedule."}]}');
   });
-  test('create_spec.rb:543 "within `started` and `completed`", dates equal to the neighbours pass', async () => {
+  test('spec/services/api/declarations/create_spec.rb:547 "when `retained-1` is submitted within `started` and `completed` declaration dates": dates equal to the neighbours pass', async () => {
     const r = await post(tok("a"), attrs("retained-1", "2025-10-01T10:00:00Z", "other"));
     expect(r.status).toBe(200);
     const r2 = await post(tok("a"), attrs("retained-2", "2026-03-01T10:00:00Z", "75-percent-engagement-met"));

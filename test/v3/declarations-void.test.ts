@@ -2,8 +2,8 @@
  * PUT /api/v3/participant-declarations/{id}/void (docs/reference/rect/rules.md §10.7) end to end:
  * the void and clawback paths, their 422s, the caller-only 404, side effects (state, statements,
  * `updated_at`, mentor completion undone). Each case names the RECT spec example it reproduces
- * (spec/requests/api/v3/declarations_spec.rb:136-208, spec/services/api/declarations/{void,clawback}_spec.rb
- * at 0fe31d1aa).
+ * (spec/requests/api/v3/declarations_spec.rb #void, spec/services/api/declarations/void_spec.rb and clawback_spec.rb,
+ * spec/services/declarations/void_spec.rb, clawback_spec.rb and mentor_completion_spec.rb at 0fe31d1aa).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
@@ -78,7 +78,7 @@ beforeAll(async () => {
       ect("v6", "pa25", [d("d6", "clawed_back", { statement: "a25", clawback_statement: "a25" })]),
       ect("v7", "pa23", [d("d7", "paid", { date: "2023-10-01T10:00:00Z", statement: "a23old" })], "2023-09-01"),
       ect("v8", "pa25", [d("d8", "voided", { statement: "a25" })]),
-      // declarations_spec.rb:181-193: b's declaration, the teacher's later period with a
+      // the request spec's "previous declaration for a different lead provider": b's declaration, the teacher's later period with a
       {
         ref: "prev",
         ect_periods: [
@@ -104,9 +104,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe("the void path (void.rb; declarations_spec.rb:147-157 \"an API update endpoint\" for each voidable status)", () => {
+describe("the void path (void.rb; spec/requests/api/v3/declarations_spec.rb:153 \"an API update endpoint\" for each voidable status)", () => {
   for (const [ref, from] of [["d1", "submitted"], ["d2", "eligible"], ["d3", "payable"]] as const) {
-    test(`declarations_spec.rb:148 voidable status ${from} → voided, 200, statement_id null, updated_at moved; the statement stays attached`, async () => {
+    test(`spec/requests/api/v3/declarations_spec.rb:153, spec/services/api/declarations/void_spec.rb:43,53 and spec/services/declarations/void_spec.rb:16,100: voidable status ${from} → voided, 200, statement_id null, updated_at moved; the statement stays attached`, async () => {
       const before = findDeclaration(await world(), id(ref));
       const r = await put(tok("a"), id(ref));
       expect(r.status).toBe(200);
@@ -121,28 +121,31 @@ describe("the void path (void.rb; declarations_spec.rb:147-157 \"an API update e
       expect((await v3Get(t, `${PATH}/${id(ref)}`, tok("a"))).text).toBe(r.text);
     });
   }
-  test('declarations_spec.rb:169-178 "when the declaration is in `voided` status": 422 already voided (void_spec.rb:25)', async () => {
+  test('spec/requests/api/v3/declarations_spec.rb:172 "when the declaration is in `voided` status": 422 already voided (spec/services/api/declarations/void_spec.rb:28,29)', async () => {
     const r = await put(tok("a"), id("d8"));
     expect(r.status).toBe(422);
+    expect(r.type).toBe("application/json; charset=utf-8");
     expect(r.text).toBe(error422("The declaration has already been voided."));
     // and a second void of one voided here
     expect((await put(tok("a"), id("d1"))).text).toBe(error422("The declaration has already been voided."));
   });
 });
 
-describe("the clawback path (clawback.rb; declarations_spec.rb:159-167)", () => {
-  test("paid → awaiting-clawback on the earliest output statement with a deadline ≥ today, whatever its status (clawback_spec.rb:111)", async () => {
+describe("the clawback path (clawback.rb; spec/requests/api/v3/declarations_spec.rb \"when the declaration is in `paid` status\")", () => {
+  test("spec/requests/api/v3/declarations_spec.rb:164, spec/services/api/declarations/clawback_spec.rb:122,143 and spec/services/declarations/clawback_spec.rb:34,41: paid → awaiting-clawback on the earliest output statement with a deadline ≥ today, whatever its status", async () => {
     const r = await put(tok("a"), id("d4"));
     expect(r.status).toBe(200);
+    expect(r.type).toBe("application/json; charset=utf-8");
+    expect((await v3Get(t, `${PATH}/${id("d4")}`, tok("a"))).text).toBe(r.text);
     expect(r.body.data.attributes).toMatchObject({ state: "awaiting-clawback", statement_id: id("a25"), clawback_statement_id: id("a25payable") });
     expect(findDeclaration(await world(), id("d4"))).toMatchObject({ state: "awaiting_clawback", clawback_statement: id("a25payable") });
   });
-  test('clawback_spec.rb:25,32 "awaiting clawback" and "clawed back": 422 will or has been refunded', async () => {
+  test('spec/services/api/declarations/clawback_spec.rb:28,29,35,36 "awaiting clawback" and "clawed back": 422 will or has been refunded', async () => {
     expect((await put(tok("a"), id("d5"))).text).toBe(error422("The declaration will or has been refunded"));
     expect((await put(tok("a"), id("d6"))).text).toBe(error422("The declaration will or has been refunded"));
     expect((await put(tok("a"), id("d4"))).text).toBe(error422("The declaration will or has been refunded"));
   });
-  test('clawback_spec.rb:39 "when there are no future output fee statements available": 422 (no final full stop)', async () => {
+  test('spec/services/api/declarations/clawback_spec.rb:50,52,54,99,101 no future output fee statements, the payment statement\'s deadline past: 422 (no final full stop); spec/services/declarations/clawback_spec.rb:111 the declaration is not clawed back', async () => {
     const r = await put(tok("a"), id("d7"));
     expect(r.status).toBe(422);
     expect(r.text).toBe(error422("You cannot submit or void declarations for the 2023 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us"));
@@ -151,24 +154,26 @@ describe("the clawback path (clawback.rb; declarations_spec.rb:159-167)", () => 
 });
 
 describe("whose declaration (declarations_controller.rb:68-73)", () => {
-  test('declarations_spec.rb:181 "when the declaration is a previous declaration for a different lead provider": GET shows it, void is 404', async () => {
+  test('spec/requests/api/v3/declarations_spec.rb:195 "when the declaration is a previous declaration for a different lead provider": GET shows it, void is 404', async () => {
     expect((await v3Get(t, `${PATH}/${id("dprev")}`, tok("a"))).status).toBe(200);
     const r = await put(tok("a"), id("dprev"));
     expect(r.status).toBe(404);
+    expect(r.type).toBe("application/json; charset=utf-8");
     expect(r.text).toBe(NOT_FOUND);
     expect(findDeclaration(await world(), id("dprev")).state).toBe("submitted");
   });
-  test("isolation: another provider's declaration, an unknown id and a non-UUID are 404s; nothing changes", async () => {
-    for (const apiId of [id("d2"), crypto.randomUUID(), "not-a-uuid"]) {
+  test("isolation (\"an API update endpoint\" \"when the resource has a different lead provider\", voidable and paid): another provider's declaration, an unknown id and a non-UUID are 404s; nothing changes", async () => {
+    for (const apiId of [id("d2"), id("d7"), crypto.randomUUID(), "not-a-uuid"]) {
       const r = await put(tok("b"), apiId);
       expect(r.status).toBe(404);
       expect(r.text).toBe(NOT_FOUND);
     }
   });
-  test('"a token authenticated endpoint": 401', async () => {
+  test('spec/requests/api/v3/declarations_spec.rb:152,163 "a token authenticated endpoint": no token or an invalid one, 401', async () => {
     const r = await put(null, id("d2"));
     expect(r.status).toBe(401);
     expect(r.text).toBe('{"error":"HTTP Token: Access denied"}');
+    expect((await put("invalid", id("d4"))).status).toBe(401);
   });
   test('"an API update endpoint", accepts_request_body: false: a body is ignored, but malformed JSON and a bad filter are 400s', async () => {
     expect((await put(tok("a"), id("d8"), '{"data":{"attributes":{"state":"eligible"}}}')).status).toBe(422);
@@ -180,7 +185,7 @@ describe("whose declaration (declarations_controller.rb:68-73)", () => {
 });
 
 describe("mentor completion undone (mentor_completion.rb:17-19, 35-47)", () => {
-  test("voiding a mentor's only completed declaration clears the funding end and opens a training period from the day after the last one ended", async () => {
+  test("spec/services/declarations/void_spec.rb:23 and spec/services/declarations/mentor_completion_spec.rb:117,134: voiding a mentor's only completed declaration clears the funding end and opens a training period from the day after the last one ended", async () => {
     const r = await put(tok("a"), id("dmc"));
     expect(r.status).toBe(200);
     const teacher = (await world()).teachers.find((x: any) => x.id === id("mc"));
@@ -189,5 +194,6 @@ describe("mentor completion undone (mentor_completion.rb:17-19, 35-47)", () => {
     const training = teacher.mentor_periods[0].training;
     expect(training.map((x: any) => [x.started_on, x.finished_on ?? null])).toEqual([["2025-09-01", "2025-11-01"], ["2025-11-02", null]]);
     expect(training[1].partnership).toBe(id("pa25"));
+    expect(training[1].schedule).toBe("ecf-standard-september");
   });
 });
