@@ -258,10 +258,20 @@ function sourceSql(teacherIds: string | null): RawBuilder<unknown> {
 
 const sqlText = (query: RawBuilder<unknown>) => inlined(query.compile(compiler));
 const LIST = COLUMNS.join(", ");
-/** Rewrites the rows of those teachers: delete, then insert from the source (a pair that stopped existing leaves no row). */
-const refresh = (teacherIds: string) =>
-  `delete from rect_participant_documents where teacher_id in (${teacherIds});
-    insert into rect_participant_documents (${LIST}) select ${LIST} from (${sqlText(sourceSql(teacherIds))});`;
+/**
+ * Rewrites the rows of one teacher: delete, then insert from the source (a pair
+ * that stopped existing leaves no row). Written once, as the INSTEAD OF trigger
+ * of an empty view that each source trigger inserts the teachers it changes
+ * into: the rendering SQL is ~30 kB, too much to repeat in thirty triggers.
+ * (The source view filtered by teacher would do, but SQLite then evaluates the
+ * latest-period lookups once per use instead of once: ~8× slower.)
+ */
+const REFRESH_VIEW = "create view rect_participant_refresh as select cast(null as integer) as teacher_id where 0";
+const REFRESH = `instead of insert on rect_participant_refresh begin
+    delete from rect_participant_documents where teacher_id = new.teacher_id;
+    insert into rect_participant_documents (${LIST}) select ${LIST} from (${sqlText(sourceSql("new.teacher_id"))});
+  end`;
+const refresh = (teachers: string) => `insert into rect_participant_refresh (teacher_id) select distinct * from (${teachers});`;
 
 const ofPeriod = (period: string) =>
   `select teacher_id from rect_ect_at_school_periods where id = ${period}.ect_at_school_period_id union all select teacher_id from rect_mentor_at_school_periods where id = ${period}.mentor_at_school_period_id`;
@@ -327,6 +337,7 @@ for (const [name, source] of Object.entries(SOURCES)) {
         : `after ${event} on ${source.table} begin ${refresh(teachers)} end`;
   }
 }
+TRIGGERS.refresh = REFRESH;
 
 /**
  * rect_participant_documents' view, triggers and rows (db/derived.ts):
@@ -335,9 +346,14 @@ for (const [name, source] of Object.entries(SOURCES)) {
  */
 export const RECT_PARTICIPANT_DOCUMENTS: DerivedObjects = {
   name: "rect_participant_documents",
-  drop: [...Object.keys(TRIGGERS).map((name) => `drop trigger if exists rect_participant_documents_${name}`), "drop view if exists rect_participant_document_source"],
+  drop: [
+    ...Object.keys(TRIGGERS).map((name) => `drop trigger if exists rect_participant_documents_${name}`),
+    "drop view if exists rect_participant_refresh",
+    "drop view if exists rect_participant_document_source",
+  ],
   create: [
     `create view rect_participant_document_source as ${sqlText(sourceSql(null))}`,
+    REFRESH_VIEW,
     ...Object.entries(TRIGGERS).map(([name, body]) => `create trigger rect_participant_documents_${name} ${body}`),
   ],
   render: ["delete from rect_participant_documents", `insert into rect_participant_documents (${LIST}) select ${LIST} from rect_participant_document_source`],
