@@ -305,4 +305,7 @@ export interface RectParticipantDocumentsTable {
   m_started_on: string | null;
   m_finished_on: string | null;
   document: string;
+  current_document: string;
+  current_from: string;
+  current_until: string | null;
 }

@@ -4,7 +4,8 @@ import { type Kysely, sql } from "kysely";
  * The v3 participants' read model (src/modules/v3/participants/read-model.ts):
  * - `rect_participant_documents`, per lead provider and teacher it trains, the
  *   participant document as stored (its two attributes that depend on today
- *   null) with the parts those are set from per request, and the columns a page
+ *   null) with the parts those are set from per request, the whole document as of the
+ *   day it was written with the span of days it holds for, and the columns a page
  *   filters and walks by; its views, triggers and rows are derived objects
  *   (db/derived.ts), the table is schema so that a snapshot always has it;
  * - an ECT's mentorships by school period: the participant's `mentor_id`
@@ -36,8 +37,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     m_started_on text,
     m_finished_on text,
     document text not null,
+    current_document text not null,
+    current_from text not null,
+    current_until text,
     primary key (lead_provider_id, teacher_id))`.execute(db);
-  await sql`create index rect_participant_documents_by_created on rect_participant_documents (lead_provider_id, teacher_created_at, teacher_id)`.execute(db);
+  await sql`create index rect_participant_documents_by_created on rect_participant_documents (lead_provider_id, teacher_created_at, teacher_id, api_updated_at)`.execute(db);
   await sql`create index rect_participant_documents_by_teacher on rect_participant_documents (teacher_id)`.execute(db);
 }
 

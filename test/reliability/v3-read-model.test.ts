@@ -157,6 +157,27 @@ const v3 = (method: string, path: string, token: string, attributes: Record<stri
 describe("the v3 participants read model against the live rendering", () => {
   test("when the world is loaded, then every page, filter, sort, participant and day is the same, and the pages are not empty", async () => {
     expect(await expectSame("loaded")).toBeGreaterThan(1000);
+    // both ways of answering were compared: the document written today (most rows, today) and the stored form
+    // with today's status and mentor set into it (days outside a row's span: before the write, after a period
+    // starts or finishes or a mentorship ends)
+    const holding = async (day: string) =>
+      Number(
+        (
+          await t.database.db
+            .selectFrom("rect_participant_documents")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("current_from", "<=", day)
+            .where((eb) => eb.or([eb("current_until", "is", null), eb("current_until", ">=", day)]))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const rows = Number((await t.database.db.selectFrom("rect_participant_documents").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    expect(rows).toBe(13);
+    expect(await holding(today())).toBe(rows); // each was written today, and holds at least for today
+    expect(await holding(addDays(today(), -1))).toBe(0);
+    const later = await holding(addDays(today(), 400));
+    expect(later).toBeGreaterThan(0);
+    expect(later).toBeLessThan(rows);
     const page = await storedParticipantDocuments(t.database.db, providers[0]!.id, today(), EVERYONE, null, PAGES[0]!);
     expect(page.length).toBe(10); // a's participants: both, other2, mover (its former period with a), n0…n6
     // the HTTP answer is the stored one, as of today

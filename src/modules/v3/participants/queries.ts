@@ -194,7 +194,7 @@ function listQuery(shape: Shape) {
 }
 
 /** The live rendering (no stored rows): what the read model (read-model.ts) is held to. */
-export async function liveParticipantDocuments(db: DbOrTrx, params: ParticipantSqlParams, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
+export async function liveParticipantDocuments(db: DbOrTrx, params: ParticipantSqlParams & { today: string }, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
   const shape: Shape = {
     cohorts: filters.cohorts === null ? null : filters.cohorts.length,
     trainingStatus: filters.trainingStatus,
@@ -214,7 +214,7 @@ const oneQuery = preparedQuery((db: DbOrTrx, leadProviderId: number, today: stri
   rendered(db, candidates(db, leadProviderId).where("te.api_id", "=", apiId), { leadProviderId, today }),
 );
 
-export async function liveParticipantDocument(db: DbOrTrx, params: ParticipantSqlParams, apiId: string): Promise<string | undefined> {
+export async function liveParticipantDocument(db: DbOrTrx, params: ParticipantSqlParams & { today: string }, apiId: string): Promise<string | undefined> {
   const [row] = (await oneQuery(db, params.leadProviderId, params.today, apiId)) as { document: string }[];
   return row?.document;
 }

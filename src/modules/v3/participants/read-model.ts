@@ -20,7 +20,7 @@ import { type Argument, preparedQuery } from "../../../../db/prepared";
 import type { Database, DbOrTrx } from "../../../../db/schema";
 import type { Page, SortPart } from "../http/params";
 import { type ParticipantFilters, TEACHER_SORT_COLUMNS, documentJoins, latestOf } from "./queries";
-import { type Role, type StatusParts, mentorIdSql, participantResource, participantStatusFrom, statusParts } from "./resource";
+import { type Role, type StatusParts, londonDateSql, mentorIdSql, participantResource, participantStatusFrom, statusParts } from "./resource";
 
 // ---------------------------------------------------------------------------
 // Reading
@@ -34,12 +34,19 @@ const storedParts = (p: "e" | "m"): StatusParts => ({
 });
 const ENROLMENT = (i: number, name: string) => sql.lit(`$.attributes.ecf_enrolments[${i}].${name}`);
 
-/** The stored document with today's `participant_status` of each enrolment and the ECT's `mentor_id`. */
+/**
+ * The document as of `today`: the one written with the row when today lies in
+ * the span it holds for (the usual case: written today or since, with no
+ * participant starting, finishing or changing mentor in between), else the
+ * stored form with today's `participant_status` of each enrolment and the
+ * ECT's `mentor_id` set into it. (CASE evaluates only the branch it takes.)
+ */
 const documentFor = (today: string) => {
   const ectStatus = participantStatusFrom(storedParts("e"), today);
   const mentorStatus = participantStatusFrom(storedParts("m"), today);
   const mentorId = mentorIdSql(sql.ref("d.e_as_id"), today);
   return sql<string>`CASE
+    WHEN d.current_from <= ${today} AND (d.current_until IS NULL OR ${today} <= d.current_until) THEN d.current_document
     WHEN d.e_tp_id IS NOT NULL AND d.m_tp_id IS NOT NULL
       THEN json_set(d.document, ${ENROLMENT(0, "mentor_id")}, ${mentorId}, ${ENROLMENT(0, "participant_status")}, ${ectStatus}, ${ENROLMENT(1, "participant_status")}, ${mentorStatus})
     WHEN d.e_tp_id IS NOT NULL THEN json_set(d.document, ${ENROLMENT(0, "mentor_id")}, ${mentorId}, ${ENROLMENT(0, "participant_status")}, ${ectStatus})
@@ -210,6 +217,9 @@ const COLUMNS = [
   "m_started_on",
   "m_finished_on",
   "document",
+  "current_document",
+  "current_from",
+  "current_until",
 ] as const;
 
 const flag = (condition: RawBuilder<unknown>) => sql`CASE WHEN ${condition} THEN 1 ELSE 0 END`;
@@ -221,6 +231,22 @@ const partsColumns = (role: Role, p: "e" | "m") => {
     ${flag(x.stopped)} AS ${sql.id(`${p}_stopped`)}, ${flag(x.completed)} AS ${sql.id(`${p}_completed`)},
     ${x.started} AS ${sql.id(`${p}_started_on`)}, ${x.finished} AS ${sql.id(`${p}_finished_on`)}`;
 };
+
+/** The London date of the write (SQL's own clock: a trigger of any connection can read it; the app's clock may be elsewhere, and then the stored form serves). */
+const WRITTEN_ON = londonDateSql(sql`strftime('%Y-%m-%dT%H:%M:%SZ', 'now')`);
+const NEVER = sql.lit("9999-12-31");
+/** `day` - 1 when it is after the day of the write (a status changes on it), else never */
+const changesOn = (day: RawBuilder<unknown>) => sql`CASE WHEN ${day} > ${WRITTEN_ON} THEN date(${day}, '-1 day') ELSE ${NEVER} END`;
+/**
+ * The last day the document written today holds for (null: no end): the day
+ * before a period starts (joining → active) or finishes (→ left), and the
+ * last day of the ECT's mentorship that gives today's `mentor_id` (the
+ * mentorships before it in order have ended already, so it stays first until
+ * it ends; none or an open one: no end). Later than today, so never before
+ * `current_from`.
+ */
+const currentUntil = sql`NULLIF(min(${changesOn(sql`etp.started_on`)}, ${changesOn(sql`etp.finished_on`)}, ${changesOn(sql`mtp.started_on`)}, ${changesOn(sql`mtp.finished_on`)},
+    COALESCE(${mentorIdSql(sql`etp.ect_at_school_period_id`, WRITTEN_ON, "mp.finished_on")}, ${NEVER})), ${NEVER})`;
 
 /**
  * The rows of rect_participant_documents for the teachers whose ids are
@@ -250,7 +276,9 @@ function sourceSql(teacherIds: string | null): RawBuilder<unknown> {
   return sql`SELECT l.lead_provider_id AS lead_provider_id, te.id AS teacher_id, te.created_at AS teacher_created_at, te.api_updated_at AS api_updated_at,
       l.ect_tp_id AS e_tp_id, l.mentor_tp_id AS m_tp_id, ealp.contract_period_year AS e_cohort, malp.contract_period_year AS m_cohort,
       ${partsColumns("ect", "e")}, ${partsColumns("mentor", "m")}, etp.ect_at_school_period_id AS e_as_id,
-      ${participantResource.documentSql({ leadProviderId: 0, today: "", stored: true })} AS document
+      ${participantResource.documentSql({ leadProviderId: 0, today: "", stored: true })} AS document,
+      ${participantResource.documentSql({ leadProviderId: 0, today: WRITTEN_ON })} AS current_document,
+      ${WRITTEN_ON} AS current_from, ${currentUntil} AS current_until
     FROM (${latest}) AS l
     JOIN rect_teachers AS te ON te.id = l.teacher_id
     ${joins}`;
@@ -287,6 +315,11 @@ const SOURCES: Record<string, { table: string; events: ("insert" | "update" | "d
   ect_period: { table: "rect_ect_at_school_periods", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
   mentor_period: { table: "rect_mentor_at_school_periods", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
   training_period: { table: "rect_training_periods", events: ["insert", "update", "delete"], teachers: (r) => ofPeriod(r) },
+  mentorship: {
+    table: "rect_mentorship_periods",
+    events: ["insert", "update", "delete"],
+    teachers: (r) => `select teacher_id from rect_ect_at_school_periods where id = ${r}.ect_at_school_period_id`,
+  },
   induction_period: { table: "rect_induction_periods", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
   id_change: { table: "rect_teacher_id_changes", events: ["insert", "update", "delete"], teachers: (r) => `select ${r}.teacher_id` },
   partnership: { table: "rect_school_partnerships", events: ["update"], teachers: (r) => inPartnerships(`${r}.id`) },

@@ -18,8 +18,8 @@ import { type Attribute, defineResource, value } from "../http/resource";
 
 export interface ParticipantSqlParams {
   leadProviderId: number;
-  /** London `YYYY-MM-DD` (RECT's `Date.current`) */
-  today: string;
+  /** London `YYYY-MM-DD` (RECT's `Date.current`), or an SQL expression of one (read-model.ts renders in triggers) */
+  today: Today;
   /**
    * The stored form (read-model.ts): the two attributes that depend on today,
    * `participant_status` and the ECT's `mentor_id`, are null, set per request
@@ -29,6 +29,8 @@ export interface ParticipantSqlParams {
 }
 
 export type Role = "ect" | "mentor";
+/** a London date: a value, or an SQL expression of one */
+export type Today = string | RawBuilder<unknown>;
 const P = { ect: "e", mentor: "m" } as const;
 const ref = (role: Role, alias: string, column: string) => sql.ref(`${P[role]}${alias}.${column}`);
 
@@ -85,7 +87,7 @@ export const statusParts = (role: Role): StatusParts => {
  * `API::TrainingPeriods::TeacherStatus#status` (teacher_status.rb:13-25),
  * first match wins; `future?` is after today.
  */
-export const participantStatusFrom = (x: StatusParts, today: string) => {
+export const participantStatusFrom = (x: StatusParts, today: Today) => {
   const finishedOrLeft = sql`CASE WHEN ${x.finished} > ${today} THEN 'leaving' ELSE 'left' END`;
   return sql`CASE WHEN ${x.stopped} THEN ${finishedOrLeft}
     WHEN ${x.completed} THEN 'active'
@@ -93,10 +95,10 @@ export const participantStatusFrom = (x: StatusParts, today: string) => {
     WHEN ${x.started} > ${today} THEN 'joining'
     ELSE 'active' END`;
 };
-export const participantStatusSql = (role: Role, today: string) => participantStatusFrom(statusParts(role), today);
+export const participantStatusSql = (role: Role, today: Today) => participantStatusFrom(statusParts(role), today);
 
 /** The ECT's `mentor_id`: the mentor of the school period's current or next mentorship (metadata/handlers/teacher.rb:74-82). */
-export const mentorIdSql = (ectAtSchoolPeriodId: RawBuilder<unknown>, today: string) => sql`(SELECT mt.api_id FROM rect_mentorship_periods AS mp
+export const mentorIdSql = (ectAtSchoolPeriodId: RawBuilder<unknown>, today: Today, column: "mt.api_id" | "mp.finished_on" = "mt.api_id") => sql`(SELECT ${sql.ref(column)} FROM rect_mentorship_periods AS mp
   JOIN rect_mentor_at_school_periods AS mmp ON mmp.id = mp.mentor_at_school_period_id
   JOIN rect_teachers AS mt ON mt.id = mmp.teacher_id
   WHERE mp.ect_at_school_period_id = ${ectAtSchoolPeriodId} AND (mp.finished_on IS NULL OR mp.finished_on >= ${today})
