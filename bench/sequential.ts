@@ -37,23 +37,32 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a service on `databasePath`, makes `posts` participants, then times one POST at a time and one GET at a time. */
-export async function measureSequential(databasePath: string, posts: number, command = [process.execPath, join(ROOT, "src/cli.ts"), "serve"]): Promise<SequentialResult> {
+/** A service process (`command`, by default `src/cli.ts serve`) on `databasePath`, once /healthz answers; the bench settings plus `env`. */
+export async function startSandbox(databasePath: string, env: Record<string, string> = {}, command = [process.execPath, join(ROOT, "src/cli.ts"), "serve"]) {
   const port = await freePort();
   const proc = Bun.spawn(command, {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, ADMIN_TOKEN: ADMIN, SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, ADMIN_TOKEN: ADMIN, SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off", ...env },
     stdout: "ignore",
     stderr: "inherit",
   });
   const url = `http://127.0.0.1:${port}`;
-  try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/healthz`)).ok) break;
-      } catch {}
-      if (i > 2000) throw new Error(`${url} did not become healthy`);
-      await Bun.sleep(5);
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {}
+    if (i > 2000) {
+      proc.kill();
+      throw new Error(`${url} did not become healthy`);
     }
+    await Bun.sleep(5);
+  }
+  return { proc, url, adminToken: ADMIN };
+}
+
+/** Starts a service on `databasePath`, makes `posts` participants, then times one POST at a time and one GET at a time. */
+export async function measureSequential(databasePath: string, posts: number, command = [process.execPath, join(ROOT, "src/cli.ts"), "serve"]): Promise<SequentialResult> {
+  const { proc, url } = await startSandbox(databasePath, {}, command);
+  try {
     const admin = async (path: string, body: unknown) => {
       const r = await fetch(`${url}${path}`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
       if (r.status !== 201) throw new Error(`${path}: ${r.status} ${await r.text()}`);

@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startSandbox } from "./sequential";
 import { BENCH_V3_TOKEN, ensureV3World } from "./v3-world";
 
 const { values } = parseArgs({
@@ -34,23 +35,10 @@ const DB = join(ROOT, ".bench", "v3.sqlite");
 if (!values.reuse) for (const f of [DB, `${DB}-wal`, `${DB}-shm`]) rmSync(f, { force: true });
 const fresh = !existsSync(DB);
 
-const port = 20000 + Math.floor(Math.random() * 20000);
-const proc = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), "serve"], {
-  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: DB, ADMIN_TOKEN: "bench-admin-token", SEED: "none", RATE_LIMIT: "off", LOG_REQUESTS: "off", RESPONSE_CACHE: "off" },
-  stdout: "ignore",
-  stderr: "inherit",
-});
-const url = `http://127.0.0.1:${port}`;
+const { proc, url, adminToken } = await startSandbox(DB, { RESPONSE_CACHE: "off" });
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {}
-    if (i > 300) throw new Error("the service did not start");
-    await Bun.sleep(50);
-  }
   const t0 = performance.now();
-  await ensureV3World(url, "bench-admin-token", (done, total) => process.stdout.write(`\rloading the v3 world: ${done.toLocaleString()} / ${total.toLocaleString()} teachers   `));
+  await ensureV3World(url, adminToken, (done, total) => process.stdout.write(`\rloading the v3 world: ${done.toLocaleString()} / ${total.toLocaleString()} teachers   `));
   console.log(`${fresh ? "\n" : ""}v3 world ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const saved: Record<string, string> = {};
   for (const page of [1, 50]) {

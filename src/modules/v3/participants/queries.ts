@@ -4,7 +4,6 @@
  * and the documents of participantResource over them.
  */
 import { type RawBuilder, sql } from "kysely";
-import { type Argument, preparedQuery } from "../../../../db/prepared";
 import type { DbOrTrx } from "../../../../db/schema";
 import { toTimestamp } from "../../../lib/time";
 import type { Page, SortPart } from "../http/params";
@@ -163,58 +162,18 @@ const order = (q: any, sort: SortPart[] | null) => {
 };
 
 /**
- * The list query, built and compiled once per shape (which filters, how many
- * cohorts, which training status, the sort) and then run with each request's
- * values (db/prepared.ts): the document SQL is about 25 kB, and building and
- * compiling it cost more than SQLite's answer.
+ * The live rendering: the joined query over the RECT tables, built per call. The
+ * API answers from the read model (read-model.ts), which
+ * test/reliability/v3-read-model.test.ts holds to this, byte for byte.
  */
-type Shape = { cohorts: number | null; trainingStatus: string | null; fromParticipantId: boolean; updatedSince: boolean; sort: SortPart[] | null };
-const listQueries = new Map<string, (db: DbOrTrx, ...args: Argument[]) => Promise<{ document: string }[]>>();
-function listQuery(shape: Shape) {
-  const key = JSON.stringify(shape);
-  let query = listQueries.get(key);
-  if (!query) {
-    query = preparedQuery((db: DbOrTrx, ...args: Argument[]) => {
-      let i = 0;
-      const next = () => args[i++];
-      const params = { leadProviderId: next() as number, today: next() as string };
-      const filters: SqlFilters = {
-        cohorts: shape.cohorts === null ? null : Array.from({ length: shape.cohorts }, () => next() as number),
-        trainingStatus: shape.trainingStatus,
-        fromParticipantId: shape.fromParticipantId ? (next() as string) : null,
-        updatedSince: shape.updatedSince ? (next() as string) : null,
-      };
-      const [limit, offset] = [next(), next()] as [number, number];
-      const selected = order(filtered(candidates(db, params.leadProviderId), filters), shape.sort).limit(limit).offset(offset);
-      return order(rendered(db, selected, params), shape.sort);
-    });
-    listQueries.set(key, query);
-  }
-  return query;
-}
-
-/** The live rendering (no stored rows): what the read model (read-model.ts) is held to. */
-export async function liveParticipantDocuments(db: DbOrTrx, params: ParticipantSqlParams & { today: string }, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
-  const shape: Shape = {
-    cohorts: filters.cohorts === null ? null : filters.cohorts.length,
-    trainingStatus: filters.trainingStatus,
-    fromParticipantId: filters.fromParticipantId !== null,
-    updatedSince: filters.updatedSince !== null,
-    sort,
-  };
-  const args: Argument[] = [params.leadProviderId, params.today, ...(filters.cohorts ?? [])];
-  if (filters.fromParticipantId !== null) args.push(filters.fromParticipantId);
-  if (filters.updatedSince !== null) args.push(toTimestamp(filters.updatedSince));
-  args.push(page.limit, page.offset);
-  const rows = await listQuery(shape)(db, ...args);
+export async function liveParticipantDocuments(db: DbOrTrx, params: ParticipantSqlParams, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
+  const since = filters.updatedSince === null ? null : toTimestamp(filters.updatedSince);
+  const selected = order(filtered(candidates(db, params.leadProviderId), { ...filters, updatedSince: since }), sort).limit(page.limit).offset(page.offset);
+  const rows: { document: string }[] = await order(rendered(db, selected, params), sort).execute();
   return rows.map((r) => r.document);
 }
 
-const oneQuery = preparedQuery((db: DbOrTrx, leadProviderId: number, today: string, apiId: string) =>
-  rendered(db, candidates(db, leadProviderId).where("te.api_id", "=", apiId), { leadProviderId, today }),
-);
-
-export async function liveParticipantDocument(db: DbOrTrx, params: ParticipantSqlParams & { today: string }, apiId: string): Promise<string | undefined> {
-  const [row] = (await oneQuery(db, params.leadProviderId, params.today, apiId)) as { document: string }[];
+export async function liveParticipantDocument(db: DbOrTrx, params: ParticipantSqlParams, apiId: string): Promise<string | undefined> {
+  const row: { document: string } | undefined = await rendered(db, candidates(db, params.leadProviderId).where("te.api_id", "=", apiId), params).executeTakeFirst();
   return row?.document;
 }
