@@ -9,6 +9,7 @@ import { type SeedOptions, type SeededProvider, leadProviderCount, listDemoProvi
 import { demoWorldDocument } from "./modules/v3/scenarios/demo";
 import { type Refs, applyScenario, demoWorldTokens, rectWorldIsEmpty } from "./modules/v3/scenarios/service";
 import { ScenarioError } from "./modules/v3/scenarios/rules";
+import { rewriteExpiredDocuments } from "./modules/v3/participants/service";
 import { applyScenarioDocument } from "./modules/scenarios/service";
 import type { Clock } from "./clock";
 import { ApiError } from "./errors";
@@ -52,6 +53,8 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
   await migrateAndDerive(db);
   await db.transaction().execute((trx) => loadReferenceData(trx));
   await db.transaction().execute((trx) => loadRectReferenceData(trx));
+  // a database last served on an earlier day: the v3 participants' documents written then, where they stopped holding
+  await db.transaction().execute((trx) => rewriteExpiredDocuments(trx));
 
   const generatedAdminToken = await ensureAdminToken(db, options.adminToken, now);
 

@@ -248,6 +248,35 @@ describe("the v3 participants read model against the live rendering", () => {
     expect(after.some((d) => d.includes('"319999"'))).toBe(false);
   }, 120_000);
 
+  test("when days pass and a row's document stops holding, then the answers stay the same, and the nightly job writes it again", async () => {
+    const db = t.database.db;
+    // as if written two days ago and held for that day only: on the days compared (not that one) it is never
+    // served (a wrong text proves it)
+    const twoDaysAgo = addDays(today(), -2);
+    expect(DAYS).not.toContain(-2);
+    await db.updateTable("rect_participant_documents").set({ current_document: "{}", current_from: twoDaysAgo, current_until: twoDaysAgo }).execute();
+    await expectSame("expired");
+    const r = await t.admin("POST", "/admin/v3/jobs/nightly", {});
+    expect(r.status).toBe(200);
+    const rows = await db.selectFrom("rect_participant_documents").select(["current_document", "current_from", "current_until"]).execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.current_document).not.toBe("{}");
+      expect(row.current_from).toBe(today());
+      if (row.current_until !== null) expect(row.current_until >= today()).toBe(true);
+    }
+    await expectSame("rewritten");
+    // a start on a database last served on an earlier day rewrites them too (src/bootstrap.ts)
+    await db.updateTable("rect_participant_documents").set({ current_document: "{}", current_from: twoDaysAgo, current_until: twoDaysAgo }).execute();
+    const second = await createTestApp({ path, rectStatements: false });
+    try {
+      const after = await second.database.db.selectFrom("rect_participant_documents").select(["current_document", "current_from"]).execute();
+      expect(after.filter((row) => row.current_document === "{}" || row.current_from !== today())).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+
   test("when the stored rows are lost and the derived objects rebuilt, then the rows come back the same", async () => {
     const db = t.database.db;
     const before = await storedParticipantDocuments(db, providers[0]!.id, today(), EVERYONE, null, PAGES[0]!);

@@ -8,6 +8,7 @@ import { ApiError } from "../../../errors";
 import { londonDate } from "../../../lib/london";
 import { toTimestamp } from "../../../lib/time";
 import { castUuid } from "../../../http/ruby-compat";
+import { rewriteExpiredDocuments } from "../participants/service";
 import * as q from "./queries";
 import {
   DECLARATION_TYPES,
@@ -384,6 +385,8 @@ export async function runNightly(db: Db, body: Body, now: Date) {
         payable.push(statement.api_id);
       }
     }
+    // the participants' stored documents that stopped holding overnight are written again (read-model.ts)
+    await rewriteExpiredDocuments(trx);
     return { today, partnerships_touched: partnerships, teachers_touched: teachers.length, statements_marked_payable: payable };
   });
 }

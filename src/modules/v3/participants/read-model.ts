@@ -373,6 +373,17 @@ for (const [name, source] of Object.entries(SOURCES)) {
 TRIGGERS.refresh = REFRESH;
 
 /**
+ * Rewrites the rows whose document written on its day no longer holds today
+ * (by SQL's clock, as the triggers write): a page then reads stored text
+ * again instead of setting today's values into the stored form. At start and
+ * in the nightly job; in the caller's transaction.
+ */
+export async function rewriteExpiredDocuments(trx: DbOrTrx): Promise<void> {
+  await sql`insert into rect_participant_refresh (teacher_id)
+    select distinct teacher_id from rect_participant_documents where current_until < ${WRITTEN_ON} or current_from > ${WRITTEN_ON}`.execute(trx);
+}
+
+/**
  * rect_participant_documents' view, triggers and rows (db/derived.ts):
  * rebuilt at start, and after a snapshot restore, whenever their SQL here
  * (generated from participantResource) is not the SQL the rows were rendered by.

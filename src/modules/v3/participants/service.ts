@@ -34,4 +34,4 @@ export async function showParticipant(db: DbOrTrx, leadProviderId: number, apiId
 export { TEACHER_SORT_COLUMNS } from "./queries";
 
 /** The read model's derived objects (src/derived-objects.ts rebuilds them). */
-export { RECT_PARTICIPANT_DOCUMENTS } from "./read-model";
+export { RECT_PARTICIPANT_DOCUMENTS, rewriteExpiredDocuments } from "./read-model";
