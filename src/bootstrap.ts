@@ -3,6 +3,7 @@ import { migrateAndDerive } from "./derived-objects";
 import { loadReferenceData } from "../db/reference-data";
 import { loadRectReferenceData } from "../db/rect-reference-data";
 import { noteSetting } from "../db/settings";
+import { londonDate } from "./lib/london";
 import { toTimestamp } from "./lib/time";
 import { ensureAdminToken } from "./modules/auth/tokens";
 import { type SeedOptions, type SeededProvider, leadProviderCount, listDemoProviders, seedDemoData } from "./modules/seed/demo";
@@ -54,7 +55,7 @@ export async function prepareDatabase(db: Db, options: PrepareOptions): Promise<
   await db.transaction().execute((trx) => loadReferenceData(trx));
   await db.transaction().execute((trx) => loadRectReferenceData(trx));
   // a database last served on an earlier day: the v3 participants' documents written then, where they stopped holding
-  await db.transaction().execute((trx) => rewriteExpiredDocuments(trx));
+  await db.transaction().execute((trx) => rewriteExpiredDocuments(trx, londonDate(new Date())));
 
   const generatedAdminToken = await ensureAdminToken(db, options.adminToken, now);
 

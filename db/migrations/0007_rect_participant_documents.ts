@@ -14,6 +14,8 @@ import { type Kysely, sql } from "kysely";
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("rect_mentorship_periods_by_ect").on("rect_mentorship_periods").columns(["ect_at_school_period_id", "started_on"]).execute();
+  // the small columns first, then the text a page reads, then the stored form: a column after a long one is
+  // reached through the row's overflow pages
   await sql`create table rect_participant_documents (
     lead_provider_id integer not null,
     teacher_id integer not null,
@@ -36,13 +38,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     m_completed integer not null,
     m_started_on text,
     m_finished_on text,
-    document text not null,
-    current_document text not null,
     current_from text not null,
     current_until text,
+    current_document text not null,
+    document text not null,
     primary key (lead_provider_id, teacher_id))`.execute(db);
   await sql`create index rect_participant_documents_by_created on rect_participant_documents (lead_provider_id, teacher_created_at, teacher_id, api_updated_at)`.execute(db);
   await sql`create index rect_participant_documents_by_teacher on rect_participant_documents (teacher_id)`.execute(db);
+  // the rows whose written document stopped holding (rewritten at start and at night), without reading every row
+  await sql`create index rect_participant_documents_by_until on rect_participant_documents (current_until) where current_until is not null`.execute(db);
+  await sql`create index rect_participant_documents_by_from on rect_participant_documents (current_from)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

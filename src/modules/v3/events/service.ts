@@ -385,8 +385,8 @@ export async function runNightly(db: Db, body: Body, now: Date) {
         payable.push(statement.api_id);
       }
     }
-    // the participants' stored documents that stopped holding overnight are written again (read-model.ts)
-    await rewriteExpiredDocuments(trx);
+    // the participants' stored documents that stopped holding overnight are written again (by the real date, as they are written)
+    await rewriteExpiredDocuments(trx, londonDate(new Date()));
     return { today, partnerships_touched: partnerships, teachers_touched: teachers.length, statements_marked_payable: payable };
   });
 }

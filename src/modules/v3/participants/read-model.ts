@@ -3,10 +3,16 @@
  * the participant document of participantResource (resource.ts) stored as
  * text in rect_participant_documents (migration 0007), kept current by
  * triggers in the writer's transaction, whoever writes. A page is one walk of
- * an index over stored rows; nothing is joined or shaped per request but the
- * two attributes that depend on today, which no stored text can hold:
- * `participant_status` (from the stored StatusParts) and the ECT's
- * `mentor_id` (one indexed lookup), set into the stored text with json_set.
+ * an index over stored rows; nothing is joined or shaped per request.
+ *
+ * Two attributes depend on today: `participant_status` and the ECT's
+ * `mentor_id`. So each row holds the document as of the day it was written
+ * (`current_document`) with the span of days it holds for (`current_from`,
+ * `current_until`: until a period starts or finishes, or the mentorship giving
+ * the mentor ends), and the stored form (`document`, those two null) with the
+ * parts they are decided from. A day inside the span reads the written text;
+ * another (time travel, or days later) sets today's values into the stored
+ * form with json_set. The nightly job and each start write expired rows again.
  *
  * The view and the triggers are derived objects (db/derived.ts), generated
  * here from the definition and the live query's own pieces (queries.ts
@@ -384,14 +390,16 @@ for (const [name, source] of Object.entries(SOURCES)) {
 TRIGGERS.refresh = REFRESH;
 
 /**
- * Rewrites the rows whose document written on its day no longer holds today
- * (by SQL's clock, as the triggers write): a page then reads stored text
- * again instead of setting today's values into the stored form. At start and
- * in the nightly job; in the caller's transaction.
+ * Rewrites the rows whose document written on its day no longer holds on
+ * `today` (the real London date, as the triggers write by SQL's clock, not the
+ * sandbox's): a page then reads written text again instead of setting today's
+ * values into the stored form. At start and in the nightly job; in the
+ * caller's transaction.
  */
-export async function rewriteExpiredDocuments(trx: DbOrTrx): Promise<void> {
+export async function rewriteExpiredDocuments(trx: DbOrTrx, today: string): Promise<void> {
   await sql`insert into rect_participant_refresh (teacher_id)
-    select distinct teacher_id from rect_participant_documents where current_until < ${WRITTEN_ON} or current_from > ${WRITTEN_ON}`.execute(trx);
+    select teacher_id from rect_participant_documents indexed by rect_participant_documents_by_until where current_until < ${today}
+    union select teacher_id from rect_participant_documents indexed by rect_participant_documents_by_from where current_from > ${today}`.execute(trx);
 }
 
 /**
