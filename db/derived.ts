@@ -41,9 +41,7 @@ export async function rebuildDerivedIn(trx: DbOrTrx, sets: readonly DerivedObjec
     const hash = derivedHash(set);
     if (stored.get(set.name) === hash) continue;
     for (const statement of [...set.drop, ...set.create, ...set.render]) await sql.raw(statement).execute(trx);
-    // not an upsert: its conflict clause would override the snapshot tracking triggers' `or ignore`
-    await sql`delete from derived_objects where name = ${set.name}`.execute(trx);
-    await sql`insert into derived_objects (name, hash) values (${set.name}, ${hash})`.execute(trx);
+    await sql`insert into derived_objects (name, hash) values (${set.name}, ${hash}) on conflict (name) do update set hash = excluded.hash`.execute(trx);
     rebuilt.push(set.name);
   }
   return rebuilt;

@@ -13,9 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3/linux-x64";
 import { addDays, londonDate } from "../../src/lib/london";
-import { type ParticipantFilters, liveParticipantDocument, liveParticipantDocuments } from "../../src/modules/v3/participants/queries";
+import { type ParticipantFilters, liveParticipantDocument, liveParticipantDocuments, sqlFilters } from "../../src/modules/v3/participants/queries";
 import { storedParticipantDocument, storedParticipantDocuments } from "../../src/modules/v3/participants/read-model";
-import { toTimestamp } from "../../src/lib/time";
 import { type TestApp, createTestApp } from "../support/app";
 import { type Refs, lp, v3Scenario } from "../support/v3";
 
@@ -115,7 +114,7 @@ const FILTERS: ParticipantFilters[] = [
   { cohorts: null, trainingStatus: null, fromParticipantId: "", updatedSince: null },
   { cohorts: null, trainingStatus: null, fromParticipantId: null, updatedSince: new Date(Date.now() - 3_600_000) },
 ];
-const EVERYONE = { cohorts: null, trainingStatus: null, fromParticipantId: null, updatedSince: null };
+const EVERYONE = sqlFilters({ cohorts: null, trainingStatus: null, fromParticipantId: null, updatedSince: null });
 const SORTS = [null, [{ attribute: "trn", direction: "asc" as const }, { attribute: "created_at", direction: "desc" as const }]];
 const PAGES = [
   { limit: 100, offset: 0, beyond: false },
@@ -134,8 +133,7 @@ async function expectSame(step: string): Promise<number> {
         for (const sort of SORTS) {
           for (const page of PAGES) {
             const live = await liveParticipantDocuments(db, { leadProviderId: p.id, today: day }, filters, sort, page);
-            const since = filters.updatedSince === null ? null : toTimestamp(filters.updatedSince);
-            const stored = await storedParticipantDocuments(db, p.id, day, { ...filters, updatedSince: since }, sort, page);
+            const stored = await storedParticipantDocuments(db, p.id, day, sqlFilters(filters), sort, page);
             if (stored.join("\n") !== live.join("\n")) expect({ step, provider: p.id, day, filters, sort, page, stored }).toEqual({ step, provider: p.id, day, filters, sort, page, stored: live });
             compared++;
           }

@@ -406,3 +406,23 @@ describe("restores that write back only the tracked rows", () => {
     }
   });
 });
+
+describe("change tracking under upserts", () => {
+  test("when a snapshot has been saved and an upsert changes a tracked row (a v3 milestone set twice), then each answers 200 and a restore undoes both", async () => {
+    const t = await createTestApp({ path: join(mkdtempSync(join(tmpdir(), "snapshot-upsert-")), "db.sqlite") });
+    try {
+      const path = "/admin/v3/schedules/2025/ecf-standard-september/milestones/started";
+      const milestones = () => t.database.db.selectFrom("rect_milestones").selectAll().orderBy("id").execute();
+      const before = await milestones();
+      expect((await t.admin("PUT", "/admin/snapshots/upsert-base")).status).toBe(201);
+      // the tracking triggers once noted with INSERT OR IGNORE, which the upsert's own conflict clause overrode: a 500
+      expect((await t.admin("PUT", path, { start_date: "2025-06-01", milestone_date: "2025-12-31" })).status).toBe(200);
+      expect((await t.admin("PUT", path, { start_date: "2025-06-02", milestone_date: "2025-12-31" })).status).toBe(200);
+      expect(await milestones()).not.toEqual(before);
+      expect((await t.admin("POST", "/admin/snapshots/upsert-base/restore")).status).toBe(200);
+      expect(await milestones()).toEqual(before);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -16,7 +16,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { addDays, londonDate } from "../../src/lib/london";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Get, v3Scenario, statement, postDeclaration, errorsText } from "../support/v3";
 
 type Role = "ect" | "mentor";
 const ROLES: Role[] = ["ect", "mentor"];
@@ -72,16 +72,6 @@ function person(role: Role, ref: string, trainings: Rec[], opts: { funded?: bool
   return { ref, ...funding, [role === "ect" ? "ect_periods" : "mentor_periods"]: [period] };
 }
 const r = (role: Role, name: string) => `${role}-${name}`;
-const statement = (ref: string, lead: string, cohort: number, month: number, year: number, extra: Rec = {}) => ({
-  ref,
-  lead_provider: lead,
-  cohort,
-  month,
-  year,
-  deadline_date: `${year}-${String(month).padStart(2, "0")}-01`,
-  payment_date: `${year}-${String(month).padStart(2, "0")}-25`,
-  ...extra,
-});
 
 function teachersFor(role: Role): Rec[] {
   const p = (name: string, trainings: Rec[], opts: Parameters<typeof person>[3] = {}) => person(role, r(role, name), trainings, opts);
@@ -195,16 +185,8 @@ afterAll(() => t.close());
 
 // ---- requests ----
 
-async function post(token: string, attributes: Rec) {
-  const response = await t.request("POST", PATH, { token, body: { data: { type: "participant-declaration", attributes } } });
-  const text = await response.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: response.status, text, body };
-}
-const errors = (...items: [string, string][]) => JSON.stringify({ errors: items.map(([title, detail]) => ({ title, detail })) });
+const post = (token: string, attributes: Rec) => postDeclaration(t, token, attributes);
+const errors = errorsText;
 const attrs = (role: Role, name: string, extra: Rec = {}): Rec => ({
   participant_id: id(r(role, name)),
   declaration_type: "started",

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Get, v3Scenario, statement, v3Call, errorsText } from "../support/v3";
 
 let t: TestApp;
 let refs: Refs;
@@ -15,32 +15,15 @@ const tok = (ref: string) => refs[ref]!.api_token as string;
 const id = (ref: string) => refs[ref]!.id as string;
 const PATH = "/api/v3/participant-declarations";
 
-const statement = (ref: string, lead: string, cohort: number, month: number, year: number, extra: Record<string, unknown> = {}) => ({
-  ref,
-  lead_provider: lead,
-  cohort,
-  month,
-  year,
-  deadline_date: `${year}-${String(month).padStart(2, "0")}-01`,
-  payment_date: `${year}-${String(month).padStart(2, "0")}-25`,
-  ...extra,
-});
 const ectTeacher = (ref: string, training: Record<string, unknown>[], extra: Record<string, unknown> = {}, period: Record<string, unknown> = {}) => ({
   ref,
   ...extra,
   ect_periods: [{ ref: `${ref}e`, school: "s1", started_on: "2024-07-01", training, ...period }],
 });
 
-async function post(token: string, attributes: Record<string, unknown>, options: { headers?: Record<string, string>; raw?: string } = {}) {
-  const response = await t.request("POST", PATH, { token, body: options.raw ?? { data: { type: "participant-declaration", attributes } }, headers: options.headers });
-  const text = await response.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: response.status, text, body, type: response.headers.get("content-type") };
-}
-const errors = (...items: [string, string][]) => JSON.stringify({ errors: items.map(([title, detail]) => ({ title, detail })) });
+const post = (token: string, attributes: Record<string, unknown>, options: { headers?: Record<string, string>; raw?: string } = {}) =>
+  v3Call(t, "POST", PATH, { token, body: options.raw ?? { data: { type: "participant-declaration", attributes } }, headers: options.headers });
+const errors = errorsText;
 const attrs = (participant: string, extra: Record<string, unknown> = {}) => ({
   participant_id: id(participant),
   declaration_type: "started",

@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Scenario, postDeclaration, errorsText } from "../support/v3";
 
 let t: TestApp;
 let refs: Refs;
@@ -37,16 +37,8 @@ function dateFor(cohort: Cohort, type: string): string {
   return type === "started" ? "2025-10-01T10:00:00Z" : "2025-11-01T10:00:00Z"; // 2025: every milestone from 2025-06-01, no end
 }
 
-async function post(token: string, attributes: Record<string, unknown>) {
-  const response = await t.request("POST", PATH, { token, body: { data: { type: "participant-declaration", attributes } } });
-  const text = await response.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: response.status, text, body };
-}
-const errors = (...items: [string, string][]) => JSON.stringify({ errors: items.map(([title, detail]) => ({ title, detail })) });
+const post = (token: string, attributes: Record<string, unknown>) => postDeclaration(t, token, attributes);
+const errors = errorsText;
 const BLANK = errors(["evidence_held", "Enter a '#/evidence_held' value for this participant."]);
 const UNAVAILABLE = errors(["evidence_held", "Enter an available '#/evidence_held' type for this participant."]);
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Get, v3Scenario, statement } from "../support/v3";
 
 let t: TestApp;
 let refs: Refs;
@@ -16,16 +16,6 @@ const id = (ref: string) => refs[ref]!.id as string;
 const ids = (body: any) => body.data.map((r: any) => r.id);
 const LIST = "/api/v3/participant-declarations";
 
-const statement = (ref: string, lead: string, cohort: number, month: number, year: number, extra: Record<string, unknown> = {}) => ({
-  ref,
-  lead_provider: lead,
-  cohort,
-  month,
-  year,
-  deadline_date: `${year}-${String(month).padStart(2, "0")}-01`,
-  payment_date: `${year}-${String(month).padStart(2, "0")}-25`,
-  ...extra,
-});
 const ect = (ref: string, training: unknown[], extra: Record<string, unknown> = {}) => ({ ref, ect_periods: [{ ref: `${ref}e`, school: "s1", started_on: "today-400d", training, ...extra }] });
 
 /** A declaration of the world document, by id. */

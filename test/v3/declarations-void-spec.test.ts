@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { addDays, londonDate } from "../../src/lib/london";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Scenario, v3Call, postDeclaration, declarationIn } from "../support/v3";
 
 let t: TestApp;
 let refs: Refs;
@@ -54,35 +54,14 @@ const mentor = (ref: string, started: string, finished: string | null, declarati
 const INELIGIBLE = { funding: { mentor_eligible_at: "now-400d", mentor_ineligible_on: "2025-11-01", mentor_ineligible_reason: "completed_declaration_received" } };
 const completed = (ref: string, state: string, extra: Record<string, unknown> = {}) => d(ref, state, { type: "completed", date: at(-10), evidence_held: "75-percent-engagement-met", ...extra });
 
-async function put(token: string, apiId: string) {
-  const response = await t.request("PUT", `${PATH}/${apiId}/void`, { token });
-  const text = await response.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: response.status, text, body };
-}
-async function post(token: string, attributes: Record<string, unknown>) {
-  const response = await t.request("POST", PATH, { token, body: { data: { type: "participant-declaration", attributes } } });
-  const text = await response.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: response.status, text, body };
-}
+const put = (token: string, apiId: string) => v3Call(t, "PUT", `${PATH}/${apiId}/void`, { token });
+const post = (token: string, attributes: Record<string, unknown>) => postDeclaration(t, token, attributes);
 const error422 = (detail: string) => JSON.stringify({ errors: [{ title: "participant_declaration_id", detail }] });
 const NO_OUTPUT = "You cannot submit or void declarations for the 2025 cohort. The funding contract for this cohort has ended. Get in touch if you need to discuss this with us";
 async function world() {
   return (await t.admin("GET", "/admin/v3/world")).body;
 }
-function findDeclaration(w: any, apiId: string): any {
-  for (const teacher of w.teachers)
-    for (const period of [...(teacher.ect_periods ?? []), ...(teacher.mentor_periods ?? [])])
-      for (const tp of period.training ?? []) for (const x of tp.declarations ?? []) if (x.id === apiId) return x;
-  throw new Error(`no declaration ${apiId}`);
-}
+const findDeclaration = declarationIn;
 async function teacherOf(ref: string): Promise<any> {
   return (await world()).teachers.find((x: any) => x.id === id(ref));
 }

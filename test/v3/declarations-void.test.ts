@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Get, v3Scenario, statement, declarationIn } from "../support/v3";
 
 let t: TestApp;
 let refs: Refs;
@@ -15,16 +15,6 @@ const tok = (ref: string) => refs[ref]!.api_token as string;
 const id = (ref: string) => refs[ref]!.id as string;
 const PATH = "/api/v3/participant-declarations";
 
-const statement = (ref: string, lead: string, cohort: number, month: number, year: number, extra: Record<string, unknown> = {}) => ({
-  ref,
-  lead_provider: lead,
-  cohort,
-  month,
-  year,
-  deadline_date: `${year}-${String(month).padStart(2, "0")}-01`,
-  payment_date: `${year}-${String(month).padStart(2, "0")}-25`,
-  ...extra,
-});
 const ect = (ref: string, partnership: string, declarations: Record<string, unknown>[], started = "2025-09-01") => ({
   ref,
   ect_periods: [{ school: "s1", started_on: "2023-07-01", training: [{ ref: `${ref}tp`, partnership, schedule: "ecf-standard-september", started_on: started, declarations }] }],
@@ -45,12 +35,7 @@ const NOT_FOUND = '{"errors":[{"title":"Resource not found","detail":"Nothing co
 async function world() {
   return (await t.admin("GET", "/admin/v3/world")).body;
 }
-function findDeclaration(w: any, apiId: string): any {
-  for (const teacher of w.teachers)
-    for (const period of [...(teacher.ect_periods ?? []), ...(teacher.mentor_periods ?? [])])
-      for (const training of period.training ?? []) for (const x of training.declarations ?? []) if (x.id === apiId) return x;
-  throw new Error(`no declaration ${apiId}`);
-}
+const findDeclaration = declarationIn;
 
 beforeAll(async () => {
   t = await createTestApp({ rectStatements: false });

@@ -6,23 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Get, v3Scenario, statement } from "../support/v3";
 
 let t: TestApp;
 let refs: Refs;
 const tok = (ref: string) => refs[ref]!.api_token as string;
 const ids = (body: any) => body.data.map((r: any) => r.id);
 
-const statement = (ref: string, lead: string, cohort: number, month: number, year: number, extra: Record<string, unknown> = {}) => ({
-  ref,
-  lead_provider: lead,
-  cohort,
-  month,
-  year,
-  deadline_date: `${year}-${String(month).padStart(2, "0")}-01`,
-  payment_date: `${year}-${String(month).padStart(2, "0")}-25`,
-  ...extra,
-});
 
 beforeAll(async () => {
   t = await createTestApp({ rectStatements: false });

@@ -7,19 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type TestApp, createTestApp } from "../support/app";
-import { type Refs, lp, v3Get, v3Scenario } from "../support/v3";
+import { type Refs, lp, v3Get, v3Scenario, statement } from "../support/v3";
 
 const ids = (body: any) => body.data.map((r: any) => r.id);
-const statement = (ref: string, lead: string, cohort: number, month: number, year: number, extra: Record<string, unknown> = {}) => ({
-  ref,
-  lead_provider: lead,
-  cohort,
-  month,
-  year,
-  deadline_date: `${year}-${String(month).padStart(2, "0")}-01`,
-  payment_date: `${year}-${String(month).padStart(2, "0")}-25`,
-  ...extra,
-});
 const ect = (ref: string, partnership: string, declarations: Record<string, unknown>[]) => ({
   ref,
   ect_periods: [{ school: "s1", started_on: "2025-07-01", training: [{ partnership, schedule: "ecf-standard-september", started_on: "2025-09-01", declarations }] }],

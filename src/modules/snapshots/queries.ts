@@ -20,9 +20,13 @@ async function ensureTracking(conn: Conn, tables: string[]): Promise<void> {
     const t = sql.id(table);
     const name = sql.lit(table);
     const trigger = (suffix: string) => sql.id(`sandbox_track_${table}_${suffix}`);
-    await sql`CREATE TEMP TRIGGER ${trigger("i")} AFTER INSERT ON main.${t} BEGIN INSERT OR IGNORE INTO sandbox_changed_rows VALUES (${name}, NEW.rowid); END`.execute(conn);
-    await sql`CREATE TEMP TRIGGER ${trigger("u")} AFTER UPDATE ON main.${t} BEGIN INSERT OR IGNORE INTO sandbox_changed_rows VALUES (${name}, OLD.rowid), (${name}, NEW.rowid); END`.execute(conn);
-    await sql`CREATE TEMP TRIGGER ${trigger("d")} AFTER DELETE ON main.${t} BEGIN INSERT OR IGNORE INTO sandbox_changed_rows VALUES (${name}, OLD.rowid); END`.execute(conn);
+    // not `INSERT OR IGNORE`: the conflict clause of the statement that fires a trigger overrides the trigger's own,
+    // so an upsert (ON CONFLICT DO UPDATE) on a tracked table made a row noted twice a UNIQUE failure
+    const note = (rows: RawBuilder<unknown>) =>
+      sql`INSERT INTO sandbox_changed_rows SELECT v.tbl, v.rid FROM (${rows}) AS v WHERE NOT EXISTS (SELECT 1 FROM sandbox_changed_rows AS c WHERE c.tbl = v.tbl AND c.rid = v.rid);`;
+    await sql`CREATE TEMP TRIGGER ${trigger("i")} AFTER INSERT ON main.${t} BEGIN ${note(sql`SELECT ${name} AS tbl, NEW.rowid AS rid`)} END`.execute(conn);
+    await sql`CREATE TEMP TRIGGER ${trigger("u")} AFTER UPDATE ON main.${t} BEGIN ${note(sql`SELECT ${name} AS tbl, OLD.rowid AS rid UNION SELECT ${name}, NEW.rowid`)} END`.execute(conn);
+    await sql`CREATE TEMP TRIGGER ${trigger("d")} AFTER DELETE ON main.${t} BEGIN ${note(sql`SELECT ${name} AS tbl, OLD.rowid AS rid`)} END`.execute(conn);
   }
 }
 

@@ -130,10 +130,7 @@ export async function touchSchool(db: DbOrTrx, schoolId: number, what: { metadat
 
 export async function upsertFunding(db: DbOrTrx, schoolId: number, year: number, pupilPremium: boolean, sparsity: boolean) {
   const values = { pupil_premium_uplift: (pupilPremium ? 1 : 0) as 0 | 1, sparsity_uplift: (sparsity ? 1 : 0) as 0 | 1 };
-  // not an upsert: its conflict clause would override the `or ignore` of the snapshot tracking triggers that
-  // the read model's triggers (v3/participants/read-model.ts) set off
-  const updated = await db.updateTable("rect_school_funding").set(values).where("school_id", "=", schoolId).where("contract_period_year", "=", year).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) await db.insertInto("rect_school_funding").values({ school_id: schoolId, contract_period_year: year, ...values }).execute();
+  await db.insertInto("rect_school_funding").values({ school_id: schoolId, contract_period_year: year, ...values }).onConflict((oc) => oc.columns(["school_id", "contract_period_year"]).doUpdateSet(values)).execute();
 }
 
 export async function insertIdChange(db: DbOrTrx, teacherId: number, from: string, to: string, at: string) {

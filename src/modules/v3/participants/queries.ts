@@ -44,8 +44,69 @@ export interface ParticipantFilters {
   updatedSince: Date | null;
 }
 
-/** ParticipantFilters with the instant as stored text (`…Z`), the form the SQL compares. */
-type SqlFilters = Omit<ParticipantFilters, "updatedSince"> & { updatedSince: string | null };
+/**
+ * ParticipantFilters as the SQL takes them: the cohorts as a JSON array (one
+ * parameter, whatever their number), the training status as one of the
+ * conditions query.rb knows (any other text: `none`, which matches nothing),
+ * the instant as stored text (`…Z`).
+ */
+export interface SqlFilters {
+  cohortsJson: string | null;
+  trainingStatus: "withdrawn" | "deferred" | "active" | "none" | null;
+  fromParticipantId: string | null;
+  updatedSince: string | null;
+}
+
+export function sqlFilters(filters: ParticipantFilters): SqlFilters {
+  const status = filters.trainingStatus;
+  return {
+    cohortsJson: filters.cohorts === null ? null : JSON.stringify(filters.cohorts),
+    trainingStatus: status === null ? null : status === "withdrawn" || status === "deferred" || status === "active" ? status : "none",
+    fromParticipantId: filters.fromParticipantId,
+    updatedSince: filters.updatedSince === null ? null : toTimestamp(filters.updatedSince),
+  };
+}
+
+/** What the filters read, per role (`e`, `m`) and of the teacher: the live joins' columns, or the read model's stored ones. */
+export interface FilterColumns {
+  /** a training period of the role with the caller (a condition) */
+  present: (p: "e" | "m") => RawBuilder<unknown>;
+  cohort: (p: "e" | "m") => RawBuilder<unknown>;
+  withdrawn: (p: "e" | "m") => RawBuilder<unknown>;
+  deferred: (p: "e" | "m") => RawBuilder<unknown>;
+  teacherId: RawBuilder<unknown>;
+  updatedAt: RawBuilder<unknown>;
+}
+
+/** query.rb:69-125 as SQL conditions over `c`. */
+export function filterConditions(filters: SqlFilters, c: FilterColumns): RawBuilder<boolean>[] {
+  const either = (condition: (p: "e" | "m") => RawBuilder<unknown>) => sql<boolean>`(${condition("e")} OR ${condition("m")})`;
+  const conditions: RawBuilder<boolean>[] = [];
+  if (filters.cohortsJson !== null) {
+    const years = sql`(SELECT value FROM json_each(${filters.cohortsJson}))`;
+    conditions.push(either((p) => sql`${c.cohort(p)} IN ${years}`));
+  }
+  const status = filters.trainingStatus;
+  if (status === "withdrawn") conditions.push(either(c.withdrawn));
+  if (status === "deferred") conditions.push(either(c.deferred));
+  if (status === "active") conditions.push(either((p) => sql`(${c.present(p)} AND NOT ${c.withdrawn(p)} AND NOT ${c.deferred(p)})`));
+  if (status === "none") conditions.push(sql<boolean>`0`);
+  if (filters.fromParticipantId !== null) {
+    conditions.push(sql<boolean>`EXISTS (SELECT 1 FROM rect_teacher_id_changes AS ch WHERE ch.teacher_id = ${c.teacherId} AND ch.api_from_teacher_id = ${filters.fromParticipantId})`);
+  }
+  if (filters.updatedSince !== null) conditions.push(sql<boolean>`${c.updatedAt} >= ${filters.updatedSince}`);
+  return conditions;
+}
+
+/** The live joins' columns (candidates below). */
+const LIVE_COLUMNS: FilterColumns = {
+  present: (p) => sql`${sql.ref(`${p}tp.id`)} IS NOT NULL`,
+  cohort: (p) => sql.ref(`${p}alp.contract_period_year`),
+  withdrawn: (p) => sql`${sql.ref(`${p}tp.withdrawn_at`)} IS NOT NULL`,
+  deferred: (p) => sql`${sql.ref(`${p}tp.deferred_at`)} IS NOT NULL`,
+  teacherId: sql.ref("te.id"),
+  updatedAt: sql.ref("te.api_updated_at"),
+};
 
 /**
  * The latest (greatest `started_on`) training period of one role of a
@@ -131,31 +192,6 @@ function rendered(db: DbOrTrx, page: any, params: ParticipantSqlParams) {
   return q.select(participantResource.documentSql(params).as("document"));
 }
 
-/** query.rb:69-125 as SQL conditions. */
-function filtered(q: any, filters: SqlFilters) {
-  if (filters.cohorts !== null) {
-    const years = filters.cohorts;
-    q = years.length === 0 ? q.where(sql<boolean>`0`) : q.where(sql<boolean>`(ealp.contract_period_year IN (${sql.join(years)}) OR malp.contract_period_year IN (${sql.join(years)}))`);
-  }
-  if (filters.trainingStatus !== null) {
-    const condition =
-      filters.trainingStatus === "withdrawn"
-        ? sql`(etp.withdrawn_at IS NOT NULL OR mtp.withdrawn_at IS NOT NULL)`
-        : filters.trainingStatus === "deferred"
-          ? sql`(etp.deferred_at IS NOT NULL OR mtp.deferred_at IS NOT NULL)`
-          : filters.trainingStatus === "active"
-            ? sql`((etp.id IS NOT NULL AND etp.withdrawn_at IS NULL AND etp.deferred_at IS NULL) OR (mtp.id IS NOT NULL AND mtp.withdrawn_at IS NULL AND mtp.deferred_at IS NULL))`
-            : sql`0`;
-    q = q.where(sql<boolean>`${condition}`);
-  }
-  if (filters.fromParticipantId !== null) {
-    const id = filters.fromParticipantId;
-    q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM rect_teacher_id_changes AS c WHERE c.teacher_id = te.id AND c.api_from_teacher_id = ${id})`);
-  }
-  if (filters.updatedSince !== null) q = q.where("te.api_updated_at", ">=", filters.updatedSince);
-  return q;
-}
-
 const order = (q: any, sort: SortPart[] | null) => {
   for (const part of sort ?? [{ attribute: "created_at", direction: "asc" as const }]) q = q.orderBy(TEACHER_SORT_COLUMNS[part.attribute]!, part.direction);
   return q.orderBy("te.id");
@@ -167,8 +203,9 @@ const order = (q: any, sort: SortPart[] | null) => {
  * test/reliability/v3-read-model.test.ts holds to this, byte for byte.
  */
 export async function liveParticipantDocuments(db: DbOrTrx, params: ParticipantSqlParams, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
-  const since = filters.updatedSince === null ? null : toTimestamp(filters.updatedSince);
-  const selected = order(filtered(candidates(db, params.leadProviderId), { ...filters, updatedSince: since }), sort).limit(page.limit).offset(page.offset);
+  let q = candidates(db, params.leadProviderId);
+  for (const condition of filterConditions(sqlFilters(filters), LIVE_COLUMNS)) q = q.where(condition);
+  const selected = order(q, sort).limit(page.limit).offset(page.offset);
   const rows: { document: string }[] = await order(rendered(db, selected, params), sort).execute();
   return rows.map((r) => r.document);
 }

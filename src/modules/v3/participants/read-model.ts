@@ -25,7 +25,7 @@ import type { DerivedObjects } from "../../../../db/derived";
 import { type Argument, preparedQuery } from "../../../../db/prepared";
 import type { Database, DbOrTrx } from "../../../../db/schema";
 import type { Page, SortPart } from "../http/params";
-import { type ParticipantFilters, TEACHER_SORT_COLUMNS, documentJoins, latestOf } from "./queries";
+import { type FilterColumns, type SqlFilters, TEACHER_SORT_COLUMNS, documentJoins, filterConditions, latestOf } from "./queries";
 import { type Role, type StatusParts, londonDateSql, mentorIdSql, participantResource, participantStatusFrom, statusParts } from "./resource";
 
 // ---------------------------------------------------------------------------
@@ -40,9 +40,11 @@ const storedParts = (p: "e" | "m"): StatusParts => ({
 });
 const ENROLMENT = (i: number, name: string) => sql.lit(`$.attributes.ecf_enrolments[${i}].${name}`);
 
-/** The document written with the row, when `today` lies in the span it holds for (the usual case: written today or since, with no participant starting, finishing or changing mentor in between); else null. */
-const writtenDocument = (today: string) =>
-  sql<string | null>`CASE WHEN d.current_from <= ${today} AND (d.current_until IS NULL OR ${today} <= d.current_until) THEN d.current_document END`;
+/** `today` lies in the span the row's written document holds for (the usual case: written today or since, with no participant starting, finishing or changing mentor in between). */
+const holds = (today: string) => sql<boolean>`(d.current_from <= ${today} AND (d.current_until IS NULL OR ${today} <= d.current_until))`;
+
+/** The document written with the row when it holds today, else null. */
+const writtenDocument = (today: string) => sql<string | null>`CASE WHEN ${holds(today)} THEN d.current_document END`;
 
 /**
  * The document as of `today`: the written one when it holds, else the stored
@@ -56,36 +58,22 @@ const documentFor = (today: string) => {
   const mentorStatus = participantStatusFrom(storedParts("m"), today);
   const mentorId = mentorIdSql(sql.ref("d.e_as_id"), today);
   return sql<string>`CASE
-    WHEN d.current_from <= ${today} AND (d.current_until IS NULL OR ${today} <= d.current_until) THEN d.current_document
+    WHEN ${holds(today)} THEN d.current_document
     WHEN d.e_tp_id IS NOT NULL AND d.m_tp_id IS NOT NULL
       THEN json_set(d.document, ${ENROLMENT(0, "mentor_id")}, ${mentorId}, ${ENROLMENT(0, "participant_status")}, ${ectStatus}, ${ENROLMENT(1, "participant_status")}, ${mentorStatus})
     WHEN d.e_tp_id IS NOT NULL THEN json_set(d.document, ${ENROLMENT(0, "mentor_id")}, ${mentorId}, ${ENROLMENT(0, "participant_status")}, ${ectStatus})
     ELSE json_set(d.document, ${ENROLMENT(0, "participant_status")}, ${mentorStatus}) END`;
 };
 
-/** query.rb:69-125 over the stored columns (the live conditions: queries.ts `filtered`). */
-function storedFiltered(q: any, filters: { cohorts: number[] | null; trainingStatus: string | null; fromParticipantId: string | null; updatedSince: string | null }) {
-  if (filters.cohorts !== null) {
-    const years = filters.cohorts;
-    q = years.length === 0 ? q.where(sql<boolean>`0`) : q.where(sql<boolean>`(d.e_cohort IN (${sql.join(years)}) OR d.m_cohort IN (${sql.join(years)}))`);
-  }
-  if (filters.trainingStatus !== null) {
-    const condition =
-      filters.trainingStatus === "withdrawn"
-        ? sql`(d.e_withdrawn = 1 OR d.m_withdrawn = 1)`
-        : filters.trainingStatus === "deferred"
-          ? sql`(d.e_deferred = 1 OR d.m_deferred = 1)`
-          : filters.trainingStatus === "active"
-            ? sql`((d.e_tp_id IS NOT NULL AND d.e_withdrawn = 0 AND d.e_deferred = 0) OR (d.m_tp_id IS NOT NULL AND d.m_withdrawn = 0 AND d.m_deferred = 0))`
-            : sql`0`;
-    q = q.where(sql<boolean>`${condition}`);
-  }
-  if (filters.fromParticipantId !== null) {
-    q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM rect_teacher_id_changes AS c WHERE c.teacher_id = d.teacher_id AND c.api_from_teacher_id = ${filters.fromParticipantId})`);
-  }
-  if (filters.updatedSince !== null) q = q.where("d.api_updated_at", ">=", filters.updatedSince);
-  return q;
-}
+/** The stored columns the filters read (queries.ts filterConditions: query.rb:69-125). */
+const STORED_COLUMNS: FilterColumns = {
+  present: (p) => sql`${sql.ref(`d.${p}_tp_id`)} IS NOT NULL`,
+  cohort: (p) => sql.ref(`d.${p}_cohort`),
+  withdrawn: (p) => sql`${sql.ref(`d.${p}_withdrawn`)} = 1`,
+  deferred: (p) => sql`${sql.ref(`d.${p}_deferred`)} = 1`,
+  teacherId: sql.ref("d.teacher_id"),
+  updatedAt: sql.ref("d.api_updated_at"),
+};
 
 /** The default order walks the index (lead provider, the teacher's created_at, id); another sort reads the teacher's columns. */
 function storedOrdered(q: any, sort: SortPart[] | null) {
@@ -95,64 +83,51 @@ function storedOrdered(q: any, sort: SortPart[] | null) {
   return q.orderBy("d.teacher_id");
 }
 
-type Shape = { cohorts: number | null; trainingStatus: string | null; fromParticipantId: boolean; updatedSince: boolean; sort: SortPart[] | null; written: boolean };
+/** A page's query; `values` are the request's, or preparedQuery's markers (every one of them is a parameter). */
+function pageQuery(db: DbOrTrx, leadProviderId: number, today: string, filters: SqlFilters, sort: SortPart[] | null, page: { limit: number; offset: number }, written: boolean) {
+  let q: any = db.selectFrom("rect_participant_documents as d").where("d.lead_provider_id", "=", leadProviderId);
+  for (const condition of filterConditions(filters, STORED_COLUMNS)) q = q.where(condition);
+  return storedOrdered(q, sort)
+    .select((written ? writtenDocument(today) : documentFor(today)).as("document"))
+    .limit(page.limit)
+    .offset(page.offset) as { execute(): Promise<{ document: string | null }[]> };
+}
+
 /**
- * The list query, built and compiled once per shape (which filters, how many
- * cohorts, which training status, the sort) and then run with each request's
- * values (db/prepared.ts).
+ * The default order's page query, built and compiled once per shape (which
+ * filters apply, which training status; at most 2 × 5 × 2 × 2 × 2 of them)
+ * and then run with each request's values (db/prepared.ts). Another sort, as
+ * rare as it is varied, is built per request.
  */
-const listQueries = new Map<string, (db: DbOrTrx, ...args: Argument[]) => Promise<{ document: string | null }[]>>();
-function listQuery(shape: Shape) {
+type Shape = { cohorts: boolean; trainingStatus: SqlFilters["trainingStatus"]; fromParticipantId: boolean; updatedSince: boolean; written: boolean };
+const pageQueries = new Map<string, (db: DbOrTrx, ...args: Argument[]) => Promise<{ document: string | null }[]>>();
+function preparedPage(shape: Shape) {
   const key = JSON.stringify(shape);
-  let query = listQueries.get(key);
+  let query = pageQueries.get(key);
   if (!query) {
     query = preparedQuery((db: DbOrTrx, ...args: Argument[]) => {
-      let i = 0;
-      const next = () => args[i++];
-      const [leadProviderId, today] = [next() as number, next() as string];
-      const filters = {
-        cohorts: shape.cohorts === null ? null : Array.from({ length: shape.cohorts }, () => next() as number),
-        trainingStatus: shape.trainingStatus,
-        fromParticipantId: shape.fromParticipantId ? (next() as string) : null,
-        updatedSince: shape.updatedSince ? (next() as string) : null,
-      };
-      const [limit, offset] = [next(), next()] as [number, number];
-      const q = storedFiltered(db.selectFrom("rect_participant_documents as d").where("d.lead_provider_id", "=", leadProviderId), filters);
-      return storedOrdered(q, shape.sort)
-        .select((shape.written ? writtenDocument(today) : documentFor(today)).as("document"))
-        .limit(limit)
-        .offset(offset);
+      const [leadProviderId, today, limit, offset, ...rest] = args as [number, string, number, number, ...string[]];
+      const next = (on: boolean) => (on ? (rest.shift() as string) : null);
+      const filters: SqlFilters = { cohortsJson: next(shape.cohorts), trainingStatus: shape.trainingStatus, fromParticipantId: next(shape.fromParticipantId), updatedSince: next(shape.updatedSince) };
+      return pageQuery(db, leadProviderId, today, filters, null, { limit, offset }, shape.written) as any;
     });
-    listQueries.set(key, query);
+    pageQueries.set(key, query);
   }
   return query;
 }
 
-/** A page of the caller's participants (`updatedSince` as stored text, `…Z`), as of `today`. */
-export async function storedParticipantDocuments(
-  db: DbOrTrx,
-  leadProviderId: number,
-  today: string,
-  filters: Omit<ParticipantFilters, "updatedSince"> & { updatedSince: string | null },
-  sort: SortPart[] | null,
-  page: Page,
-): Promise<string[]> {
-  const shape: Shape = {
-    cohorts: filters.cohorts === null ? null : filters.cohorts.length,
-    trainingStatus: filters.trainingStatus,
-    fromParticipantId: filters.fromParticipantId !== null,
-    updatedSince: filters.updatedSince !== null,
-    sort,
-    written: true,
+/** A page of the caller's participants, as of `today`. */
+export async function storedParticipantDocuments(db: DbOrTrx, leadProviderId: number, today: string, filters: SqlFilters, sort: SortPart[] | null, page: Page): Promise<string[]> {
+  const run = (written: boolean) => {
+    if (sort !== null) return pageQuery(db, leadProviderId, today, filters, sort, page, written).execute();
+    const shape: Shape = { cohorts: filters.cohortsJson !== null, trainingStatus: filters.trainingStatus, fromParticipantId: filters.fromParticipantId !== null, updatedSince: filters.updatedSince !== null, written };
+    const values = [filters.cohortsJson, filters.fromParticipantId, filters.updatedSince].filter((v): v is string => v !== null);
+    return preparedPage(shape)(db, leadProviderId, today, page.limit, page.offset, ...values);
   };
-  const args: Argument[] = [leadProviderId, today, ...(filters.cohorts ?? [])];
-  if (filters.fromParticipantId !== null) args.push(filters.fromParticipantId);
-  if (filters.updatedSince !== null) args.push(filters.updatedSince);
-  args.push(page.limit, page.offset);
-  const written = (await listQuery(shape)(db, ...args)).map((r) => r.document);
+  const written = (await run(true)).map((r) => r.document);
   if (!written.includes(null)) return written as string[];
   // a row's written document does not hold today: the page again, each row as of today (one statement, so one state)
-  return (await listQuery({ ...shape, written: false })(db, ...args)).map((r) => r.document as string);
+  return (await run(false)).map((r) => r.document as string);
 }
 
 const oneQuery = preparedQuery((db: DbOrTrx, leadProviderId: number, today: string, apiId: string) =>
@@ -184,7 +159,7 @@ const compiler = new Kysely<Database>({
 });
 
 /** A compiled query's text with its parameters written in (a view or trigger takes none); `?` inside quotes is left alone. */
-export function inlined(compiled: CompiledQuery<unknown>): string {
+function inlined(compiled: CompiledQuery<unknown>): string {
   const literal = (v: unknown) => {
     if (v === null || v === undefined) return "NULL";
     if (typeof v === "number" && Number.isFinite(v)) return String(v);

@@ -7,14 +7,12 @@ import { castUuid } from "../../../http/ruby-compat";
 import { V3_NOT_FOUND } from "../http/envelope";
 import type { Page, SortPart } from "../http/params";
 import { listDocumentText, singleDocumentText } from "../http/resource";
-import type { ParticipantFilters } from "./queries";
+import { type ParticipantFilters, sqlFilters } from "./queries";
 import { storedParticipantDocument, storedParticipantDocuments } from "./read-model";
-import { toTimestamp } from "../../../lib/time";
 
 export async function listParticipants(db: DbOrTrx, leadProviderId: number, today: string, filters: ParticipantFilters, sort: SortPart[] | null, page: Page): Promise<string> {
   if (page.beyond) return listDocumentText([]);
-  const since = filters.updatedSince === null ? null : toTimestamp(filters.updatedSince);
-  return listDocumentText(await storedParticipantDocuments(db, leadProviderId, today, { ...filters, updatedSince: since }, sort, page));
+  return listDocumentText(await storedParticipantDocuments(db, leadProviderId, today, sqlFilters(filters), sort, page));
 }
 
 /**
